@@ -1,0 +1,12 @@
+package chat.orchestrator.core.port;
+
+/** The AI service failed or gave an answer we cannot use; the burst stays pending. */
+public class AiUnavailableException extends RuntimeException {
+    public AiUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public AiUnavailableException(String message) {
+        super(message);
+    }
+}

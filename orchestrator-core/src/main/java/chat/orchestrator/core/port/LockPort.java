@@ -1,0 +1,31 @@
+package chat.orchestrator.core.port;
+
+import chat.orchestrator.core.domain.ConversationId;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The per-conversation lock with leases and fencing tokens. Each method is one atomic operation in its store.
+ * Must live in the same store as {@link StatePort}: {@link #releaseIfNoPending} reads the pending messages.
+ * Methods throw {@link StoreUnavailableException} when the store cannot be reached, never answer "acquired" then.
+ */
+public interface LockPort {
+
+    /** Takes the lock if free, with a new owner token and the next fencing token of the conversation. */
+    Optional<Lease> tryAcquire(ConversationId conversationId, Duration ttl);
+
+    /** Extends the lease to {@code ttl} from now if it is still this lease's; false if it was lost. */
+    boolean renew(Lease lease, Duration ttl);
+
+    /** Deletes the lock if it is still this lease's (compare-and-delete); false if it was not. */
+    boolean release(Lease lease);
+
+    /** Deletes the lock only if it is this lease's and the conversation has no pending message, in one step. */
+    ReleaseOutcome releaseIfNoPending(Lease lease);
+
+    /** Deletes the lock whoever holds it (admin action); true if there was one. The fencing counter stays. */
+    boolean forceRelease(ConversationId conversationId);
+
+    /** The lock as it is now, if held. */
+    Optional<LockInfo> inspect(ConversationId conversationId);
+}

@@ -1,0 +1,40 @@
+package chat.orchestrator.core.port;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.ConversationState;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The fast, shared state of conversations: which message ids were seen, which are pending, and a summary per
+ * conversation. Each method is one atomic operation in its store; shares its store with {@link LockPort}.
+ */
+public interface StatePort {
+
+    /**
+     * Marks the id seen and adds the message to the pending set, ordered by timestamp, updating the conversation
+     * summary, all in one step; {@link AcceptOutcome#ALREADY_SEEN} changes nothing.
+     */
+    AcceptOutcome accept(InboundMessage message);
+
+    /** Up to {@code limit} pending messages, oldest timestamp first (ties by message id). */
+    List<InboundMessage> pending(ConversationId conversationId, int limit);
+
+    /** The ids of all pending messages; cheap enough to poll while the AI runs. */
+    Set<MessageId> pendingIds(ConversationId conversationId);
+
+    /**
+     * Removes exactly these ids from the pending set if {@code lease} still holds the lock; false (and nothing
+     * removed) if it does not.
+     */
+    boolean removePending(Lease lease, Set<MessageId> ids);
+
+    /** The conversation's summary, if it has one that has not expired. */
+    Optional<ConversationState> conversation(ConversationId conversationId);
+
+    /** A page of conversation summaries, most recently active first. */
+    ConversationPage conversations(int offset, int limit);
+}

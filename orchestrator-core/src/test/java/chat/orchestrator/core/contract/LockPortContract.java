@@ -1,0 +1,192 @@
+package chat.orchestrator.core.contract;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockInfo;
+import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.ReleaseOutcome;
+import chat.orchestrator.core.port.StatePort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link LockPort} must guarantee. Adapters extend this with a fresh store per test. */
+public abstract class LockPortContract {
+    protected static final Duration TTL = Duration.ofSeconds(10);
+    protected static final Duration SHORT_TTL = Duration.ofMillis(400);
+
+    private LockPort locks;
+    private StatePort state;
+
+    /** Lock and state ports over one store, emptied for this test. */
+    protected abstract StorePorts freshStore();
+
+    /** Lets {@code duration} pass for the store's TTLs: advance a clock, or sleep for real servers. */
+    protected abstract void letTimePass(Duration duration);
+
+    /** The two ports that share a store. */
+    public record StorePorts(LockPort locks, StatePort state) {
+    }
+
+    @BeforeEach
+    void openStore() {
+        StorePorts ports = freshStore();
+        locks = ports.locks();
+        state = ports.state();
+    }
+
+    @Test
+    void aFreeLockIsAcquiredOnceAndThenRefused() {
+        ConversationId conversation = newConversation();
+
+        Optional<Lease> first = locks.tryAcquire(conversation, TTL);
+        Optional<Lease> second = locks.tryAcquire(conversation, TTL);
+
+        assertTrue(first.isPresent());
+        assertEquals(conversation, first.get().conversationId());
+        assertTrue(second.isEmpty());
+    }
+
+    @Test
+    void locksOfDifferentConversationsAreIndependent() {
+        assertTrue(locks.tryAcquire(newConversation(), TTL).isPresent());
+        assertTrue(locks.tryAcquire(newConversation(), TTL).isPresent());
+    }
+
+    @Test
+    void everyAcquisitionGetsAHigherFencingTokenAndANewOwner() {
+        ConversationId conversation = newConversation();
+        Lease first = locks.tryAcquire(conversation, TTL).orElseThrow();
+        assertTrue(locks.release(first));
+        Lease second = locks.tryAcquire(conversation, TTL).orElseThrow();
+
+        assertTrue(second.fencingToken().isNewerThan(first.fencingToken()));
+        assertNotEquals(first.ownerToken(), second.ownerToken());
+    }
+
+    @Test
+    void onlyTheOwnerCanRenewOrRelease() {
+        ConversationId conversation = newConversation();
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        Lease impostor = new Lease(conversation, "someone-else", lease.fencingToken());
+
+        assertFalse(locks.renew(impostor, TTL));
+        assertFalse(locks.release(impostor));
+        assertTrue(locks.inspect(conversation).isPresent());
+        assertTrue(locks.renew(lease, TTL));
+        assertTrue(locks.release(lease));
+        assertTrue(locks.inspect(conversation).isEmpty());
+        assertFalse(locks.release(lease), "a second release finds nothing to release");
+    }
+
+    @Test
+    void anExpiredLeaseIsTakenByANewHolderWhomTheOldOneCannotDisturb() {
+        ConversationId conversation = newConversation();
+        Lease old = locks.tryAcquire(conversation, SHORT_TTL).orElseThrow();
+
+        letTimePass(SHORT_TTL.multipliedBy(3));
+        Lease fresh = locks.tryAcquire(conversation, TTL).orElseThrow();
+
+        assertTrue(fresh.fencingToken().isNewerThan(old.fencingToken()));
+        assertFalse(locks.renew(old, TTL));
+        assertFalse(locks.release(old));
+        assertEquals(ReleaseOutcome.NOT_OWNER, locks.releaseIfNoPending(old));
+        assertEquals(fresh.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
+    }
+
+    @Test
+    void renewingKeepsTheLeasePastItsFirstTtl() {
+        ConversationId conversation = newConversation();
+        Lease lease = locks.tryAcquire(conversation, SHORT_TTL).orElseThrow();
+
+        assertTrue(locks.renew(lease, TTL));
+        letTimePass(SHORT_TTL.multipliedBy(3));
+
+        assertTrue(locks.tryAcquire(conversation, TTL).isEmpty());
+        assertTrue(locks.release(lease));
+    }
+
+    @Test
+    void inspectShowsOwnerTokenAndRemainingTime() {
+        ConversationId conversation = newConversation();
+        assertTrue(locks.inspect(conversation).isEmpty());
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+
+        LockInfo info = locks.inspect(conversation).orElseThrow();
+
+        assertEquals(lease.ownerToken(), info.ownerToken());
+        assertEquals(lease.fencingToken(), info.fencingToken());
+        assertTrue(info.remainingTtl().compareTo(Duration.ZERO) > 0);
+        assertTrue(info.remainingTtl().compareTo(TTL) <= 0);
+    }
+
+    @Test
+    void forceReleaseFreesTheLockButNeverResetsTheFencingCounter() {
+        ConversationId conversation = newConversation();
+        Lease first = locks.tryAcquire(conversation, TTL).orElseThrow();
+
+        assertTrue(locks.forceRelease(conversation));
+        assertFalse(locks.forceRelease(conversation));
+        Lease second = locks.tryAcquire(conversation, TTL).orElseThrow();
+
+        assertTrue(second.fencingToken().isNewerThan(first.fencingToken()));
+        assertFalse(locks.renew(first, TTL));
+    }
+
+    @Test
+    void releaseIfNoPendingKeepsTheLockWhileMessagesWait() {
+        ConversationId conversation = newConversation();
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        state.accept(message(conversation, "m1", 0, "Xin chào"));
+
+        assertEquals(ReleaseOutcome.PENDING_REMAIN, locks.releaseIfNoPending(lease));
+        assertTrue(locks.inspect(conversation).isPresent());
+
+        assertTrue(state.removePending(lease, Set.of(MessageId.of("m1"))));
+        assertEquals(ReleaseOutcome.RELEASED, locks.releaseIfNoPending(lease));
+        assertTrue(locks.inspect(conversation).isEmpty());
+    }
+
+    @Test
+    void racingAcquirersGetExactlyOneLease() throws Exception {
+        ConversationId conversation = newConversation();
+        int threads = 16;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Optional<Lease>>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Callable<Optional<Lease>> attempt = () -> {
+                    start.await();
+                    return locks.tryAcquire(conversation, TTL);
+                };
+                results.add(pool.submit(attempt));
+            }
+            start.countDown();
+            int granted = 0;
+            for (Future<Optional<Lease>> result : results) {
+                granted += result.get().isPresent() ? 1 : 0;
+            }
+            assertEquals(1, granted);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

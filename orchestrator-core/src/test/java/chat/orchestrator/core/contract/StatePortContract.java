@@ -1,0 +1,194 @@
+package chat.orchestrator.core.contract;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.contract.LockPortContract.StorePorts;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.ConversationState;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.ConversationPage;
+import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.StatePort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link StatePort} must guarantee. Adapters extend this with a fresh store per test. */
+public abstract class StatePortContract {
+    private static final Duration TTL = Duration.ofSeconds(10);
+
+    private LockPort locks;
+    private StatePort state;
+
+    /** Lock and state ports over one store, emptied for this test. */
+    protected abstract StorePorts freshStore();
+
+    @BeforeEach
+    void openStore() {
+        StorePorts ports = freshStore();
+        locks = ports.locks();
+        state = ports.state();
+    }
+
+    @Test
+    void aMessageIsAcceptedOnceAndPendingOnce() {
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
+
+        assertEquals(AcceptOutcome.ACCEPTED, state.accept(hello));
+        assertEquals(AcceptOutcome.ALREADY_SEEN, state.accept(hello));
+
+        assertEquals(List.of(hello), state.pending(conversation, 10));
+    }
+
+    @Test
+    void aSeenIdStaysSeenAfterItLeavesThePendingSet() {
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
+        state.accept(hello);
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        assertTrue(state.removePending(lease, Set.of(hello.id())));
+
+        assertEquals(AcceptOutcome.ALREADY_SEEN, state.accept(hello));
+        assertTrue(state.pending(conversation, 10).isEmpty());
+    }
+
+    @Test
+    void theSameIdInAnotherConversationIsAnotherMessage() {
+        assertEquals(AcceptOutcome.ACCEPTED, state.accept(message(newConversation(), "m1", 0, "a")));
+        assertEquals(AcceptOutcome.ACCEPTED, state.accept(message(newConversation(), "m1", 0, "b")));
+    }
+
+    @Test
+    void pendingMessagesComeInTimestampOrderWhateverTheArrivalOrder() {
+        ConversationId conversation = newConversation();
+        InboundMessage third = message(conversation, "c", 3_000, "to book a check-up");
+        InboundMessage first = message(conversation, "a", 1_000, "hi");
+        InboundMessage second = message(conversation, "b", 2_000, "I want");
+        state.accept(third);
+        state.accept(first);
+        state.accept(second);
+
+        assertEquals(List.of(first, second, third), state.pending(conversation, 10));
+        assertEquals(List.of(first, second), state.pending(conversation, 2));
+        assertEquals(Set.of(first.id(), second.id(), third.id()), state.pendingIds(conversation));
+    }
+
+    @Test
+    void equalTimestampsAreOrderedByMessageId() {
+        ConversationId conversation = newConversation();
+        InboundMessage b = message(conversation, "b", 1_000, "second");
+        InboundMessage a = message(conversation, "a", 1_000, "first");
+        state.accept(b);
+        state.accept(a);
+
+        assertEquals(List.of(a, b), state.pending(conversation, 10));
+    }
+
+    @Test
+    void contentAndMetadataSurviveByteExact() {
+        ConversationId conversation = newConversation();
+        InboundMessage tricky = message(conversation, "m1", 0,
+                "Cho mình hỏi phòng khám còn lịch sáng thứ Hai không ạ? 🙏 \"quoted\" '; DROP TABLE messages; --\n\\n");
+        state.accept(tricky);
+
+        InboundMessage back = state.pending(conversation, 1).getFirst();
+        assertEquals(tricky, back);
+        assertEquals(tricky.metadata(), back.metadata());
+    }
+
+    @Test
+    void removePendingNeedsTheLockAndRemovesExactlyTheGivenIds() {
+        ConversationId conversation = newConversation();
+        InboundMessage a = message(conversation, "a", 1, "a");
+        InboundMessage b = message(conversation, "b", 2, "b");
+        state.accept(a);
+        state.accept(b);
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        Lease stranger = new Lease(conversation, "not-the-owner", lease.fencingToken());
+
+        assertFalse(state.removePending(stranger, Set.of(a.id())));
+        assertEquals(2, state.pending(conversation, 10).size());
+
+        assertTrue(state.removePending(lease, Set.of(a.id(), MessageId.of("never-seen"))));
+        assertEquals(List.of(b), state.pending(conversation, 10));
+    }
+
+    @Test
+    void theConversationSummaryFollowsTheLatestMessage() {
+        ConversationId conversation = newConversation();
+        assertTrue(state.conversation(conversation).isEmpty());
+        state.accept(message(conversation, "late", 5_000, "newest"));
+        state.accept(message(conversation, "early", 1_000, "older, arrived last"));
+
+        ConversationState summary = state.conversation(conversation).orElseThrow();
+
+        assertEquals(MessageId.of("late"), summary.lastMessageId());
+        assertEquals(TestMessages.BASE.plusMillis(5_000), summary.lastMessageTimestamp());
+        assertEquals(2, summary.totalMessages());
+        assertEquals(2, summary.pendingMessages());
+    }
+
+    @Test
+    void conversationsArePagedMostRecentFirst() {
+        List<ConversationId> conversations = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ConversationId conversation = newConversation();
+            conversations.add(conversation);
+            state.accept(message(conversation, "m", i * 1_000L, "hello " + i));
+        }
+
+        ConversationPage first = state.conversations(0, 2);
+        ConversationPage last = state.conversations(4, 2);
+
+        assertEquals(5, first.total());
+        assertEquals(List.of(conversations.get(4), conversations.get(3)),
+                first.conversations().stream().map(ConversationState::conversationId).toList());
+        assertEquals(List.of(conversations.get(0)),
+                last.conversations().stream().map(ConversationState::conversationId).toList());
+        assertTrue(state.conversations(10, 2).conversations().isEmpty());
+    }
+
+    @Test
+    void racingDeliveriesOfOneMessageAreAcceptedExactlyOnce() throws Exception {
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
+        int threads = 16;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<AcceptOutcome>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Callable<AcceptOutcome> attempt = () -> {
+                    start.await();
+                    return state.accept(hello);
+                };
+                results.add(pool.submit(attempt));
+            }
+            start.countDown();
+            int accepted = 0;
+            for (Future<AcceptOutcome> result : results) {
+                accepted += result.get() == AcceptOutcome.ACCEPTED ? 1 : 0;
+            }
+            assertEquals(1, accepted);
+            assertEquals(1, state.pending(conversation, 10).size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
