@@ -1,0 +1,95 @@
+package chat.orchestrator.inmemory;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.ConversationState;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.domain.TimestampOrder;
+import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.ConversationPage;
+import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.StatePort;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link StatePort} for one process, over the same {@link InMemoryStore} as the locks. */
+public final class InMemoryState implements StatePort {
+    private final InMemoryStore store;
+
+    public InMemoryState(InMemoryStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public AcceptOutcome accept(InboundMessage message) {
+        synchronized (store) {
+            InMemoryStore.Conversation conversation = store.conversation(message.conversationId());
+            if (!conversation.seen.add(message.id())) {
+                return AcceptOutcome.ALREADY_SEEN;
+            }
+            conversation.pending.add(message);
+            conversation.totalMessages++;
+            if (conversation.latest == null || TimestampOrder.MESSAGES.compare(message, conversation.latest) > 0) {
+                conversation.latest = message;
+            }
+            conversation.updatedAt = store.now();
+            return AcceptOutcome.ACCEPTED;
+        }
+    }
+
+    @Override
+    public List<InboundMessage> pending(ConversationId conversationId, int limit) {
+        synchronized (store) {
+            return store.conversation(conversationId).pending.stream().limit(limit).toList();
+        }
+    }
+
+    @Override
+    public Set<MessageId> pendingIds(ConversationId conversationId) {
+        synchronized (store) {
+            Set<MessageId> ids = new HashSet<>();
+            store.conversation(conversationId).pending.forEach(m -> ids.add(m.id()));
+            return ids;
+        }
+    }
+
+    @Override
+    public boolean removePending(Lease lease, Set<MessageId> ids) {
+        synchronized (store) {
+            InMemoryStore.Conversation conversation = store.conversation(lease.conversationId());
+            if (!conversation.isLockedBy(lease.ownerToken(), store.now())) {
+                return false;
+            }
+            conversation.pending.removeIf(m -> ids.contains(m.id()));
+            return true;
+        }
+    }
+
+    @Override
+    public Optional<ConversationState> conversation(ConversationId conversationId) {
+        synchronized (store) {
+            InMemoryStore.Conversation conversation = store.conversation(conversationId);
+            return conversation.latest == null ? Optional.empty() : Optional.of(summary(conversation));
+        }
+    }
+
+    @Override
+    public ConversationPage conversations(int offset, int limit) {
+        synchronized (store) {
+            List<ConversationState> all = store.conversations().values().stream()
+                    .filter(c -> c.latest != null)
+                    .map(InMemoryState::summary)
+                    .sorted(Comparator.comparing(ConversationState::lastMessageTimestamp).reversed())
+                    .toList();
+            return new ConversationPage(all.size(), all.stream().skip(offset).limit(limit).toList());
+        }
+    }
+
+    private static ConversationState summary(InMemoryStore.Conversation conversation) {
+        return new ConversationState(conversation.id, conversation.latest.id(), conversation.latest.timestamp(),
+                conversation.totalMessages, conversation.pending.size(), conversation.updatedAt);
+    }
+}

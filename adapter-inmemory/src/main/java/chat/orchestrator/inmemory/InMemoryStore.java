@@ -1,0 +1,98 @@
+package chat.orchestrator.inmemory;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.domain.TimestampOrder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one store behind {@link InMemoryLocks} and {@link InMemoryState}, as Redis is behind both of theirs: the lock
+ * must see pending messages to release atomically. Every operation holds the store's monitor, which is what makes
+ * each port method one atomic step; TTLs are read from the clock.
+ */
+public final class InMemoryStore {
+    private final Clock clock;
+    private final Duration stateTtl;
+    private final Map<ConversationId, Conversation> conversations = new HashMap<>();
+    private final Map<ConversationId, Long> fencingCounters = new HashMap<>();
+
+    public InMemoryStore(Clock clock, Duration stateTtl) {
+        this.clock = clock;
+        this.stateTtl = stateTtl;
+    }
+
+    public InMemoryStore(Clock clock) {
+        this(clock, Duration.ofHours(1));
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** The conversation's entry, dropping it first if its state has expired with nothing left to do. */
+    Conversation conversation(ConversationId id) {
+        Conversation conversation = conversations.computeIfAbsent(id, Conversation::new);
+        if (conversation.isExpired(now(), stateTtl)) {
+            conversation = new Conversation(id);
+            conversations.put(id, conversation);
+        }
+        return conversation;
+    }
+
+    Map<ConversationId, Conversation> conversations() {
+        conversations.values().removeIf(c -> c.isExpired(now(), stateTtl) || c.isEmpty());
+        return conversations;
+    }
+
+    /** Fencing counters outlive locks and conversation state, so tokens never repeat. */
+    long nextFencingToken(ConversationId id) {
+        return fencingCounters.merge(id, 1L, Long::sum);
+    }
+
+    /** Everything the store keeps for one conversation. */
+    static final class Conversation {
+        final ConversationId id;
+        final Set<MessageId> seen = new HashSet<>();
+        final TreeSet<InboundMessage> pending = new TreeSet<>(TimestampOrder.MESSAGES);
+        Lock lock;
+        InboundMessage latest;
+        long totalMessages;
+        Instant updatedAt = Instant.EPOCH;
+
+        Conversation(ConversationId id) {
+            this.id = id;
+        }
+
+        boolean isExpired(Instant now, Duration ttl) {
+            return pending.isEmpty() && !isLocked(now) && updatedAt.plus(ttl).isBefore(now);
+        }
+
+        boolean isEmpty() {
+            return latest == null && lock == null && pending.isEmpty();
+        }
+
+        boolean isLocked(Instant now) {
+            return lock != null && lock.expiresAt().isAfter(now);
+        }
+
+        boolean isLockedBy(String owner, Instant now) {
+            return isLocked(now) && lock.owner().equals(owner);
+        }
+    }
+
+    /** A held lock: owner token, fencing token and when it expires. */
+    record Lock(String owner, long fencingToken, Instant expiresAt) {
+    }
+}

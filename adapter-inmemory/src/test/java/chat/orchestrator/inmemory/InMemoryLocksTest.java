@@ -1,0 +1,20 @@
+package chat.orchestrator.inmemory;
+
+import chat.orchestrator.core.contract.LockPortContract;
+import java.time.Duration;
+import java.time.Instant;
+
+class InMemoryLocksTest extends LockPortContract {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+
+    @Override
+    protected StorePorts freshStore() {
+        InMemoryStore store = new InMemoryStore(clock);
+        return new StorePorts(new InMemoryLocks(store), new InMemoryState(store));
+    }
+
+    @Override
+    protected void letTimePass(Duration duration) {
+        clock.advance(duration);
+    }
+}
