@@ -1,0 +1,23 @@
+package chat.orchestrator.core.usecase;
+
+import chat.orchestrator.core.domain.AiReply;
+
+/** How one guarded AI call ended. */
+sealed interface AiCallResult {
+
+    /** The AI answered and the lease was still ours afterwards. */
+    record Answered(AiReply reply) implements AiCallResult {
+    }
+
+    /** A newer message arrived and the call was cancelled before it finished. */
+    record CancelledByNewerMessage() implements AiCallResult {
+    }
+
+    /** The lease could not be renewed: another holder may be working, so nothing may be written or sent. */
+    record LeaseLost() implements AiCallResult {
+    }
+
+    /** The AI service failed; the burst stays pending. */
+    record Failed(String reason) implements AiCallResult {
+    }
+}

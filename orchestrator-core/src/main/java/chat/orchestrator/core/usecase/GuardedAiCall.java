@@ -1,0 +1,85 @@
+package chat.orchestrator.core.usecase;
+
+import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.domain.AiReply;
+import chat.orchestrator.core.domain.ConversationContext;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.StatePort;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Calls the AI while guarding the lease: renews it every third of its TTL (owner-checked), gives up the moment it
+ * is lost, and, where configured, cancels the call as soon as a newer message makes its answer stale.
+ */
+final class GuardedAiCall {
+    private final AiPort ai;
+    private final LockPort locks;
+    private final StatePort state;
+    private final Clock clock;
+    private final OrchestratorSettings settings;
+
+    GuardedAiCall(AiPort ai, LockPort locks, StatePort state, Clock clock, OrchestratorSettings settings) {
+        this.ai = ai;
+        this.locks = locks;
+        this.state = state;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Runs the call; {@code known} are the pending ids when it started, anything else pending is newer. */
+    AiCallResult call(Lease lease, ConversationContext context, Set<MessageId> known) throws InterruptedException {
+        Duration renewEvery = settings.lockTtl().dividedBy(3);
+        long started = System.nanoTime();
+        Instant nextRenewal = clock.instant().plus(renewEvery);
+        // Its own virtual thread, not the workers' executor: a worker finishing during shutdown still needs it.
+        FutureTask<AiReply> answer = new FutureTask<>(() -> ai.answer(context));
+        Thread.ofVirtual().name("ai-call-" + lease.conversationId()).start(answer);
+        try {
+            while (true) {
+                try {
+                    AiReply reply = answer.get(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    // The answer may have taken longer than the lease: prove we still hold it before using it.
+                    if (!locks.renew(lease, settings.lockTtl())) {
+                        return new AiCallResult.LeaseLost();
+                    }
+                    return new AiCallResult.Answered(reply.withProcessingTime(Duration.ofNanos(System.nanoTime() - started)));
+                } catch (TimeoutException stillRunning) {
+                    if (!clock.instant().isBefore(nextRenewal)) {
+                        if (!locks.renew(lease, settings.lockTtl())) {
+                            return new AiCallResult.LeaseLost();
+                        }
+                        nextRenewal = clock.instant().plus(renewEvery);
+                    }
+                    if (settings.cancelOnNewerMessage() && !known.containsAll(state.pendingIds(lease.conversationId()))) {
+                        return new AiCallResult.CancelledByNewerMessage();
+                    }
+                } catch (ExecutionException failure) {
+                    Throwable cause = failure.getCause();
+                    // AiUnavailableException is the port's word for it; any other runtime failure of an adapter
+                    // is treated the same way, since the burst is still pending and can be answered later.
+                    if (cause instanceof RuntimeException) {
+                        return new AiCallResult.Failed(describe(cause));
+                    }
+                    throw new IllegalStateException("AI call failed unexpectedly for " + lease.conversationId(), cause);
+                }
+            }
+        } finally {
+            // Interrupting the AI call is how the port is told to stop: no one will read this answer.
+            answer.cancel(true);
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

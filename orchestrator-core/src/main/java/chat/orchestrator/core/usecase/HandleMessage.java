@@ -1,0 +1,117 @@
+package chat.orchestrator.core.usecase;
+
+import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.HistoryPort;
+import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.RecordOutcome;
+import chat.orchestrator.core.port.StatePort;
+import chat.orchestrator.core.port.StoreUnavailableException;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Handling one inbound message (SPEC steps 2 to 4, then waiting for the worker): deduplicate, record durably, accept
+ * into the pending set, try the lock, and, as holder, start the worker and wait for the outcome covering the
+ * message. Accepting before trying the lock is what makes the worker's release check sufficient (DESIGN).
+ */
+public final class HandleMessage {
+    private static final System.Logger LOG = System.getLogger(HandleMessage.class.getName());
+
+    private final LockPort locks;
+    private final StatePort state;
+    private final HistoryPort history;
+    private final ConversationWorker worker;
+    private final OutcomeWaiters waiters;
+    private final ExecutorService executor;
+    private final OrchestratorSettings settings;
+
+    public HandleMessage(LockPort locks, StatePort state, HistoryPort history, ConversationWorker worker,
+                         OutcomeWaiters waiters, ExecutorService executor, OrchestratorSettings settings) {
+        this.locks = locks;
+        this.state = state;
+        this.history = history;
+        this.worker = worker;
+        this.waiters = waiters;
+        this.executor = executor;
+        this.settings = settings;
+    }
+
+    public MessageOutcome handle(InboundMessage message) {
+        long started = System.nanoTime();
+        MessageOutcome outcome;
+        try {
+            outcome = decide(message);
+        } catch (StoreUnavailableException unreachable) {
+            outcome = new MessageOutcome.Failed(message.id(), "storage unavailable: " + unreachable.getMessage(), true);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            outcome = new MessageOutcome.Failed(message.id(), "interrupted while waiting for the answer", true);
+        }
+        LOG.log(Level.INFO, "conversation={0} message={1} outcome={2} duration_ms={3}", message.conversationId(),
+                message.id(), outcome.getClass().getSimpleName(), (System.nanoTime() - started) / 1_000_000);
+        return outcome;
+    }
+
+    private MessageOutcome decide(InboundMessage message) throws InterruptedException {
+        ConversationId conversation = message.conversationId();
+        if (history.record(message) == RecordOutcome.ANSWERED) {
+            return duplicate(message);
+        }
+        // A redelivered id that was never answered (its AI call failed, or its holder died) is not lost: whoever
+        // gets the lock answers it. One that is merely in someone's hands is a duplicate for this caller.
+        boolean redelivered = state.accept(message) == AcceptOutcome.ALREADY_SEEN;
+        Optional<Lease> lease = locks.tryAcquire(conversation, settings.lockTtl());
+        if (lease.isEmpty()) {
+            return redelivered ? new MessageOutcome.Duplicate(message.id(), Optional.empty())
+                    : new MessageOutcome.Locked(message.id());
+        }
+        if (redelivered && !state.pendingIds(conversation).contains(message.id())) {
+            start(lease.get());
+            return duplicate(message);
+        }
+        CompletableFuture<MessageOutcome> outcome = waiters.await(conversation, message.id());
+        if (!start(lease.get())) {
+            waiters.forget(conversation, message.id());
+            return new MessageOutcome.Failed(message.id(), "shutting down", true);
+        }
+        return awaitOutcome(message, outcome);
+    }
+
+    private boolean start(Lease lease) {
+        try {
+            executor.execute(() -> worker.run(lease));
+            return true;
+        } catch (RejectedExecutionException shuttingDown) {
+            locks.release(lease);
+            return false;
+        }
+    }
+
+    private MessageOutcome awaitOutcome(InboundMessage message, CompletableFuture<MessageOutcome> outcome)
+            throws InterruptedException {
+        try {
+            return outcome.get(settings.answerWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            // Still being worked on by our own worker: the answer will be sent, just not to this caller.
+            waiters.forget(message.conversationId(), message.id());
+            return new MessageOutcome.Locked(message.id());
+        } catch (ExecutionException impossible) {
+            throw new IllegalStateException("outcome futures are only completed normally", impossible);
+        }
+    }
+
+    private MessageOutcome duplicate(InboundMessage message) {
+        return new MessageOutcome.Duplicate(message.id(), history.answerFor(message.conversationId(), message.id()));
+    }
+}

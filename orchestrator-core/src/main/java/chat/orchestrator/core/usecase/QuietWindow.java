@@ -1,0 +1,38 @@
+package chat.orchestrator.core.usecase;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.StatePort;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Consolidation: waits until no message has joined the pending set for one window, so a burst ("hi" / "I want" /
+ * "to book a check-up") is answered once. Bounded, so a customer who never stops typing still gets an answer.
+ */
+final class QuietWindow {
+    private final StatePort state;
+    private final Duration window;
+    private final long maxRounds;
+
+    QuietWindow(StatePort state, Duration window, Duration maxWait) {
+        this.state = state;
+        this.window = window;
+        this.maxRounds = window.isZero() ? 0 : Math.max(1, maxWait.toMillis() / Math.max(1, window.toMillis()));
+    }
+
+    void await(ConversationId conversationId) throws InterruptedException {
+        if (maxRounds == 0) {
+            return;
+        }
+        Set<MessageId> before = state.pendingIds(conversationId);
+        for (long round = 0; round < maxRounds; round++) {
+            Thread.sleep(window);
+            Set<MessageId> after = state.pendingIds(conversationId);
+            if (after.equals(before)) {
+                return;
+            }
+            before = after;
+        }
+    }
+}
