@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * The public entry point for embedding: give it the five ports and settings, then hand it each inbound message.
  * Workers run on virtual threads; {@link #close()} stops taking messages and lets running workers finish.
  */
-public final class Orchestrator implements AutoCloseable {
+public final class Orchestrator implements MessageHandler, AutoCloseable {
     private final ExecutorService workers;
     private final HandleMessage handleMessage;
     private final Duration shutdownGrace;
@@ -37,6 +37,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** Handles one message and answers the outcome that covers it (SPEC lifecycle, steps 2 to 8). */
+    @Override
     public MessageOutcome handle(InboundMessage message) {
         return handleMessage.handle(message);
     }

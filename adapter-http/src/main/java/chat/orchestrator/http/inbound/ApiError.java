@@ -1,0 +1,41 @@
+package chat.orchestrator.http.inbound;
+
+import io.helidon.http.Status;
+import java.util.Optional;
+
+/**
+ * An error answered to a caller: HTTP status, a stable machine-readable code, a message for people and, for
+ * validation errors, the offending field. Every error body has the same shape.
+ */
+public record ApiError(Status status, String code, String message, Optional<String> field) {
+
+    public static ApiError badRequest(String code, String message) {
+        return new ApiError(Status.BAD_REQUEST_400, code, message, Optional.empty());
+    }
+
+    public static ApiError invalidField(String field, String message) {
+        return new ApiError(Status.UNPROCESSABLE_CONTENT_422, "invalid_field", message, Optional.of(field));
+    }
+
+    public static ApiError unauthorized() {
+        return new ApiError(Status.UNAUTHORIZED_401, "unauthorized", "missing or invalid bearer token", Optional.empty());
+    }
+
+    public static ApiError tooLarge(long limit) {
+        return new ApiError(Status.REQUEST_ENTITY_TOO_LARGE_413, "body_too_large",
+                "request body must be at most " + limit + " bytes", Optional.empty());
+    }
+
+    public static ApiError unsupportedMediaType() {
+        return new ApiError(Status.UNSUPPORTED_MEDIA_TYPE_415, "unsupported_media_type",
+                "request body must be application/json", Optional.empty());
+    }
+
+    public static ApiError unavailable(String message) {
+        return new ApiError(Status.SERVICE_UNAVAILABLE_503, "temporarily_unavailable", message, Optional.empty());
+    }
+
+    public static ApiError internal(String message) {
+        return new ApiError(Status.INTERNAL_SERVER_ERROR_500, "internal_error", message, Optional.empty());
+    }
+}

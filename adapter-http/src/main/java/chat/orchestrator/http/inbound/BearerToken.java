@@ -1,0 +1,34 @@
+package chat.orchestrator.http.inbound;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * One bearer token guarding a group of endpoints. Compared in constant time, so response timing tells an attacker
+ * nothing about how much of a guess was right.
+ */
+public final class BearerToken {
+    private static final String PREFIX = "Bearer ";
+    private final byte[] expected;
+
+    public BearerToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("a bearer token must not be blank");
+        }
+        this.expected = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Throws a 401 {@link ApiException} unless the request carries this token. */
+    public void require(ServerRequest request) {
+        String header = request.headers().first(HeaderNames.AUTHORIZATION).orElse("");
+        if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            throw new ApiException(ApiError.unauthorized());
+        }
+        byte[] presented = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, presented)) {
+            throw new ApiException(ApiError.unauthorized());
+        }
+    }
+}

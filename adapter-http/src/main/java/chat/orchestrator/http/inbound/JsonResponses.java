@@ -1,0 +1,53 @@
+package chat.orchestrator.http.inbound;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+
+/** Writes JSON bodies, including the one error shape: {"success": false, "error": {"code", "message", "field"}}. */
+public final class JsonResponses {
+    private final ObjectMapper mapper;
+
+    public JsonResponses(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    public void send(ServerResponse response, Status status, Object body) {
+        try {
+            byte[] bytes = mapper.writeValueAsBytes(body);
+            response.status(status);
+            response.header(HeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.send(bytes);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException("response is not serialisable", impossible);
+        }
+    }
+
+    public void error(ServerResponse response, ApiError error) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("success", false);
+        ObjectNode detail = body.putObject("error");
+        detail.put("code", error.code());
+        detail.put("message", error.message());
+        error.field().ifPresent(field -> detail.put("field", field));
+        if (error.status() == Status.SERVICE_UNAVAILABLE_503) {
+            response.header(HeaderNames.RETRY_AFTER, "5");
+        }
+        if (error.status() == Status.UNAUTHORIZED_401) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        send(response, error.status(), body);
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

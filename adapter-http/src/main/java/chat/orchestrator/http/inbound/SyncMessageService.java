@@ -1,0 +1,54 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.MessageHandler;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageOutcome;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+
+/** {@code POST /api/v1/enhanced-handle-message}: one Pancake message in, the outcome that covers it out. */
+public final class SyncMessageService implements HttpService {
+    private final MessageHandler messages;
+    private final BearerToken token;
+    private final JsonBody body;
+    private final JsonResponses json;
+    private final OutcomeJson outcomes;
+    private final Clock clock;
+
+    public SyncMessageService(MessageHandler messages, BearerToken token, JsonBody body, JsonResponses json,
+                              StorageDescription storage, Clock clock) {
+        this.messages = messages;
+        this.token = token;
+        this.body = body;
+        this.json = json;
+        this.outcomes = new OutcomeJson(json.mapper(), storage);
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/v1/enhanced-handle-message", this::handle);
+    }
+
+    private void handle(ServerRequest request, ServerResponse response) {
+        long started = System.nanoTime();
+        token.require(request);
+        InboundMessage message = SyncMessageRequest.parse(body.readObject(request));
+        MessageOutcome outcome = messages.handle(message);
+        if (outcome instanceof MessageOutcome.Failed failed) {
+            json.error(response, failed.retryable() ? ApiError.unavailable(failed.reason()) : ApiError.internal(failed.reason()));
+            return;
+        }
+        ObjectNode answer = json.mapper().createObjectNode();
+        answer.put("success", true);
+        answer.set("result", outcomes.result(outcome));
+        answer.put("timestamp", clock.instant().toString());
+        answer.put("processing_time_ms", (System.nanoTime() - started) / 1_000_000);
+        json.send(response, Status.OK_200, answer);
+    }
+}

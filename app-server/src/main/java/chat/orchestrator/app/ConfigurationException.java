@@ -1,0 +1,8 @@
+package chat.orchestrator.app;
+
+/** A configuration value is missing or malformed; the message names the variable and what is expected. */
+public final class ConfigurationException extends RuntimeException {
+    public ConfigurationException(String message) {
+        super(message);
+    }
+}

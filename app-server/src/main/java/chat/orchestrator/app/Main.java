@@ -1,0 +1,36 @@
+package chat.orchestrator.app;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts the server from the environment and stops it gracefully on SIGTERM/SIGINT. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        AppConfig config;
+        Tokens tokens;
+        try {
+            config = AppConfig.fromEnvironment(System.getenv());
+            tokens = Tokens.from(config);
+        } catch (ConfigurationException | IllegalArgumentException bad) {
+            System.err.println("Configuration error: " + bad.getMessage());
+            System.exit(2);
+            return;
+        }
+        LogSetup.configure(config.logLevel());
+        Tokens.banner(config, tokens).ifPresent(System.out::print);
+        Application application = Application.start(config, tokens);
+        System.Logger log = System.getLogger(Main.class.getName());
+        log.log(Level.INFO, "chat orchestrator listening on {0}:{1,number,#} (state: in memory, locks: in memory,"
+                + " history: in memory, AI: built-in responder, Pancake: logging only)", config.host(), application.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.log(Level.INFO, "shutting down: no new requests, finishing running work");
+            application.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+    }
+}
