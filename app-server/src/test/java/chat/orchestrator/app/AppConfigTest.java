@@ -1,0 +1,75 @@
+package chat.orchestrator.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AppConfigTest {
+
+    @Test
+    void anEmptyEnvironmentIsTheEmbeddedDefault() {
+        AppConfig config = AppConfig.fromEnvironment(Map.of());
+
+        assertEquals("0.0.0.0", config.host());
+        assertEquals(8000, config.port());
+        assertEquals("INFO", config.logLevel());
+        assertEquals(Duration.ofSeconds(30), config.orchestrator().lockTtl());
+        assertTrue(config.pancakeAccessToken().isEmpty());
+    }
+
+    @Test
+    void variablesAreReadWithTheSpecsNames() {
+        AppConfig config = AppConfig.fromEnvironment(Map.of("API_HOST", "127.0.0.1", "API_PORT", "9000",
+                "PANCAKE_ACCESS_TOKEN", "p", "ADMIN_ACCESS_TOKEN", "a", "LOG_LEVEL", "debug",
+                "PROCESSING_LOCK_TTL", "60", "CONSOLIDATION_WINDOW_MS", "250", "AI_CANCEL_ON_NEWER_MESSAGE", "true"));
+
+        assertEquals("127.0.0.1", config.host());
+        assertEquals(9000, config.port());
+        assertEquals(Optional.of("p"), config.pancakeAccessToken());
+        assertEquals(Optional.of("a"), config.adminAccessToken());
+        assertEquals("DEBUG", config.logLevel());
+        assertEquals(Duration.ofSeconds(60), config.orchestrator().lockTtl());
+        assertEquals(Duration.ofMillis(250), config.orchestrator().consolidationWindow());
+        assertTrue(config.orchestrator().cancelOnNewerMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"API_PORT, eighty, API_PORT", "API_PORT, 70000, API_PORT", "LOG_LEVEL, LOUD, LOG_LEVEL",
+            "PROCESSING_LOCK_TTL, 0, PROCESSING_LOCK_TTL", "AI_CANCEL_ON_NEWER_MESSAGE, maybe, AI_CANCEL_ON_NEWER_MESSAGE",
+            "CONSOLIDATION_WINDOW_MS, -1, CONSOLIDATION_WINDOW_MS"})
+    void aBadValueStopsTheStartWithAMessageNamingTheVariable(String name, String value, String named) {
+        ConfigurationException error = assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of(name, value)));
+
+        assertTrue(error.getMessage().contains(named), error.getMessage());
+    }
+
+    @Test
+    void missingTokensAreGeneratedAndAnnouncedOnce_configuredOnesAreKeptAndNeverPrinted() {
+        AppConfig partly = AppConfig.fromEnvironment(Map.of("PANCAKE_ACCESS_TOKEN", "pancake-secret"));
+
+        Tokens tokens = Tokens.from(partly);
+        String banner = Tokens.banner(partly, tokens).orElseThrow();
+
+        assertEquals("pancake-secret", tokens.pancake());
+        assertEquals(48, tokens.admin().length());
+        assertTrue(banner.contains("ADMIN_ACCESS_TOKEN=" + tokens.admin()));
+        assertTrue(!banner.contains("pancake-secret"));
+        assertNotEquals(Tokens.from(partly).admin(), tokens.admin());
+    }
+
+    @Test
+    void theTwoTokensMayNotBeTheSame() {
+        AppConfig same = AppConfig.fromEnvironment(Map.of("PANCAKE_ACCESS_TOKEN", "t", "ADMIN_ACCESS_TOKEN", "t"));
+
+        assertThrows(ConfigurationException.class, () -> Tokens.from(same));
+    }
+}

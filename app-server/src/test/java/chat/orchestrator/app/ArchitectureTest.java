@@ -1,0 +1,52 @@
+package chat.orchestrator.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Dependencies point inward: the core knows only the JDK, and no adapter knows another. */
+class ArchitectureTest {
+    private static final String[] ADAPTERS = {"inmemory", "redis", "postgres", "http"};
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("chat.orchestrator");
+    }
+
+    @Test
+    void theCoreDependsOnTheJdkAndItselfOnly() {
+        classes().that().resideInAPackage("chat.orchestrator.core..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("chat.orchestrator.core..", "java..")
+                .check(production);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inmemory", "redis", "postgres", "http"})
+    void anAdapterDependsOnNoOtherAdapter(String adapter) {
+        for (String other : ADAPTERS) {
+            if (!other.equals(adapter)) {
+                noClasses().that().resideInAPackage("chat.orchestrator." + adapter + "..")
+                        .should().dependOnClassesThat().resideInAPackage("chat.orchestrator." + other + "..")
+                        .allowEmptyShould(true)
+                        .check(production);
+            }
+        }
+    }
+
+    @Test
+    void nothingButTheCompositionRootDependsOnIt() {
+        noClasses().that().resideOutsideOfPackage("chat.orchestrator.app..")
+                .should().dependOnClassesThat().resideInAPackage("chat.orchestrator.app..")
+                .check(production);
+    }
+}
