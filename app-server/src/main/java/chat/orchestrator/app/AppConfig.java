@@ -17,6 +17,7 @@ public record AppConfig(
         Optional<String> pancakeAccessToken,
         Optional<String> adminAccessToken,
         String logLevel,
+        String environment,
         long maxBodyBytes,
         Duration conversationStateTtl,
         OrchestratorSettings orchestrator) {
@@ -46,6 +47,7 @@ public record AppConfig(
                 env.optional("PANCAKE_ACCESS_TOKEN"),
                 env.optional("ADMIN_ACCESS_TOKEN"),
                 logLevel,
+                env.string("ENVIRONMENT", "development"),
                 env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, 1_024, 16 * 1024 * 1024),
                 env.seconds("CONVERSATION_STATE_TTL", Duration.ofHours(1), 60, 30 * 24 * 3_600),
                 orchestrator);

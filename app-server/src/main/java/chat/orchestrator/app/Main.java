@@ -23,8 +23,9 @@ public final class Main {
         Tokens.banner(config, tokens).ifPresent(System.out::print);
         Application application = Application.start(config, tokens);
         System.Logger log = System.getLogger(Main.class.getName());
-        log.log(Level.INFO, "chat orchestrator listening on {0}:{1,number,#} (state: in memory, locks: in memory,"
-                + " history: in memory, AI: built-in responder, Pancake: logging only)", config.host(), application.port());
+        log.log(Level.INFO, "chat orchestrator ({0}) listening on {1}:{2,number,#} (state: in memory, locks: in memory,"
+                + " history: in memory, AI: built-in responder, Pancake: logging only)", config.environment(),
+                config.host(), application.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.log(Level.INFO, "shutting down: no new requests, finishing running work");
