@@ -2,6 +2,7 @@ package chat.orchestrator.core;
 
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.LockPort;
@@ -40,6 +41,14 @@ public final class Orchestrator implements MessageHandler, AutoCloseable {
     @Override
     public MessageOutcome handle(InboundMessage message) {
         return handleMessage.handle(message);
+    }
+
+    /**
+     * Records and accepts the message and tries the lock, without waiting for the AI: for entry points that answer
+     * at once (webhook ingress, the asynchronous API). A started worker goes on in the background.
+     */
+    public Submission submit(InboundMessage message) {
+        return handleMessage.submit(message);
     }
 
     /** Stops taking work and waits up to one lock TTL for running workers; a worker cut short leaves its lease to expire. */

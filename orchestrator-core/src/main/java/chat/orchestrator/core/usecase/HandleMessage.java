@@ -4,6 +4,7 @@ import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
@@ -47,13 +48,15 @@ public final class HandleMessage {
         this.settings = settings;
     }
 
+    /** Handles the message and waits (bounded) for the outcome that covers it. */
     public MessageOutcome handle(InboundMessage message) {
         long started = System.nanoTime();
         MessageOutcome outcome;
         try {
-            outcome = decide(message);
-        } catch (StoreUnavailableException unreachable) {
-            outcome = new MessageOutcome.Failed(message.id(), "storage unavailable: " + unreachable.getMessage(), true);
+            outcome = switch (submit(message)) {
+                case Submission.Decided decided -> decided.outcome();
+                case Submission.Started running -> awaitOutcome(message, running.outcome());
+            };
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             outcome = new MessageOutcome.Failed(message.id(), "interrupted while waiting for the answer", true);
@@ -63,29 +66,39 @@ public final class HandleMessage {
         return outcome;
     }
 
-    private MessageOutcome decide(InboundMessage message) throws InterruptedException {
+    /** Records, accepts and tries the lock, then returns at once: for callers that answer before the AI does. */
+    public Submission submit(InboundMessage message) {
+        try {
+            return decide(message);
+        } catch (StoreUnavailableException unreachable) {
+            return new Submission.Decided(
+                    new MessageOutcome.Failed(message.id(), "storage unavailable: " + unreachable.getMessage(), true));
+        }
+    }
+
+    private Submission decide(InboundMessage message) {
         ConversationId conversation = message.conversationId();
         if (history.record(message) == RecordOutcome.ANSWERED) {
-            return duplicate(message);
+            return new Submission.Decided(duplicate(message));
         }
         // A redelivered id that was never answered (its AI call failed, or its holder died) is not lost: whoever
         // gets the lock answers it. One that is merely in someone's hands is a duplicate for this caller.
         boolean redelivered = state.accept(message) == AcceptOutcome.ALREADY_SEEN;
         Optional<Lease> lease = locks.tryAcquire(conversation, settings.lockTtl());
         if (lease.isEmpty()) {
-            return redelivered ? new MessageOutcome.Duplicate(message.id(), Optional.empty())
-                    : new MessageOutcome.Locked(message.id());
+            return new Submission.Decided(redelivered ? new MessageOutcome.Duplicate(message.id(), Optional.empty())
+                    : new MessageOutcome.Locked(message.id()));
         }
         if (redelivered && !state.pendingIds(conversation).contains(message.id())) {
             start(lease.get());
-            return duplicate(message);
+            return new Submission.Decided(duplicate(message));
         }
         CompletableFuture<MessageOutcome> outcome = waiters.await(conversation, message.id());
         if (!start(lease.get())) {
             waiters.forget(conversation, message.id());
-            return new MessageOutcome.Failed(message.id(), "shutting down", true);
+            return new Submission.Decided(new MessageOutcome.Failed(message.id(), "shutting down", true));
         }
-        return awaitOutcome(message, outcome);
+        return new Submission.Started(outcome);
     }
 
     private boolean start(Lease lease) {
