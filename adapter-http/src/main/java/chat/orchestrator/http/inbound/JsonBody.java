@@ -40,13 +40,21 @@ public final class JsonBody {
     }
 
     public JsonNode readObject(ServerRequest request) {
+        return parseObject(readBytes(request));
+    }
+
+    /** The raw bytes, for callers that must see them as sent (a signature is computed over them). */
+    public byte[] readBytes(ServerRequest request) {
         requireJsonContentType(request);
         request.headers().contentLength().ifPresent(length -> {
             if (length > maxBytes) {
                 throw new ApiException(ApiError.tooLarge(maxBytes));
             }
         });
-        byte[] body = readAtMost(request);
+        return readAtMost(request);
+    }
+
+    public JsonNode parseObject(byte[] body) {
         if (body.length == 0) {
             throw new ApiException(ApiError.badRequest("empty_body", "request body must be a JSON object"));
         }

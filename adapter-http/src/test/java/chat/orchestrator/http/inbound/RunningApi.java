@@ -24,6 +24,7 @@ import java.util.List;
 final class RunningApi implements AutoCloseable {
     static final String TOKEN = "pancake-test-token";
     static final long MAX_BODY = 16 * 1024;
+    static final String WEBHOOK_SECRET = "webhook-secret";
 
     final InMemoryStore store = new InMemoryStore(Clock.systemUTC());
     final InMemoryLocks locks = new InMemoryLocks(store);
@@ -35,6 +36,11 @@ final class RunningApi implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
 
     RunningApi(AiPort ai) {
+        this(ai, false);
+    }
+
+    /** With {@code signedWebhook}, the webhook requires an HMAC signature made with {@link #WEBHOOK_SECRET}. */
+    RunningApi(AiPort ai, boolean signedWebhook) {
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).ai(ai)
                 .pancake(new LoggingPancake())
                 .settings(OrchestratorSettings.defaults().withConsolidation(Duration.ZERO, Duration.ZERO)
@@ -44,7 +50,10 @@ final class RunningApi implements AutoCloseable {
         server = ApiServer.start("127.0.0.1", 0, json, List.of(
                 new HealthService(json, StorageDescription.MEMORY, Clock.systemUTC()),
                 new SyncMessageService(orchestrator, new BearerToken(TOKEN), new JsonBody(MAX_BODY), json,
-                        StorageDescription.MEMORY, Clock.systemUTC())));
+                        StorageDescription.MEMORY, Clock.systemUTC()),
+                new WebhookService(orchestrator::submit, new BearerToken(TOKEN),
+                        signedWebhook ? java.util.Optional.of(new WebhookSignature(WEBHOOK_SECRET)) : java.util.Optional.empty(),
+                        new JsonBody(MAX_BODY), json, Clock.systemUTC())));
     }
 
     Reply post(String path, String body) {

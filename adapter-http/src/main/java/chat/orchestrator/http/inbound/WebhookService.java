@@ -1,0 +1,93 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.core.domain.Submission;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@code POST /api/v1/pancake/webhook}: Pancake's own payload. Answers as soon as the message is recorded and
+ * accepted (the answer goes on in the background), since Pancake stops calling a backend that is slow or fails
+ * often; a duplicate is acknowledged, never an error.
+ */
+public final class WebhookService implements HttpService {
+    private final Function<InboundMessage, Submission> submit;
+    private final BearerToken token;
+    private final Optional<WebhookSignature> signature;
+    private final JsonBody body;
+    private final JsonResponses json;
+    private final Clock clock;
+
+    /** With a signature, requests must be signed; without, they must carry the message token. */
+    public WebhookService(Function<InboundMessage, Submission> submit, BearerToken token,
+                          Optional<WebhookSignature> signature, JsonBody body, JsonResponses json, Clock clock) {
+        this.submit = submit;
+        this.token = token;
+        this.signature = signature;
+        this.body = body;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/v1/pancake/webhook", this::handle);
+    }
+
+    private void handle(ServerRequest request, ServerResponse response) {
+        byte[] raw = body.readBytes(request);
+        if (signature.isPresent()) {
+            requireSignature(request, raw, signature.get());
+        } else {
+            token.require(request);
+        }
+        JsonNode payload = body.parseObject(raw);
+        ObjectNode answer = json.mapper().createObjectNode().put("success", true);
+        switch (PancakeWebhookEvent.parse(payload, clock)) {
+            case PancakeWebhookEvent.Parsed.Ignored ignored -> answer.put("status", "ignored").put("reason", ignored.reason());
+            case PancakeWebhookEvent.Parsed.CustomerMessage customer -> {
+                Submission submission = submit.apply(customer.message());
+                if (submission instanceof Submission.Decided(MessageOutcome.Failed failed) && failed.retryable()) {
+                    // Not recorded: Pancake must deliver it again.
+                    json.error(response, ApiError.unavailable(failed.reason()));
+                    return;
+                }
+                answer.put("status", status(submission)).put("message_id", customer.message().id().value())
+                        .put("conversation_id", customer.message().conversationId().value());
+            }
+        }
+        json.send(response, Status.OK_200, answer);
+    }
+
+    private static String status(Submission submission) {
+        return switch (submission) {
+            case Submission.Started started -> "processing";
+            case Submission.Decided(MessageOutcome.Duplicate duplicate) -> "duplicate";
+            case Submission.Decided(MessageOutcome.Locked locked) -> "queued";
+            case Submission.Decided decided -> "accepted";
+        };
+    }
+
+    private static void requireSignature(ServerRequest request, byte[] raw, WebhookSignature signature) {
+        for (String header : WebhookSignature.HEADERS) {
+            Optional<String> presented = request.headers().first(io.helidon.http.HeaderNames.create(header));
+            if (presented.isPresent()) {
+                if (signature.verifies(raw, presented.get())) {
+                    return;
+                }
+                break;
+            }
+        }
+        throw new ApiException(new ApiError(Status.UNAUTHORIZED_401, "invalid_signature",
+                "missing or invalid webhook signature", Optional.empty()));
+    }
+}
