@@ -1,0 +1,202 @@
+package chat.orchestrator.http.ai;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.port.AiUnavailableException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One JSON POST to the AI service under the adapter's timeout and retry policy: timeouts, connection errors, 408,
+ * 429 and 5xx are retried with exponential backoff; any other answer is final. Blocking and interruptible: an
+ * interrupt (the core cancelling a stale call) ends the call at once with {@link AiUnavailableException}.
+ */
+final class AiExchange implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AiExchange.class.getName());
+    private static final int MAX_ERROR_TEXT = 300;
+
+    private final AiClientSettings settings;
+    private final String protocol;
+    private final HttpClient http;
+    private final Retry retry;
+    private final ObjectMapper json;
+
+    AiExchange(AiClientSettings settings, String protocol, ObjectMapper json) {
+        this.settings = settings;
+        this.protocol = protocol;
+        this.json = json;
+        this.http = HttpClient.newBuilder()
+                // HTTP/1.1 on purpose: the JDK's h2c upgrade headers confuse some Python servers (uvicorn) that
+                // front vLLM and LiteLLM, and one request per call gains nothing from HTTP/2.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.retry = Retry.of("ai-" + protocol, RetryConfig.<Attempt>custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        settings.initialBackoff(), 2.0, 0.25, settings.maxBackoff()))
+                .retryOnResult(attempt -> attempt instanceof Attempt.Retryable)
+                // Failures are results, never exceptions; the only exception is an interrupt, never retried.
+                .retryOnException(failure -> false)
+                .build());
+    }
+
+    /** Posts the body and returns the body of the first 2xx answer, or throws {@link AiUnavailableException}. */
+    String post(ConversationId conversation, URI endpoint, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        settings.apiKey().ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        HttpRequest built = request.build();
+        int[] attempts = {0};
+        Attempt last;
+        try {
+            last = Retry.decorateCheckedSupplier(retry, () -> {
+                attempts[0]++;
+                return attempt(conversation, built, attempts[0]);
+            }).get();
+        } catch (InterruptedException | CancellationException interrupted) {
+            // resilience4j reports an interrupt during its backoff sleep as a CancellationException.
+            Thread.currentThread().interrupt();
+            throw new AiUnavailableException("AI call (" + protocol + ") for conversation " + conversation
+                    + " was interrupted after " + attempts[0] + " attempt(s)", interrupted);
+        } catch (Error fatal) {
+            throw fatal;
+        } catch (Throwable unexpected) {
+            throw new AiUnavailableException("AI call (" + protocol + ") for conversation " + conversation
+                    + " failed unexpectedly: " + unexpected, unexpected);
+        }
+        return switch (last) {
+            case Attempt.Answered answered -> answered.body();
+            case Attempt.Retryable retryable -> throw new AiUnavailableException("AI service (" + protocol
+                    + ") unavailable for conversation " + conversation + " after " + attempts[0] + " attempt(s): "
+                    + retryable.reason());
+            case Attempt.Rejected rejected -> throw new AiUnavailableException("AI service (" + protocol
+                    + ") rejected the request for conversation " + conversation + ": " + rejected.reason());
+        };
+    }
+
+    private Attempt attempt(ConversationId conversation, HttpRequest request, int number) throws InterruptedException {
+        Attempt attempt;
+        try {
+            HttpResponse<String> response = exchange(request);
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return new Attempt.Answered(response.body());
+            }
+            String reason = "HTTP " + status + ": " + errorMessage(response.body());
+            attempt = isTransient(status) ? new Attempt.Retryable(reason) : new Attempt.Rejected(reason);
+        } catch (HttpTimeoutException timeout) {
+            attempt = new Attempt.Retryable("no answer within " + settings.timeout().toMillis() + " ms");
+        } catch (IOException connection) {
+            attempt = new Attempt.Retryable("connection failed: " + describe(connection));
+        }
+        LOG.log(System.Logger.Level.WARNING, "AI call ({0}) conversation={1} attempt={2}/{3} failed ({4}): {5}",
+                protocol, conversation, number, settings.maxAttempts(),
+                attempt instanceof Attempt.Retryable ? "retryable" : "final", reason(attempt));
+        return attempt;
+    }
+
+    /**
+     * Sends and waits for the whole answer, body included, at most the timeout. {@link HttpRequest#timeout} alone
+     * stops counting once the headers arrive, so a server that stalls mid-body would hold the call indefinitely.
+     * Blocking and interruptible like {@link HttpClient#send}; cancelling the future aborts the exchange.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> response =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            throw new HttpTimeoutException("the whole answer did not arrive in time");
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
+        } finally {
+            response.cancel(true);
+        }
+    }
+
+    private static String reason(Attempt attempt) {
+        return switch (attempt) {
+            case Attempt.Answered answered -> "";
+            case Attempt.Retryable retryable -> retryable.reason();
+            case Attempt.Rejected rejected -> rejected.reason();
+        };
+    }
+
+    static boolean isTransient(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
+    /** The service's own words for an error: OpenAI's {@code error.message}, else a short excerpt of the body. */
+    private String errorMessage(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            for (JsonNode candidate : new JsonNode[] {
+                    node.path("error").path("message"), node.path("error"), node.path("message"), node.path("detail")}) {
+                if (candidate.isTextual() && !candidate.asText().isBlank()) {
+                    return excerpt(candidate.asText());
+                }
+            }
+        } catch (IOException notJson) {
+            // fall through to the raw body
+        }
+        return body == null || body.isBlank() ? "(empty body)" : excerpt(body);
+    }
+
+    private static String excerpt(String text) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= MAX_ERROR_TEXT ? flat : flat.substring(0, MAX_ERROR_TEXT) + "…";
+    }
+
+    private static String describe(IOException failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    /**
+     * The JSON mapper of the AI clients. Jackson 2 writes a character outside the BMP (an emoji) as two escaped
+     * UTF-16 surrogates unless told otherwise: valid JSON, but not the bytes the customer wrote.
+     */
+    static ObjectMapper mapper() {
+        return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** How one HTTP attempt ended. */
+    private sealed interface Attempt {
+        record Answered(String body) implements Attempt {
+        }
+
+        /** Worth another attempt: the service may answer next time. */
+        record Retryable(String reason) implements Attempt {
+        }
+
+        /** Final: the same request would be refused again. */
+        record Rejected(String reason) implements Attempt {
+        }
+    }
+}
