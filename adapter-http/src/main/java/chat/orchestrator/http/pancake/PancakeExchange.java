@@ -1,0 +1,164 @@
+package chat.orchestrator.http.pancake;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends one request to Pancake under the adapter's timeout and retry policy and says how it went, attempts
+ * counted. Never throws: a delivery failure is a result, as {@link chat.orchestrator.core.port.PancakePort}
+ * promises. The request is built once by the caller, so every attempt carries the same body and idempotency key.
+ */
+final class PancakeExchange implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PancakeExchange.class.getName());
+
+    private final PancakeClientSettings settings;
+    private final String mode;
+    private final List<String> secrets;
+    private final ObjectMapper json;
+    private final HttpClient http;
+    private final Retry retry;
+
+    /** @param secrets tokens that must never appear in an error text, which ends up in the database and logs */
+    PancakeExchange(PancakeClientSettings settings, String mode, List<String> secrets, ObjectMapper json) {
+        this.settings = settings;
+        this.mode = mode;
+        this.secrets = List.copyOf(secrets);
+        this.json = json;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.retry = Retry.of("pancake-" + mode, RetryConfig.<PancakeOutcome>custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        settings.initialBackoff(), 2.0, 0.25, settings.maxBackoff()))
+                .retryOnResult(outcome -> outcome instanceof PancakeOutcome.Retryable)
+                // Failures are results, never exceptions; the only exception is an interrupt, never retried.
+                .retryOnException(failure -> false)
+                .build());
+    }
+
+    /** How one request finally went: its last outcome, the attempts made and the last failure seen, if any. */
+    record Result(PancakeOutcome outcome, int attempts, String lastError) {
+        DeliveryReport.Status status() {
+            return switch (outcome) {
+                case PancakeOutcome.Delivered delivered -> DeliveryReport.Status.DELIVERED;
+                case PancakeOutcome.Rejected rejected -> DeliveryReport.Status.FAILED;
+                // Not the request's fault: replaying it later, as it is, may succeed.
+                case PancakeOutcome.Retryable retryable -> DeliveryReport.Status.DEAD_LETTER;
+                case PancakeOutcome.Interrupted interrupted -> DeliveryReport.Status.DEAD_LETTER;
+            };
+        }
+    }
+
+    Result send(HttpRequest request, ConversationId conversation, String what) {
+        int[] attempts = {0};
+        String[] lastError = {""};
+        PancakeOutcome outcome;
+        try {
+            outcome = Retry.decorateCheckedSupplier(retry, () -> {
+                attempts[0]++;
+                PancakeOutcome attempt = attempt(request);
+                if (!(attempt instanceof PancakeOutcome.Delivered)) {
+                    lastError[0] = reason(attempt);
+                    LOG.log(System.Logger.Level.WARNING, "Pancake {0} conversation={1} {2} attempt={3}/{4} failed: {5}",
+                            mode, conversation, what, attempts[0], settings.maxAttempts(), lastError[0]);
+                }
+                return attempt;
+            }).get();
+        } catch (InterruptedException | CancellationException interrupted) {
+            // resilience4j reports an interrupt during its backoff sleep as a CancellationException.
+            Thread.currentThread().interrupt();
+            lastError[0] = "interrupted after " + attempts[0] + " attempt(s)"
+                    + (lastError[0].isEmpty() ? "" : "; before that: " + lastError[0]);
+            outcome = new PancakeOutcome.Interrupted(lastError[0]);
+        } catch (Error fatal) {
+            throw fatal;
+        } catch (Throwable unexpected) {
+            lastError[0] = redact("unexpected failure: " + unexpected);
+            outcome = new PancakeOutcome.Rejected(lastError[0]);
+        }
+        return new Result(outcome, attempts[0], lastError[0]);
+    }
+
+    private PancakeOutcome attempt(HttpRequest request) throws InterruptedException {
+        try {
+            HttpResponse<String> response = exchange(request);
+            return PancakeOutcome.of(response.statusCode(), response.body(), json);
+        } catch (HttpTimeoutException timeout) {
+            return new PancakeOutcome.Retryable("no answer within " + settings.timeout().toMillis() + " ms");
+        } catch (IOException connection) {
+            return new PancakeOutcome.Retryable("connection failed: " + (connection.getMessage() == null
+                    ? connection.getClass().getSimpleName()
+                    : connection.getClass().getSimpleName() + ": " + connection.getMessage()));
+        }
+    }
+
+    /**
+     * Sends and waits for the whole answer, body included, at most the timeout. {@link HttpRequest#timeout} alone
+     * stops counting once the headers arrive, so a server that stalls mid-body would hold the call indefinitely.
+     * Blocking and interruptible like {@link HttpClient#send}; cancelling the future aborts the exchange.
+     */
+    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> response =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            throw new HttpTimeoutException("the whole answer did not arrive in time");
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
+        } finally {
+            response.cancel(true);
+        }
+    }
+
+    private String reason(PancakeOutcome outcome) {
+        return redact(switch (outcome) {
+            case PancakeOutcome.Delivered delivered -> "";
+            case PancakeOutcome.Retryable retryable -> retryable.reason();
+            case PancakeOutcome.Rejected rejected -> rejected.reason();
+            case PancakeOutcome.Interrupted interrupted -> interrupted.reason();
+        });
+    }
+
+    private String redact(String text) {
+        String redacted = text;
+        for (String secret : secrets) {
+            redacted = redacted.replace(secret, "***");
+        }
+        return redacted;
+    }
+
+    /**
+     * The JSON mapper of the Pancake clients. Jackson 2 writes a character outside the BMP (an emoji) as two escaped
+     * UTF-16 surrogates unless told otherwise: valid JSON, but not the bytes the customer wrote.
+     */
+    static ObjectMapper mapper() {
+        return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

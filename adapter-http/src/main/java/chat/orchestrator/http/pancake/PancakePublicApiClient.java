@@ -1,0 +1,129 @@
+package chat.orchestrator.http.pancake;
+
+import chat.orchestrator.core.domain.Action;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.PancakePort;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Pancake in public API mode: one {@code reply_inbox} POST per action that has text for the customer, to
+ * {@code {base}/api/public_api/v1/pages/{page_id}/conversations/{conversation_id}/messages}. The platform has no
+ * native quick replies or carousels there, so every action is sent as its {@link Action#asText()} (numbered
+ * options, card titles and links; the notice of a transfer to an agent); an action with no text is SKIPPED.
+ *
+ * <p>Actions go out in order, and the first one that cannot be delivered stops the rest, which are reported with
+ * its status and no attempt: a customer must not read the second half of an answer without the first. FAILED
+ * means Pancake refused the request itself (auth codes 4001/4003, a 4xx), so it was not retried; DEAD_LETTER means
+ * the last attempt failed for a reason that may pass (5xx, 4029 rate limiting, timeouts, connection errors).
+ */
+public final class PancakePublicApiClient implements PancakePort, AutoCloseable {
+    private static final String SKIPPED_REASON = "no text for the customer; nothing to send in public API mode";
+
+    private final PancakeClientSettings settings;
+    private final String pageAccessToken;
+    private final Function<ConversationId, Optional<String>> pageIds;
+    private final ObjectMapper json = PancakeExchange.mapper();
+    private final PancakeExchange exchange;
+
+    /** Answers every conversation from the configured page ({@code PANCAKE_PAGE_ID}), which is then required. */
+    public PancakePublicApiClient(PancakeClientSettings settings) {
+        this(requirePageId(settings), conversation -> Optional.empty());
+    }
+
+    /**
+     * @param pageIds the page a conversation belongs to (as its webhook said); when it knows none, the configured
+     *                page is used, and a conversation with neither is reported FAILED
+     */
+    public PancakePublicApiClient(PancakeClientSettings settings, Function<ConversationId, Optional<String>> pageIds) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.pageIds = Objects.requireNonNull(pageIds, "pageIds");
+        this.pageAccessToken = settings.pageAccessToken().orElseThrow(() -> new IllegalArgumentException(
+                "Pancake page access token (PANCAKE_PAGE_ACCESS_TOKEN) is required in public API mode"));
+        this.exchange = new PancakeExchange(settings, "public_api", List.of(pageAccessToken), json);
+    }
+
+    @Override
+    public DeliveryReport deliver(Delivery delivery) {
+        List<Action> actions = delivery.actions();
+        Optional<String> pageId = pageIds.apply(delivery.conversationId()).filter(id -> !id.isBlank())
+                .or(settings::pageId);
+        List<ActionDelivery> report = new ArrayList<>();
+        Optional<ActionDelivery> stoppedBy = Optional.empty();
+        for (int i = 0; i < actions.size(); i++) {
+            Action action = actions.get(i);
+            String text = action.asText();
+            ActionDelivery result;
+            if (text.isBlank()) {
+                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.SKIPPED, 0, SKIPPED_REASON);
+            } else if (stoppedBy.isPresent()) {
+                result = new ActionDelivery(i, action.type(), stoppedBy.get().status(), 0,
+                        "not sent: action #" + stoppedBy.get().index() + " before it was not delivered");
+            } else if (pageId.isEmpty()) {
+                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.FAILED, 0,
+                        "no Pancake page id for conversation " + delivery.conversationId()
+                                + " (none from the webhook, PANCAKE_PAGE_ID not set)");
+            } else {
+                result = send(delivery, pageId.get(), i, action, text);
+            }
+            if (result.status() != DeliveryReport.Status.DELIVERED && result.status() != DeliveryReport.Status.SKIPPED
+                    && stoppedBy.isEmpty()) {
+                stoppedBy = Optional.of(result);
+            }
+            report.add(result);
+        }
+        return new DeliveryReport(report);
+    }
+
+    private ActionDelivery send(Delivery delivery, String pageId, int index, Action action, String text) {
+        String key = delivery.idempotencyKey() + ":" + index;
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(json.createObjectNode().put("action", "reply_inbox").put("message", text));
+        } catch (JsonProcessingException unencodable) {
+            // Only text Jackson cannot write as UTF-8 (a lone surrogate from a model's escape) gets here.
+            return new ActionDelivery(index, action.type(), DeliveryReport.Status.FAILED, 0,
+                    "message cannot be encoded as JSON: " + unencodable.getOriginalMessage());
+        }
+        HttpRequest request = HttpRequest.newBuilder(messagesUrl(pageId, delivery.conversationId()))
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        PancakeExchange.Result result = exchange.send(request, delivery.conversationId(),
+                "action #" + index + " (" + action.type().wireName() + ") key " + key);
+        return new ActionDelivery(index, action.type(), result.status(), result.attempts(), result.lastError());
+    }
+
+    private URI messagesUrl(String pageId, ConversationId conversation) {
+        return URI.create(settings.baseUrl() + "/api/public_api/v1/pages/" + PathSegments.encode(pageId)
+                + "/conversations/" + PathSegments.encode(conversation.value())
+                + "/messages?page_access_token=" + PathSegments.encode(pageAccessToken));
+    }
+
+    private static PancakeClientSettings requirePageId(PancakeClientSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        if (settings.pageId().isEmpty()) {
+            throw new IllegalArgumentException("Pancake page id (PANCAKE_PAGE_ID) is required in public API mode"
+                    + " unless a page-id resolver is given");
+        }
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        exchange.close();
+    }
+}

@@ -1,0 +1,126 @@
+package chat.orchestrator.http.pancake;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.domain.Action;
+import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.domain.DeliveryReport.Status;
+import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.http.ai.Fixtures;
+import chat.orchestrator.http.ai.StubHttpServer;
+import chat.orchestrator.http.ai.StubHttpServer.Recorded;
+import chat.orchestrator.http.ai.StubHttpServer.Reply;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PancakeCallbackClientTest {
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T09:41:31.250Z"), ZoneOffset.UTC);
+
+    private final StubHttpServer server = StubHttpServer.start();
+    private final List<PancakeCallbackClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        clients.forEach(PancakeCallbackClient::close);
+        server.close();
+    }
+
+    @Test
+    void aDeliveryRetriedAfter503_carriesTheSameIdempotencyKeyAndBodyOnEveryAttempt() {
+        server.reply(Reply.json(503, "{\"error\": \"maintenance\"}"), Reply.json(200, "{\"success\": true}"));
+        Delivery delivery = Deliveries.of(new Action.SendMessage("Dạ còn ạ"), new Action.EndConversation("Cảm ơn chị"));
+
+        DeliveryReport report = client(Optional.empty()).deliver(delivery);
+
+        List<Recorded> requests = server.requests();
+        assertEquals(2, requests.size());
+        assertEquals(Optional.of(Deliveries.RUN.toString()), requests.get(0).header("Idempotency-Key"));
+        assertEquals(requests.get(0).header("Idempotency-Key"), requests.get(1).header("Idempotency-Key"));
+        assertArrayEquals(requests.get(0).body(), requests.get(1).body());
+        assertEquals(List.of(
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.DELIVERED, 2, "HTTP 503: {\"error\": \"maintenance\"}"),
+                new ActionDelivery(1, ActionType.END_CONVERSATION, Status.DELIVERED, 2, "HTTP 503: {\"error\": \"maintenance\"}")),
+                report.actions());
+    }
+
+    @Test
+    void theBody_carriesConversationAnswerActionsTimestampAndLockId_toTheCallbackPath_withTheBearer() {
+        server.reply(Reply.json(200, "{\"success\": true}"));
+        Delivery delivery = Deliveries.of(
+                new Action.SendQuickReplies("Chị chọn giờ nào ạ?", List.of("8:00", "10:00")),
+                new Action.TransferToAgent("customer_request", ""));
+
+        client(Optional.of("pancake-secret")).deliver(delivery);
+
+        Recorded request = server.requests().getFirst();
+        assertEquals("/hooks/pancake", request.path());
+        assertEquals(Optional.of("Bearer pancake-secret"), request.header("Authorization"));
+        assertEquals(Fixtures.parse("""
+                {"conversation_id": "105230123456789_6029384756102938",
+                 "ai_response": {"response_text": "Dạ còn ạ 🙏", "intent": "book_appointment", "confidence": 0.93,
+                                 "entities": {"day": "thứ Hai"}, "processing_time_ms": 1234,
+                                 "model_used": "qwen2.5-7b-instruct"},
+                 "actions": [
+                   {"type": "send_quick_replies", "data": {"message": "Chị chọn giờ nào ạ?", "options": ["8:00", "10:00"]}},
+                   {"type": "transfer_to_agent", "data": {"reason": "customer_request", "message": ""}}],
+                 "timestamp": "2026-11-25T09:41:31.250Z",
+                 "distributed_lock_id": "7"}"""), Fixtures.parse(request.text()));
+    }
+
+    @Test
+    void anAnswerOf200WithSuccessFalse_isNotTakenForDelivered() {
+        server.otherwise(Reply.json(200, Fixtures.text("pancake-reply-auth-error.json")));
+
+        DeliveryReport report = client(Optional.empty()).deliver(Deliveries.of(new Action.SendMessage("Dạ")));
+
+        ActionDelivery action = report.actions().getFirst();
+        assertEquals(Status.FAILED, action.status());
+        assertEquals(1, action.attempts());
+        assertTrue(action.lastError().contains("Pancake error 4001: Invalid page_access_token"), action.lastError());
+        assertEquals(1, server.requests().size());
+    }
+
+    @Test
+    void serverErrorsOnEveryAttempt_deadLetterEveryAction_withAttemptsEqualToTheMaximum() {
+        server.otherwise(Reply.json(502, "bad gateway"));
+
+        DeliveryReport report = client(Optional.empty()).deliver(
+                Deliveries.of(new Action.SendMessage("Dạ"), new Action.SendMessage("Chị chờ em chút ạ")));
+
+        assertEquals(Deliveries.MAX_ATTEMPTS, server.requests().size());
+        for (ActionDelivery action : report.actions()) {
+            assertEquals(Status.DEAD_LETTER, action.status());
+            assertEquals(Deliveries.MAX_ATTEMPTS, action.attempts());
+            assertEquals("HTTP 502: bad gateway", action.lastError());
+        }
+    }
+
+    @Test
+    void aClientError_isNotRetried_andFails() {
+        server.otherwise(Reply.json(404, "{\"message\": \"no such route\"}"));
+
+        DeliveryReport report = client(Optional.empty()).deliver(Deliveries.of(new Action.SendMessage("Dạ")));
+
+        assertEquals(1, server.requests().size());
+        assertEquals(new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.FAILED, 1,
+                "HTTP 404: {\"message\": \"no such route\"}"), report.actions().getFirst());
+    }
+
+    private PancakeCallbackClient client(Optional<String> token) {
+        PancakeClientSettings settings = Deliveries.settings(server.url(), "/hooks/pancake", token, Optional.empty(),
+                Optional.empty());
+        PancakeCallbackClient client = new PancakeCallbackClient(settings, CLOCK);
+        clients.add(client);
+        return client;
+    }
+}

@@ -1,0 +1,242 @@
+package chat.orchestrator.http.pancake;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.domain.Action;
+import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.domain.DeliveryReport.Status;
+import chat.orchestrator.http.ai.Fixtures;
+import chat.orchestrator.http.ai.StubHttpServer;
+import chat.orchestrator.http.ai.StubHttpServer.Recorded;
+import chat.orchestrator.http.ai.StubHttpServer.Reply;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PancakePublicApiClientTest {
+    static final String PAGE = "105230123456789";
+    static final String TOKEN = "page-token-abc123";
+    static final String OK = Fixtures.text("pancake-reply-ok.json");
+
+    private final StubHttpServer server = StubHttpServer.start();
+    private final List<PancakePublicApiClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        clients.forEach(PancakePublicApiClient::close);
+        server.close();
+    }
+
+    @Test
+    void aTextReply_isPostedAsReplyInbox_toThePagesConversation_withTheTokenInTheQuery() {
+        server.reply(Reply.json(200, OK));
+        String text = Fixtures.json("pancake-reply-request.json").path("message").asText();
+
+        DeliveryReport report = client().deliver(Deliveries.of(new Action.SendMessage(text)));
+
+        Recorded request = server.requests().getFirst();
+        assertEquals("POST", request.method());
+        assertEquals("/api/public_api/v1/pages/" + PAGE + "/conversations/105230123456789_6029384756102938/messages",
+                request.path());
+        assertEquals(Map.of("page_access_token", TOKEN), request.query());
+        assertEquals(Fixtures.json("pancake-reply-request.json"), Fixtures.parse(request.text()));
+        assertEquals(Optional.of(Deliveries.RUN + ":0"), request.header("Idempotency-Key"));
+        assertEquals(List.of(new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.DELIVERED, 1, "")), report.actions());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4001", "4003"})
+    void anAuthFailure_isNotRetried_failsTheAction_andStopsTheRest(String code) {
+        server.otherwise(Reply.json(200, Fixtures.text("pancake-reply-auth-error.json").replace("4001", code)));
+
+        DeliveryReport report = client().deliver(
+                Deliveries.of(new Action.SendMessage("Dạ còn ạ"), new Action.SendMessage("Chị chọn giờ nào ạ?")));
+
+        assertEquals(1, server.requests().size());
+        ActionDelivery first = report.actions().get(0);
+        assertEquals(Status.FAILED, first.status());
+        assertEquals(1, first.attempts());
+        assertEquals("Pancake error " + code + ": Invalid page_access_token (auth failure, not retried)", first.lastError());
+        assertEquals(new ActionDelivery(1, ActionType.SEND_MESSAGE, Status.FAILED, 0,
+                "not sent: action #0 before it was not delivered"), report.actions().get(1));
+    }
+
+    @Test
+    void rateLimiting_isRetriedAfterABackoff_thenDelivered_withBothAttemptsCounted() {
+        server.reply(Reply.json(200, Fixtures.text("pancake-reply-rate-limited.json")), Reply.json(200, OK));
+
+        DeliveryReport report = client().deliver(Deliveries.of(new Action.SendMessage("Dạ còn ạ")));
+
+        assertEquals(2, server.requests().size());
+        ActionDelivery action = report.actions().getFirst();
+        assertEquals(Status.DELIVERED, action.status());
+        assertEquals(2, action.attempts());
+        assertEquals("Pancake error 4029: Too many requests, please try again later", action.lastError());
+    }
+
+    @Test
+    void serverErrorsUntilTheLastAttempt_deadLetterTheAction_withAttemptsEqualToTheMaximum() {
+        server.otherwise(Reply.json(503, ""));
+
+        DeliveryReport report = client().deliver(
+                Deliveries.of(new Action.SendMessage("Dạ còn ạ"), new Action.SendMessage("Chị chọn giờ nào ạ?")));
+
+        assertEquals(Deliveries.MAX_ATTEMPTS, server.requests().size(), "the second action is not attempted");
+        assertEquals(List.of(
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.DEAD_LETTER, Deliveries.MAX_ATTEMPTS, "HTTP 503"),
+                new ActionDelivery(1, ActionType.SEND_MESSAGE, Status.DEAD_LETTER, 0,
+                        "not sent: action #0 before it was not delivered")), report.actions());
+    }
+
+    @Test
+    void quickRepliesAndCarousels_areSentAsNumberedText() {
+        server.otherwise(Reply.json(200, OK));
+
+        client().deliver(Deliveries.of(
+                new Action.SendQuickReplies("Chị chọn giờ nào ạ?", List.of("8:00", "10:00")),
+                new Action.SendCarousel(List.of(
+                        new Action.Card("Khám tổng quát", "350.000đ", "", "https://antam.vn/kham"),
+                        new Action.Card("Khám nhi", "", "", "")))));
+
+        assertEquals("Chị chọn giờ nào ạ?\n1. 8:00\n2. 10:00", messageOf(server.requests().get(0)));
+        assertEquals("1. Khám tổng quát - 350.000đ https://antam.vn/kham\n2. Khám nhi", messageOf(server.requests().get(1)));
+    }
+
+    @Test
+    void vietnameseTextAndEmoji_reachPancakeByteForByte() {
+        server.reply(Reply.json(200, OK));
+        String text = "Cho mình hỏi phòng khám còn lịch sáng thứ Hai không ạ? 🙏";
+
+        client().deliver(Deliveries.of(new Action.SendMessage(text)));
+
+        byte[] expected = ("{\"action\":\"reply_inbox\",\"message\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(expected, server.requests().getFirst().body());
+    }
+
+    @Test
+    void actionsWithoutText_areSkippedAndSendNothing_whileATransferSendsItsNotice() {
+        server.otherwise(Reply.json(200, OK));
+
+        DeliveryReport report = client().deliver(Deliveries.of(
+                new Action.ExecuteApi("create_booking", Map.of("slot", "8:00")),
+                new Action.TransferToAgent("customer_request", "Em chuyển chị sang nhân viên tư vấn ạ."),
+                new Action.EndConversation("")));
+
+        assertEquals(1, server.requests().size());
+        assertEquals("Em chuyển chị sang nhân viên tư vấn ạ.", messageOf(server.requests().getFirst()));
+        assertEquals(Optional.of(Deliveries.RUN + ":1"), server.requests().getFirst().header("Idempotency-Key"));
+        assertEquals(List.of(Status.SKIPPED, Status.DELIVERED, Status.SKIPPED),
+                report.actions().stream().map(ActionDelivery::status).toList());
+        assertTrue(report.allDelivered());
+    }
+
+    @Test
+    void eachActionCarriesItsOwnIdempotencyKey_keptAcrossItsRetries() {
+        server.reply(Reply.json(200, OK), Reply.json(500, ""), Reply.json(200, OK));
+
+        client().deliver(Deliveries.of(new Action.SendMessage("Dạ"), new Action.SendMessage("Chị chờ em chút ạ")));
+
+        assertEquals(List.of(Optional.of(Deliveries.RUN + ":0"), Optional.of(Deliveries.RUN + ":1"),
+                        Optional.of(Deliveries.RUN + ":1")),
+                server.requests().stream().map(r -> r.header("Idempotency-Key")).toList());
+    }
+
+    @Test
+    void thePageIdResolver_choosesThePage_andTheConfiguredPageIsTheFallback() {
+        server.otherwise(Reply.json(200, OK));
+        ConversationId known = ConversationId.of("999_123");
+        Function<ConversationId, Optional<String>> pages =
+                conversation -> conversation.equals(known) ? Optional.of("999") : Optional.empty();
+        PancakePublicApiClient client = track(new PancakePublicApiClient(settings(server.url()), pages));
+
+        client.deliver(Deliveries.of(known, new Action.SendMessage("Dạ")));
+        client.deliver(Deliveries.of(new Action.SendMessage("Dạ")));
+
+        assertTrue(server.requests().get(0).path().startsWith("/api/public_api/v1/pages/999/conversations/999_123/"));
+        assertTrue(server.requests().get(1).path().startsWith("/api/public_api/v1/pages/" + PAGE + "/"));
+    }
+
+    @Test
+    void idsAreEncodedAsOnePathSegment() {
+        server.otherwise(Reply.json(200, OK));
+
+        client().deliver(Deliveries.of(ConversationId.of("a/b c"), new Action.SendMessage("Dạ")));
+
+        assertEquals("/api/public_api/v1/pages/" + PAGE + "/conversations/a%2Fb%20c/messages",
+                server.requests().getFirst().path());
+    }
+
+    @Test
+    void anUnreachablePancake_isRetriedAndDeadLettered_andTheTokenNeverAppearsInTheError() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        PancakePublicApiClient client = track(new PancakePublicApiClient(settings(URI.create("http://127.0.0.1:" + closedPort))));
+
+        ActionDelivery action = client.deliver(Deliveries.of(new Action.SendMessage("Dạ"))).actions().getFirst();
+
+        assertEquals(Status.DEAD_LETTER, action.status());
+        assertEquals(Deliveries.MAX_ATTEMPTS, action.attempts());
+        assertTrue(action.lastError().startsWith("connection failed"), action.lastError());
+        assertFalse(action.lastError().contains(TOKEN), action.lastError());
+    }
+
+    @Test
+    void anInterruptedDelivery_endsPromptlyWithoutThrowing_deadLettersTheRest_andKeepsTheInterrupt() throws Exception {
+        server.otherwise(Reply.json(200, OK).after(Duration.ofSeconds(20)));
+        PancakePublicApiClient client = client();
+        AtomicReference<DeliveryReport> report = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread worker = Thread.ofPlatform().start(() -> {
+            report.set(client.deliver(Deliveries.of(new Action.SendMessage("Dạ"), new Action.SendMessage("Chị chờ em"))));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        server.awaitRequests(1, Duration.ofSeconds(5));
+
+        worker.interrupt();
+
+        assertTrue(worker.join(Duration.ofSeconds(5)), "delivery must stop soon after the interrupt");
+        assertEquals(List.of(Status.DEAD_LETTER, Status.DEAD_LETTER),
+                report.get().actions().stream().map(ActionDelivery::status).toList());
+        assertEquals("interrupted after 1 attempt(s)", report.get().actions().getFirst().lastError());
+        assertTrue(stillInterrupted.get());
+        assertEquals(1, server.requests().size());
+    }
+
+    private static String messageOf(Recorded request) {
+        return Fixtures.parse(request.text()).path("message").asText();
+    }
+
+    private PancakePublicApiClient client() {
+        return track(new PancakePublicApiClient(settings(server.url())));
+    }
+
+    private PancakePublicApiClient track(PancakePublicApiClient client) {
+        clients.add(client);
+        return client;
+    }
+
+    private static PancakeClientSettings settings(URI base) {
+        return Deliveries.settings(base, PancakeClientSettings.DEFAULT_CALLBACK_PATH, Optional.empty(),
+                Optional.of(PAGE), Optional.of(TOKEN));
+    }
+}
