@@ -14,7 +14,6 @@ import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
 import chat.orchestrator.inmemory.LoggingPancake;
 import chat.orchestrator.inmemory.RuleBasedResponder;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.List;
 
@@ -43,7 +42,7 @@ public final class Application implements AutoCloseable {
                 .settings(config.orchestrator())
                 .clock(clock)
                 .build();
-        JsonResponses json = new JsonResponses(new ObjectMapper());
+        JsonResponses json = JsonResponses.withDefaultMapper();
         StorageDescription storage = StorageDescription.MEMORY;
         ApiServer server = ApiServer.start(config.host(), config.port(), json, List.of(
                 new HealthService(json, storage, clock),

@@ -16,6 +16,13 @@ public final class JsonResponses {
         this.mapper = mapper;
     }
 
+    /** Writes emoji as their UTF-8 bytes rather than as escaped surrogate pairs, so text reads back byte-exact. */
+    public static JsonResponses withDefaultMapper() {
+        return new JsonResponses(com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .build());
+    }
+
     public ObjectMapper mapper() {
         return mapper;
     }

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -28,18 +27,11 @@ import java.util.stream.IntStream;
 public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
     private final PancakeClientSettings settings;
     private final URI endpoint;
-    private final Clock clock;
     private final ObjectMapper json = PancakeExchange.mapper();
     private final PancakeExchange exchange;
 
     public PancakeCallbackClient(PancakeClientSettings settings) {
-        this(settings, Clock.systemUTC());
-    }
-
-    /** @param clock stamps each delivery's {@code timestamp} */
-    public PancakeCallbackClient(PancakeClientSettings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.endpoint = URI.create(settings.baseUrl() + settings.callbackPath());
         this.exchange = new PancakeExchange(settings, "callback", settings.accessToken().stream().toList(), json);
     }
@@ -91,7 +83,7 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
         for (Action action : reply.actions()) {
             actions.addObject().put("type", action.type().wireName()).set("data", json.valueToTree(action.data()));
         }
-        body.put("timestamp", clock.instant().toString());
+        body.put("timestamp", delivery.answeredAt().toString());
         // The fencing token names the lock acquisition that produced this answer; the lock's owner token is the
         // key to release it and never leaves the process.
         body.put("distributed_lock_id", Long.toString(delivery.fencingToken().value()));

@@ -46,7 +46,7 @@ final class RunningApi implements AutoCloseable {
                 .settings(OrchestratorSettings.defaults().withConsolidation(Duration.ZERO, Duration.ZERO)
                         .withPollInterval(Duration.ofMillis(5)).withAnswerWait(Duration.ofSeconds(20)))
                 .build();
-        JsonResponses json = new JsonResponses(mapper);
+        JsonResponses json = JsonResponses.withDefaultMapper();
         server = ApiServer.start("127.0.0.1", 0, json, List.of(
                 new HealthService(json, StorageDescription.MEMORY, Clock.systemUTC()),
                 new SyncMessageService(orchestrator, new BearerToken(TOKEN), new JsonBody(MAX_BODY), json,

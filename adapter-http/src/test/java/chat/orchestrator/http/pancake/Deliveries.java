@@ -29,7 +29,7 @@ final class Deliveries {
     static Delivery of(ConversationId conversation, Action... actions) {
         AiReply reply = new AiReply("Dạ còn ạ 🙏", "book_appointment", 0.93, Map.of("day", "thứ Hai"),
                 "qwen2.5-7b-instruct", Duration.ofMillis(1234), List.of(actions));
-        return new Delivery(conversation, RUN, new FencingToken(7), reply);
+        return new Delivery(conversation, RUN, new FencingToken(7), reply, java.time.Instant.parse("2026-11-25T09:41:30Z"));
     }
 
     static PancakeClientSettings settings(URI base, String callbackPath, Optional<String> accessToken,

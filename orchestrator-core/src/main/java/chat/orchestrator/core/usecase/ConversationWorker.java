@@ -126,7 +126,7 @@ public final class ConversationWorker {
         // Removal fails only if the lease was lost after the commit; the answer stands (it was fenced), and the
         // next holder will see its messages as answered and drop them.
         boolean stillHolder = state.removePending(lease, ids(batch));
-        DeliveryReport report = pancake.deliver(new Delivery(lease.conversationId(), run.id(), lease.fencingToken(), reply));
+        DeliveryReport report = pancake.deliver(new Delivery(lease.conversationId(), run.id(), lease.fencingToken(), reply, run.finishedAt()));
         history.recordDelivery(lease.conversationId(), run.id(), report);
         waiters.complete(lease.conversationId(), ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
