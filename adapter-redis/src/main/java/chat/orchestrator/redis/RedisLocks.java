@@ -1,0 +1,100 @@
+package chat.orchestrator.redis;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockInfo;
+import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.ReleaseOutcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link LockPort} on Redis. The lock is a string {@code <fencing token>:<owner token>} set with NX and a PX lease;
+ * the fencing token comes from a per-conversation counter that is never deleted, drawn in the same script. Every
+ * check-then-write is one Lua script, so two instances can never both see the lock free.
+ */
+public final class RedisLocks implements LockPort {
+    private static final LuaScript ACQUIRE = LuaScript.load("lock-acquire");
+    private static final LuaScript RENEW = LuaScript.load("lock-renew");
+    private static final LuaScript RELEASE = LuaScript.load("lock-release");
+    private static final LuaScript RELEASE_IF_NO_PENDING = LuaScript.load("lock-release-if-no-pending");
+    private static final LuaScript INSPECT = LuaScript.load("lock-inspect");
+
+    private final RetryingRedis redis;
+    private final RedisKeys keys;
+
+    RedisLocks(RetryingRedis redis, RedisKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(ConversationId conversationId, Duration ttl) {
+        RedisKeys.ConversationKeys key = keys.conversation(conversationId);
+        // Drawn before the call so that a retry after a lost reply is recognised as the same acquirer.
+        String owner = UUID.randomUUID().toString();
+        long fence = (Long) redis.script(ACQUIRE, List.of(key.lock(), key.fence()),
+                List.of(owner, millis(ttl)), "acquiring the lock of conversation " + conversationId);
+        return fence == 0 ? Optional.empty()
+                : Optional.of(new Lease(conversationId, owner, new FencingToken(fence)));
+    }
+
+    @Override
+    public boolean renew(Lease lease, Duration ttl) {
+        RedisKeys.ConversationKeys key = keys.conversation(lease.conversationId());
+        return (Long) redis.script(RENEW, List.of(key.lock()), List.of(lockValue(lease), millis(ttl)),
+                "renewing the lock of conversation " + lease.conversationId()) == 1;
+    }
+
+    @Override
+    public boolean release(Lease lease) {
+        RedisKeys.ConversationKeys key = keys.conversation(lease.conversationId());
+        return (Long) redis.script(RELEASE, List.of(key.lock()), List.of(lockValue(lease)),
+                "releasing the lock of conversation " + lease.conversationId()) == 1;
+    }
+
+    @Override
+    public ReleaseOutcome releaseIfNoPending(Lease lease) {
+        RedisKeys.ConversationKeys key = keys.conversation(lease.conversationId());
+        long verdict = (Long) redis.script(RELEASE_IF_NO_PENDING, List.of(key.lock(), key.pending()),
+                List.of(lockValue(lease)), "releasing the lock of conversation " + lease.conversationId());
+        if (verdict == 1) {
+            return ReleaseOutcome.RELEASED;
+        }
+        return verdict == 0 ? ReleaseOutcome.PENDING_REMAIN : ReleaseOutcome.NOT_OWNER;
+    }
+
+    @Override
+    public boolean forceRelease(ConversationId conversationId) {
+        String lock = keys.conversation(conversationId).lock();
+        // DEL of the lock alone: the fencing counter stays, so the next holder still gets a higher token.
+        return redis.call("force-releasing the lock of conversation " + conversationId, r -> r.del(lock)) == 1;
+    }
+
+    @Override
+    public Optional<LockInfo> inspect(ConversationId conversationId) {
+        RedisKeys.ConversationKeys key = keys.conversation(conversationId);
+        List<?> reply = (List<?>) redis.script(INSPECT, List.of(key.lock()), List.of(),
+                "inspecting the lock of conversation " + conversationId);
+        if (reply.isEmpty()) {
+            return Optional.empty();
+        }
+        String value = (String) reply.get(0);
+        int separator = value.indexOf(':');
+        long remaining = Math.max(0, (Long) reply.get(1));
+        return Optional.of(new LockInfo(conversationId, value.substring(separator + 1),
+                new FencingToken(Long.parseLong(value.substring(0, separator))), Duration.ofMillis(remaining)));
+    }
+
+    private static String lockValue(Lease lease) {
+        return lease.fencingToken().value() + ":" + lease.ownerToken();
+    }
+
+    /** PX takes whole milliseconds; a sub-millisecond lease would be 0, which Redis rejects. */
+    private static String millis(Duration ttl) {
+        return Long.toString(Math.max(1, ttl.toMillis()));
+    }
+}

@@ -1,0 +1,18 @@
+-- Takes a free conversation lock and draws the next fencing token, in one step.
+-- KEYS[1] lock, KEYS[2] fencing counter (no TTL, never deleted)
+-- ARGV[1] owner token, ARGV[2] lease in milliseconds
+-- Returns the fencing token of the lease, or 0 when another owner holds the lock.
+local current = redis.call('GET', KEYS[1])
+if current then
+  -- A retry of our own acquire whose reply was lost: the lease is already ours, hand it out again
+  -- rather than leave an orphan lock that nobody releases before its TTL.
+  local separator = string.find(current, ':', 1, true)
+  if separator and string.sub(current, separator + 1) == ARGV[1] then
+    return tonumber(string.sub(current, 1, separator - 1))
+  end
+  return 0
+end
+local fence = redis.call('INCR', KEYS[2])
+-- %d: plain concatenation would print a large token in exponent form (Lua's %.14g).
+redis.call('SET', KEYS[1], string.format('%d', fence) .. ':' .. ARGV[1], 'NX', 'PX', ARGV[2])
+return fence

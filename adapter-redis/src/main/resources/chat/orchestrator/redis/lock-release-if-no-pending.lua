@@ -1,0 +1,12 @@
+-- Releases the lock only if nothing is pending, so no message can arrive unseen between the check
+-- and the release (DESIGN.md, invariant 2).
+-- KEYS[1] lock, KEYS[2] pending set; ARGV[1] lock value "<fencing token>:<owner token>"
+-- Returns 1 released, 0 messages pending (lock kept), -1 not the owner (nothing changed).
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return -1
+end
+if redis.call('ZCARD', KEYS[2]) > 0 then
+  return 0
+end
+redis.call('DEL', KEYS[1])
+return 1
