@@ -1,5 +1,9 @@
 -- Takes a free conversation lock and draws the next fencing token, in one step.
 -- KEYS[1] lock, KEYS[2] fencing counter (no TTL, never deleted)
+-- The token is the counter plus one, but never less than the server's clock in microseconds: if Redis
+-- restarts empty, the counter would start again at 1 while PostgreSQL still remembers the old highest
+-- token and would refuse every write of the conversation as stale. The clock floor keeps tokens growing
+-- across such a loss. Microseconds stay exact in a Lua double until about the year 2255.
 -- ARGV[1] owner token, ARGV[2] lease in milliseconds
 -- Returns the fencing token of the lease, or 0 when another owner holds the lock.
 local current = redis.call('GET', KEYS[1])
@@ -12,7 +16,13 @@ if current then
   end
   return 0
 end
-local fence = redis.call('INCR', KEYS[2])
+local now = redis.call('TIME')
+local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local fence = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
+if fence < floor then
+  fence = floor
+end
 -- %d: plain concatenation would print a large token in exponent form (Lua's %.14g).
+redis.call('SET', KEYS[2], string.format('%d', fence))
 redis.call('SET', KEYS[1], string.format('%d', fence) .. ':' .. ARGV[1], 'NX', 'PX', ARGV[2])
 return fence
