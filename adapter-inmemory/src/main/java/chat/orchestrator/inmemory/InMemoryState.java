@@ -10,7 +10,9 @@ import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.StatePort;
 import java.util.Comparator;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,6 +87,22 @@ public final class InMemoryState implements StatePort {
                     .sorted(Comparator.comparing(ConversationState::lastMessageTimestamp).reversed())
                     .toList();
             return new ConversationPage(all.size(), all.stream().skip(offset).limit(limit).toList());
+        }
+    }
+
+    @Override
+    public long removeIdleConversations(Instant cutoff) {
+        synchronized (store) {
+            Instant now = store.now();
+            long removed = 0;
+            for (Iterator<InMemoryStore.Conversation> all = store.conversations().values().iterator(); all.hasNext(); ) {
+                InMemoryStore.Conversation conversation = all.next();
+                if (conversation.pending.isEmpty() && !conversation.isLocked(now) && conversation.updatedAt.isBefore(cutoff)) {
+                    all.remove();
+                    removed++;
+                }
+            }
+            return removed;
         }
     }
 

@@ -4,6 +4,7 @@ import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.port.JobStatus;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,8 +26,8 @@ final class JobJson {
     private JobJson() {
     }
 
-    private record StoredJob(String id, String conversationId, String status, StoredReply reply, String error,
-                             String createdAt, String updatedAt) {
+    private record StoredJob(String id, String conversationId, List<String> messageIds, String status,
+                             StoredReply reply, String error, String createdAt, String updatedAt) {
     }
 
     private record StoredReply(String text, String intent, double confidence, Map<String, String> entities,
@@ -40,7 +41,8 @@ final class JobJson {
         StoredReply reply = job.reply().map(JobJson::stored).orElse(null);
         try {
             return MAPPER.writeValueAsString(new StoredJob(job.id().toString(), job.conversationId().value(),
-                    job.status().name(), reply, job.error(), job.createdAt().toString(), job.updatedAt().toString()));
+                    job.messageIds().stream().map(MessageId::value).toList(), job.status().name(), reply, job.error(),
+                    job.createdAt().toString(), job.updatedAt().toString()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write job " + job.id() + " as JSON", e);
         }
@@ -50,7 +52,9 @@ final class JobJson {
         try {
             StoredJob stored = MAPPER.readValue(json, StoredJob.class);
             Optional<AiReply> reply = Optional.ofNullable(stored.reply()).map(JobJson::reply);
-            return new Job(UUID.fromString(stored.id()), ConversationId.of(stored.conversationId()),
+            List<MessageId> messageIds = stored.messageIds() == null ? List.of()
+                    : stored.messageIds().stream().map(MessageId::of).toList();
+            return new Job(UUID.fromString(stored.id()), ConversationId.of(stored.conversationId()), messageIds,
                     JobStatus.valueOf(stored.status()), reply, stored.error(), Instant.parse(stored.createdAt()),
                     Instant.parse(stored.updatedAt()));
         } catch (JsonProcessingException e) {

@@ -35,6 +35,8 @@ public final class RedisState implements StatePort {
     private static final LuaScript PENDING = LuaScript.load("state-pending");
     private static final LuaScript REMOVE_PENDING = LuaScript.load("state-remove-pending");
     private static final LuaScript SUMMARY = LuaScript.load("state-summary");
+    private static final LuaScript REMOVE_IDLE = LuaScript.load("state-remove-idle");
+    private static final int CLEANUP_PAGE = 500;
     /** A listing that keeps meeting expired entries stops pruning after this many passes; its page may be short. */
     private static final int MAX_PRUNING_PASSES = 5;
 
@@ -142,6 +144,38 @@ public final class RedisState implements StatePort {
         }
         long total = redis.call("counting conversations", r -> r.zcard(keys.conversationIndex()));
         return new ConversationPage(total, page);
+    }
+
+    /**
+     * Walks the whole index, oldest message first, one script per conversation: an admin operation, never on a
+     * request path. Entries are removed from the index only after their state, so a crash leaves at worst a stale
+     * entry that the next listing prunes.
+     */
+    @Override
+    public long removeIdleConversations(Instant cutoff) {
+        long removed = 0;
+        long rank = 0;
+        while (true) {
+            long from = rank;
+            List<String> members = redis.call("listing conversations for cleanup",
+                    r -> r.zrange(keys.conversationIndex(), ZRangeParams.zrangeParams(from, from + CLEANUP_PAGE - 1)));
+            if (members.isEmpty()) {
+                return removed;
+            }
+            for (String member : members) {
+                ConversationId id = ConversationId.of(member);
+                RedisKeys.ConversationKeys key = keys.conversation(id);
+                long outcome = (Long) redis.script(REMOVE_IDLE,
+                        List.of(key.lock(), key.pending(), key.summary(), key.seen(), key.bodies()),
+                        List.of(Long.toString(cutoff.toEpochMilli())), "cleaning up conversation " + id);
+                if (outcome == 0) {
+                    rank++;
+                } else {
+                    removed += outcome == 1 ? 1 : 0;
+                    prune(id);
+                }
+            }
+        }
     }
 
     private void index(ConversationId conversationId, long latestScore) {

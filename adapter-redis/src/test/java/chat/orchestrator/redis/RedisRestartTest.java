@@ -74,7 +74,7 @@ class RedisRestartTest {
         assertTrue(store.locks().tryAcquire(conversation, TTL).isPresent());
         assertEquals(AcceptOutcome.ACCEPTED, store.state().accept(message(conversation, "m1", 0, "Xin chào")));
         assertEquals(Set.of(chat.orchestrator.core.domain.MessageId.of("m1")), store.state().pendingIds(conversation));
-        Job job = Job.queued(conversation, Instant.now());
+        Job job = Job.queued(conversation, java.util.List.of(), Instant.now());
         store.jobs().create(job, TTL);
         assertEquals(job, store.jobs().find(job.id()).orElseThrow());
         assertTrue(store.stats().ping());

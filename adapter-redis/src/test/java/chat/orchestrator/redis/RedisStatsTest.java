@@ -36,7 +36,7 @@ class RedisStatsTest {
             assertTrue(store.stats().ping());
             RedisStatistics before = store.stats().statistics();
             JobPort jobs = store.jobs();
-            Job job = Job.queued(newConversation(), Instant.now());
+            Job job = Job.queued(newConversation(), java.util.List.of(), Instant.now());
             jobs.create(job, Duration.ofMinutes(1));
             for (int i = 0; i < 5; i++) {
                 jobs.find(UUID.randomUUID());

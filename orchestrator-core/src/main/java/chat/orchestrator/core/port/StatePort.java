@@ -4,6 +4,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.ConversationState;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,4 +38,11 @@ public interface StatePort {
 
     /** A page of conversation summaries, most recently active first. */
     ConversationPage conversations(int offset, int limit);
+
+    /**
+     * Admin cleanup: forgets the state (summary, seen ids) of every conversation last active before {@code cutoff}
+     * that has no pending message and no lock, and answers how many it removed. Fencing counters always stay, and
+     * durable history keeps deduplicating the messages whose seen ids are gone.
+     */
+    long removeIdleConversations(Instant cutoff);
 }

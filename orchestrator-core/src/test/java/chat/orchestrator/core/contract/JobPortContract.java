@@ -5,10 +5,12 @@ import static chat.orchestrator.core.contract.TestMessages.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.JobStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +36,7 @@ public abstract class JobPortContract {
 
     @Test
     void aCreatedJobIsFoundAsStored() {
-        Job job = Job.queued(newConversation(), TestMessages.BASE);
+        Job job = Job.queued(newConversation(), List.of(MessageId.of("turn_1"), MessageId.of("turn_2")), TestMessages.BASE);
         jobs.create(job, TTL);
 
         assertEquals(Optional.of(job), jobs.find(job.id()));
@@ -43,7 +45,7 @@ public abstract class JobPortContract {
 
     @Test
     void aJobMovesThroughItsStatesWithItsResult() {
-        Job job = Job.queued(newConversation(), TestMessages.BASE);
+        Job job = Job.queued(newConversation(), List.of(MessageId.of("turn_1"), MessageId.of("turn_2")), TestMessages.BASE);
         jobs.create(job, TTL);
 
         Job processing = job.moveTo(JobStatus.PROCESSING, Optional.empty(), "", TestMessages.BASE.plusSeconds(1));
@@ -57,7 +59,7 @@ public abstract class JobPortContract {
 
     @Test
     void aFinalJobNeverChangesAgain() {
-        Job job = Job.queued(newConversation(), TestMessages.BASE);
+        Job job = Job.queued(newConversation(), List.of(MessageId.of("turn_1"), MessageId.of("turn_2")), TestMessages.BASE);
         jobs.create(job, TTL);
         Job cancelled = job.moveTo(JobStatus.CANCELLED, Optional.empty(), "cancelled by admin", TestMessages.BASE);
         jobs.update(cancelled, TTL);
@@ -70,7 +72,7 @@ public abstract class JobPortContract {
 
     @Test
     void updatingAnUnknownJobCreatesNothing() {
-        Job ghost = Job.queued(newConversation(), TestMessages.BASE);
+        Job ghost = Job.queued(newConversation(), List.of(MessageId.of("turn_1"), MessageId.of("turn_2")), TestMessages.BASE);
 
         assertTrue(jobs.update(ghost, TTL).isEmpty());
         assertTrue(jobs.find(ghost.id()).isEmpty());
@@ -78,7 +80,7 @@ public abstract class JobPortContract {
 
     @Test
     void jobsExpireAfterTheirTtl() {
-        Job job = Job.queued(newConversation(), TestMessages.BASE);
+        Job job = Job.queued(newConversation(), List.of(MessageId.of("turn_1"), MessageId.of("turn_2")), TestMessages.BASE);
         jobs.create(job, SHORT_TTL);
 
         letTimePass(SHORT_TTL.multipliedBy(3));

@@ -165,6 +165,32 @@ public abstract class StatePortContract {
     }
 
     @Test
+    void cleanupForgetsIdleConversationsButKeepsThoseWithPendingMessagesOrALock() {
+        ConversationId idle = newConversation();
+        ConversationId waiting = newConversation();
+        ConversationId held = newConversation();
+        InboundMessage answered = message(idle, "m1", 0, "Xin chào");
+        state.accept(answered);
+        Lease lease = locks.tryAcquire(idle, TTL).orElseThrow();
+        state.removePending(lease, Set.of(answered.id()));
+        locks.release(lease);
+        state.accept(message(waiting, "m1", 0, "still waiting"));
+        state.accept(message(held, "m1", 0, "being answered"));
+        Lease holder = locks.tryAcquire(held, TTL).orElseThrow();
+        state.removePending(holder, Set.of(MessageId.of("m1")));
+
+        // The store's clock is its own (a test clock, or the server's): cutoffs far from any "now" keep this exact.
+        assertEquals(0, state.removeIdleConversations(java.time.Instant.EPOCH), "nothing was idle in 1970");
+        long removed = state.removeIdleConversations(java.time.Instant.parse("2100-01-01T00:00:00Z"));
+
+        assertEquals(1, removed);
+        assertTrue(state.conversation(idle).isEmpty());
+        assertTrue(state.conversation(waiting).isPresent());
+        assertTrue(state.conversation(held).isPresent());
+        assertEquals(2, state.conversations(0, 10).total());
+    }
+
+    @Test
     void racingDeliveriesOfOneMessageAreAcceptedExactlyOnce() throws Exception {
         ConversationId conversation = newConversation();
         InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
