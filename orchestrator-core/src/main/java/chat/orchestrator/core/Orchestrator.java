@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * The public entry point for embedding: give it the five ports and settings, then hand it each inbound message.
  * Workers run on virtual threads; {@link #close()} stops taking messages and lets running workers finish.
  */
-public final class Orchestrator implements MessageHandler, AutoCloseable {
+public final class Orchestrator implements MessageHandler, MessageSubmitter, AutoCloseable {
     private final ExecutorService workers;
     private final HandleMessage handleMessage;
     private final Duration shutdownGrace;
@@ -47,6 +47,7 @@ public final class Orchestrator implements MessageHandler, AutoCloseable {
      * Records and accepts the message and tries the lock, without waiting for the AI: for entry points that answer
      * at once (webhook ingress, the asynchronous API). A started worker goes on in the background.
      */
+    @Override
     public Submission submit(InboundMessage message) {
         return handleMessage.submit(message);
     }

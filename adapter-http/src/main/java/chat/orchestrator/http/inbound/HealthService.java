@@ -1,5 +1,7 @@
 package chat.orchestrator.http.inbound;
 
+import chat.orchestrator.core.port.ComponentHealth;
+import chat.orchestrator.core.port.HealthPort;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -7,31 +9,63 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
+import java.util.List;
 
-/** {@code GET /health} and its liveness/readiness variants, open to load balancers (no token). */
+/**
+ * {@code GET /health} and its variants, open to load balancers (no token). Liveness is the process answering;
+ * readiness needs every store reachable (503 otherwise, so a balancer stops sending work this instance cannot
+ * accept); {@code /health} reports "degraded" with 200 when a store is down, for dashboards.
+ */
 public final class HealthService implements HttpService {
     private final JsonResponses json;
     private final StorageDescription storage;
+    private final List<HealthPort> components;
     private final Clock clock;
 
-    public HealthService(JsonResponses json, StorageDescription storage, Clock clock) {
+    public HealthService(JsonResponses json, StorageDescription storage, List<HealthPort> components, Clock clock) {
         this.json = json;
         this.storage = storage;
+        this.components = List.copyOf(components);
         this.clock = clock;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/health", this::health)
-                .get("/health/live", this::health)
-                .get("/health/ready", this::health);
+                .get("/health/live", this::live)
+                .get("/health/ready", this::ready);
     }
 
     private void health(ServerRequest request, ServerResponse response) {
+        List<ComponentHealth> checked = check();
+        json.send(response, Status.OK_200, body(allUp(checked) ? "healthy" : "degraded", checked));
+    }
+
+    private void live(ServerRequest request, ServerResponse response) {
+        json.send(response, Status.OK_200, body("alive", List.of()));
+    }
+
+    private void ready(ServerRequest request, ServerResponse response) {
+        List<ComponentHealth> checked = check();
+        boolean ready = allUp(checked);
+        json.send(response, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body(ready ? "ready" : "not_ready", checked));
+    }
+
+    private List<ComponentHealth> check() {
+        return components.stream().map(HealthPort::check).toList();
+    }
+
+    private static boolean allUp(List<ComponentHealth> checked) {
+        return checked.stream().allMatch(ComponentHealth::up);
+    }
+
+    private ObjectNode body(String status, List<ComponentHealth> checked) {
         ObjectNode body = json.mapper().createObjectNode();
-        body.put("status", "healthy");
+        body.put("status", status);
         body.put("timestamp", clock.instant().toString());
         body.put("storage_backend", storage.backendName());
-        json.send(response, Status.OK_200, body);
+        ObjectNode componentsNode = body.putObject("components");
+        checked.forEach(c -> componentsNode.put(c.component(), c.up() ? "up" : "down"));
+        return body;
     }
 }

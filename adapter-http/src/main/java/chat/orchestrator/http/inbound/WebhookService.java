@@ -1,6 +1,6 @@
 package chat.orchestrator.http.inbound;
 
-import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.MessageSubmitter;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +12,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * {@code POST /api/v1/pancake/webhook}: Pancake's own payload. Answers as soon as the message is recorded and
@@ -20,7 +19,7 @@ import java.util.function.Function;
  * often; a duplicate is acknowledged, never an error.
  */
 public final class WebhookService implements HttpService {
-    private final Function<InboundMessage, Submission> submit;
+    private final MessageSubmitter submit;
     private final BearerToken token;
     private final Optional<WebhookSignature> signature;
     private final JsonBody body;
@@ -28,7 +27,7 @@ public final class WebhookService implements HttpService {
     private final Clock clock;
 
     /** With a signature, requests must be signed; without, they must carry the message token. */
-    public WebhookService(Function<InboundMessage, Submission> submit, BearerToken token,
+    public WebhookService(MessageSubmitter submit, BearerToken token,
                           Optional<WebhookSignature> signature, JsonBody body, JsonResponses json, Clock clock) {
         this.submit = submit;
         this.token = token;
@@ -55,7 +54,7 @@ public final class WebhookService implements HttpService {
         switch (PancakeWebhookEvent.parse(payload, clock)) {
             case PancakeWebhookEvent.Parsed.Ignored ignored -> answer.put("status", "ignored").put("reason", ignored.reason());
             case PancakeWebhookEvent.Parsed.CustomerMessage customer -> {
-                Submission submission = submit.apply(customer.message());
+                Submission submission = submit.submit(customer.message());
                 if (submission instanceof Submission.Decided(MessageOutcome.Failed failed) && failed.retryable()) {
                     // Not recorded: Pancake must deliver it again.
                     json.error(response, ApiError.unavailable(failed.reason()));

@@ -78,6 +78,69 @@ class BadInputTest {
         assertTrue(api.nothingStored(), kind + " stored something");
     }
 
+    private static final String WEBHOOK = "{\"event_type\":\"messaging\",\"page_id\":\"105\",\"data\":{"
+            + "\"conversation\":{\"id\":\"105_602\",\"type\":\"INBOX\"},"
+            + "\"message\":{\"id\":\"m_1\",\"message\":\"Xin chào\",\"from\":{\"id\":\"602\",\"name\":\"Lan\"},"
+            + "\"attachments\":[],\"created_at\":\"2026-11-25T09:41:27\"}}}";
+    private static final String CHAT = "{\"conversation_id\":\"c_1\",\"history\":\"<USER>Hello</USER><br>\","
+            + "\"resources\":{\"user_id\":\"123\"}}";
+
+    static Stream<Arguments> badRequestsToOtherEndpoints() {
+        String webhook = "/api/v1/pancake/webhook";
+        String chat = "/api/v1/chat/message";
+        return Stream.of(
+                Arguments.of("webhook: event_type missing", webhook, WEBHOOK.replace("\"event_type\":\"messaging\",", ""), 422, "event_type"),
+                Arguments.of("webhook: page_id missing", webhook, WEBHOOK.replace("\"page_id\":\"105\",", ""), 422, "page_id"),
+                Arguments.of("webhook: data not an object", webhook, WEBHOOK.replaceFirst("\"data\":\\{.*$", "\"data\":[]}"), 422, "data"),
+                Arguments.of("webhook: conversation missing", webhook, WEBHOOK.replace("\"conversation\":{\"id\":\"105_602\",\"type\":\"INBOX\"},", ""), 422, "data.conversation"),
+                Arguments.of("webhook: conversation id missing", webhook, WEBHOOK.replace("\"id\":\"105_602\",", ""), 422, "data.conversation.id"),
+                Arguments.of("webhook: message id missing", webhook, WEBHOOK.replace("\"id\":\"m_1\",", ""), 422, "data.message.id"),
+                Arguments.of("webhook: sender missing", webhook, WEBHOOK.replace("\"from\":{\"id\":\"602\",\"name\":\"Lan\"},", ""), 422, "data.message.from"),
+                Arguments.of("webhook: blank text, no attachment", webhook, WEBHOOK.replace("Xin chào", " "), 422, "data.message.message"),
+                Arguments.of("webhook: created_at not a date", webhook, WEBHOOK.replace("2026-11-25T09:41:27", "yesterday"), 422, "data.message.created_at"),
+                Arguments.of("webhook: message id with a control character", webhook, WEBHOOK.replace("m_1", "m\\u0007"), 422, "message_id"),
+                Arguments.of("chat: history missing", chat, CHAT.replace("\"history\":\"<USER>Hello</USER><br>\",", ""), 422, "history"),
+                Arguments.of("chat: history a list", chat, CHAT.replace("\"<USER>Hello</USER><br>\"", "[\"Hello\"]"), 422, "history"),
+                Arguments.of("chat: text outside the turns", chat, CHAT.replace("<USER>Hello</USER><br>", "Hello <USER>Hi</USER>"), 422, "history"),
+                Arguments.of("chat: an unclosed turn", chat, CHAT.replace("<USER>Hello</USER><br>", "<USER>Hello"), 422, "history"),
+                Arguments.of("chat: an empty turn", chat, CHAT.replace("<USER>Hello</USER>", "<USER> </USER>"), 422, "history"),
+                Arguments.of("chat: nothing left to answer", chat, CHAT.replace("<USER>Hello</USER><br>", "<USER>Hi</USER><BOT>Hello!</BOT>"), 422, "history"),
+                Arguments.of("chat: conversation_id a number", chat, CHAT.replace("\"c_1\"", "7"), 422, "conversation_id"),
+                Arguments.of("chat: conversation_id blank", chat, CHAT.replace("\"c_1\"", "\"  \""), 422, "conversation_id"),
+                Arguments.of("chat: resources a string", chat, CHAT.replace("{\"user_id\":\"123\"}", "\"123\""), 422, "resources"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequestsToOtherEndpoints")
+    void aBadRequestToAnyEndpoint_isAClear422NamingTheField_andStoresNothing(String kind, String path, String body,
+                                                                             int status, String field) {
+        RunningApi.Reply reply = api.post(path, body);
+
+        assertEquals(status, reply.status(), kind + ": " + reply.json());
+        assertEquals("invalid_field", reply.json().get("error").get("code").asText(), kind);
+        assertEquals(field, reply.json().get("error").get("field").asText(), kind);
+        assertTrue(api.nothingStored(), kind + " stored something");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "/api/v1/admin/conversations?limit=0, limit", "/api/v1/admin/conversations?limit=lots, limit",
+            "/api/v1/admin/conversations?offset=-1, offset", "/api/v1/admin/conversations?limit=100000, limit"})
+    void aBadQueryParameter_isA422NamingIt(String path, String field) {
+        RunningApi.Reply reply = api.get(path, RunningApi.ADMIN_TOKEN);
+
+        assertEquals(422, reply.status(), reply.json().toString());
+        assertEquals(field, reply.json().get("error").get("field").asText());
+    }
+
+    @Test
+    void aCleanupWithAnAgeOfZero_isRefused() {
+        RunningApi.Reply reply = api.post("/api/v1/admin/system/cleanup?max_age_hours=0", "", RunningApi.ADMIN_TOKEN);
+
+        assertEquals(422, reply.status());
+        assertEquals("max_age_hours", reply.json().get("error").get("field").asText());
+    }
+
     @Test
     void aBodyLargerThanTheLimit_is413_andStoresNothing() {
         String huge = VALID.replace("Xin chào", "a".repeat((int) RunningApi.MAX_BODY));

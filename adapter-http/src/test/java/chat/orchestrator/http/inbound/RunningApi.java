@@ -3,7 +3,13 @@ package chat.orchestrator.http.inbound;
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.ComponentHealth;
+import chat.orchestrator.core.port.HealthPort;
+import chat.orchestrator.core.usecase.Administration;
+import chat.orchestrator.core.usecase.ChatJobs;
+import chat.orchestrator.inmemory.InMemoryBotProfiles;
 import chat.orchestrator.inmemory.InMemoryHistory;
+import chat.orchestrator.inmemory.InMemoryJobs;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
@@ -19,10 +25,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A real Helidon server on a free port over in-memory adapters, and a real HTTP client to call it. */
+/** A real Helidon server with every endpoint on a free port over in-memory adapters, and a real client to call it. */
 final class RunningApi implements AutoCloseable {
     static final String TOKEN = "pancake-test-token";
+    static final String ADMIN_TOKEN = "admin-test-token";
     static final long MAX_BODY = 16 * 1024;
     static final String WEBHOOK_SECRET = "webhook-secret";
 
@@ -30,7 +40,12 @@ final class RunningApi implements AutoCloseable {
     final InMemoryLocks locks = new InMemoryLocks(store);
     final InMemoryState state = new InMemoryState(store);
     final InMemoryHistory history = new InMemoryHistory();
+    final InMemoryJobs jobs = new InMemoryJobs(Clock.systemUTC());
+    final InMemoryBotProfiles botProfiles = new InMemoryBotProfiles();
+    /** Flip to make the fake store report itself down. */
+    final AtomicBoolean storeDown = new AtomicBoolean();
     final Orchestrator orchestrator;
+    final ChatJobs chatJobs;
     final ApiServer server;
     final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient client = HttpClient.newHttpClient();
@@ -41,25 +56,36 @@ final class RunningApi implements AutoCloseable {
 
     /** With {@code signedWebhook}, the webhook requires an HMAC signature made with {@link #WEBHOOK_SECRET}. */
     RunningApi(AiPort ai, boolean signedWebhook) {
+        Duration lockTtl = Duration.ofSeconds(30);
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).ai(ai)
                 .pancake(new LoggingPancake())
                 .settings(OrchestratorSettings.defaults().withConsolidation(Duration.ZERO, Duration.ZERO)
                         .withPollInterval(Duration.ofMillis(5)).withAnswerWait(Duration.ofSeconds(20)))
                 .build();
-        JsonResponses json = JsonResponses.withDefaultMapper();
-        server = ApiServer.start("127.0.0.1", 0, json, List.of(
-                new HealthService(json, StorageDescription.MEMORY, Clock.systemUTC()),
-                new SyncMessageService(orchestrator, new BearerToken(TOKEN), new JsonBody(MAX_BODY), json,
-                        StorageDescription.MEMORY, Clock.systemUTC()),
-                new WebhookService(orchestrator::submit, new BearerToken(TOKEN),
-                        signedWebhook ? java.util.Optional.of(new WebhookSignature(WEBHOOK_SECRET)) : java.util.Optional.empty(),
-                        new JsonBody(MAX_BODY), json, Clock.systemUTC())));
+        chatJobs = new ChatJobs(orchestrator, jobs, history, Clock.systemUTC(), Duration.ofHours(1));
+        HealthPort memory = () -> storeDown.get() ? ComponentHealth.down("memory", "switched off by the test")
+                : ComponentHealth.up("memory", Map.of("conversations", "0"));
+        server = InboundApi.start(
+                new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
+                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), MAX_BODY),
+                new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
+                        new Administration(locks, state, List.of(memory), Clock.systemUTC(), lockTtl, 1_000),
+                        botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
+                        StorageDescription.MEMORY, Clock.systemUTC()));
     }
 
     Reply post(String path, String body) {
-        return send(request(path).header("Authorization", "Bearer " + TOKEN)
+        return post(path, body, TOKEN);
+    }
+
+    Reply post(String path, String body, String token) {
+        return send(request(path).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
+    Reply get(String path, String token) {
+        return send(request(path).header("Authorization", "Bearer " + token).GET().build());
     }
 
     HttpRequest.Builder request(String path) {
@@ -79,9 +105,9 @@ final class RunningApi implements AutoCloseable {
         }
     }
 
-    /** Nothing was stored: no conversation in state, so no message was accepted. */
+    /** Nothing was stored: no conversation in state, no answer in history, no job. */
     boolean nothingStored() {
-        return state.conversations(0, 10).total() == 0 && history.sentRuns().isEmpty();
+        return state.conversations(0, 10).total() == 0 && history.sentRuns().isEmpty() && chatJobs.activeJobs() == 0;
     }
 
     @Override

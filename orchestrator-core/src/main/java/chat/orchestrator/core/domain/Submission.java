@@ -16,8 +16,11 @@ public sealed interface Submission {
         }
     }
 
-    /** This call took the conversation's lock and started its worker; the outcome follows. */
-    record Started(CompletableFuture<MessageOutcome> outcome) implements Submission {
+    /**
+     * This call took the conversation's lock and started its worker; the outcome follows. {@code fencingToken}
+     * names that lock acquisition (safe to show: unlike the owner token, it cannot release the lock).
+     */
+    record Started(CompletableFuture<MessageOutcome> outcome, long fencingToken) implements Submission {
         public Started {
             Objects.requireNonNull(outcome);
         }

@@ -98,7 +98,7 @@ public final class HandleMessage {
             waiters.forget(conversation, message.id());
             return new Submission.Decided(new MessageOutcome.Failed(message.id(), "shutting down", true));
         }
-        return new Submission.Started(outcome);
+        return new Submission.Started(outcome, lease.get().fencingToken().value());
     }
 
     private boolean start(Lease lease) {

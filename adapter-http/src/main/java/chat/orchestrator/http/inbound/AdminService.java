@@ -1,0 +1,144 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.port.ComponentHealth;
+import chat.orchestrator.core.usecase.Administration;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+
+/** The admin endpoints ({@code ADMIN_ACCESS_TOKEN}): conversations, health, stats, force release, cleanup. */
+public final class AdminService implements HttpService {
+    private final Administration administration;
+    private final chat.orchestrator.core.usecase.ChatJobs chatJobs;
+    private final BearerToken token;
+    private final JsonResponses json;
+    private final StorageDescription storage;
+    private final Clock clock;
+
+    public AdminService(Administration administration, chat.orchestrator.core.usecase.ChatJobs chatJobs,
+                        BearerToken token, JsonResponses json, StorageDescription storage, Clock clock) {
+        this.administration = administration;
+        this.chatJobs = chatJobs;
+        this.token = token;
+        this.json = json;
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v1/admin/conversations", this::conversations)
+                .get("/api/v1/admin/health", this::health)
+                .get("/api/v1/admin/stats", this::stats)
+                .post("/api/v1/admin/conversations/{id}/cancel", this::cancel)
+                .post("/api/v1/admin/system/cleanup", this::cleanup)
+                .post("/admin/system/cleanup", this::cleanup);
+    }
+
+    private void conversations(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        int offset = QueryParameters.integer(request, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = QueryParameters.integer(request, "limit", 50, 1, 500);
+        Administration.ConversationListing listing = administration.conversations(offset, limit);
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("total_conversations", listing.total());
+        body.put("offset", offset).put("limit", limit);
+        ArrayNode rows = body.putArray("conversations");
+        listing.conversations().forEach(view -> rows.addObject()
+                .put("conversation_id", view.state().conversationId().value())
+                .put("last_message_id", view.state().lastMessageId().value())
+                .put("last_message_timestamp", OutcomeJson.epochSeconds(view.state().lastMessageTimestamp()))
+                .put("ai_processing", view.processing())
+                .put("context_size", view.state().totalMessages())
+                .put("pending_messages", view.state().pendingMessages()));
+        body.put("storage_backend", storage.backendName());
+        json.send(response, Status.OK_200, body);
+    }
+
+    private void health(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        Administration.SystemHealth health = administration.health();
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("status", health.status().name().toLowerCase(Locale.ROOT));
+        body.put("timestamp", health.at().toString());
+        body.putObject("statistics")
+                .put("total_conversations", health.totalConversations())
+                .put("active_ai_tasks", health.activeAiTasks())
+                .put("stuck_conversations", health.stuck().size());
+        body.put("redis_status", componentStatus(health.components(), "redis"));
+        body.put("postgres_status", componentStatus(health.components(), "postgres"));
+        body.put("storage_backend", storage.backendName());
+        ArrayNode stuck = body.putArray("stuck_conversations");
+        health.stuck().forEach(s -> stuck.addObject()
+                .put("conversation_id", s.conversationId().value())
+                .put("reason", s.reason().name().toLowerCase(Locale.ROOT))
+                .put("pending_messages", s.pendingMessages())
+                .put("last_activity", s.lastActivity().toString()));
+        ArrayNode types = body.putArray("supported_action_types");
+        chat.orchestrator.core.domain.ActionType.wireNames().forEach(types::add);
+        components(body, health.components());
+        json.send(response, Status.OK_200, body);
+    }
+
+    private void stats(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        Administration.ConversationStats stats = administration.stats();
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("timestamp", clock.instant().toString());
+        body.putObject("conversations")
+                .put("total", stats.total())
+                .put("recent", stats.recent())
+                .put("old", stats.old())
+                .put("active_processing", stats.activeProcessing());
+        stats.components().stream().filter(c -> c.component().equals("redis")).findFirst()
+                .ifPresent(redis -> body.set("redis_stats", json.mapper().valueToTree(redis.figures())));
+        stats.components().stream().filter(c -> c.component().equals("postgres")).findFirst()
+                .ifPresent(postgres -> body.set("postgres_stats", json.mapper().valueToTree(postgres.figures())));
+        body.put("storage_backend", storage.backendName());
+        json.send(response, Status.OK_200, body);
+    }
+
+    private void cancel(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        ConversationId conversation = ConversationId.of(request.path().pathParameters().get("id"));
+        boolean released = administration.forceRelease(conversation);
+        int cancelled = chatJobs.cancelRunning(conversation, "cancelled by an admin");
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("success", true);
+        body.put("conversation_id", conversation.value());
+        body.put("lock_released", released);
+        body.put("jobs_cancelled", cancelled);
+        json.send(response, Status.OK_200, body);
+    }
+
+    private void cleanup(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        int hours = QueryParameters.integer(request, "max_age_hours", 24, 1, 24 * 365);
+        long removed = administration.removeIdleConversations(java.time.Duration.ofHours(hours));
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("success", true);
+        body.put("max_age_hours", hours);
+        body.put("removed_conversations", removed);
+        json.send(response, Status.OK_200, body);
+    }
+
+    private static String componentStatus(List<ComponentHealth> components, String name) {
+        return components.stream().filter(c -> c.component().equals(name)).findFirst()
+                .map(c -> c.up() ? "connected" : "disconnected: " + c.detail())
+                .orElse("not_configured");
+    }
+
+    private void components(ObjectNode body, List<ComponentHealth> components) {
+        ObjectNode node = body.putObject("components");
+        components.forEach(c -> node.putObject(c.component()).put("up", c.up()).put("detail", c.detail())
+                .set("figures", json.mapper().valueToTree(c.figures())));
+    }
+}

@@ -1,0 +1,47 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.MessageHandler;
+import chat.orchestrator.core.MessageSubmitter;
+import chat.orchestrator.core.port.BotProfilePort;
+import chat.orchestrator.core.port.HealthPort;
+import chat.orchestrator.core.usecase.Administration;
+import chat.orchestrator.core.usecase.ChatJobs;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every endpoint of the SPEC on one Helidon server: the one place that says which service answers where and with
+ * which token. The message token and the admin token guard disjoint sets of endpoints.
+ */
+public final class InboundApi {
+    private InboundApi() {
+    }
+
+    /** Where to listen and how requests are checked. */
+    public record Settings(String host, int port, String messageToken, String adminToken,
+                           Optional<String> webhookSecret, long maxBodyBytes) {
+    }
+
+    /** The use cases and facts the endpoints need. */
+    public record Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
+                               Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
+                               Map<String, String> adaptersInUse, StorageDescription storage, Clock clock) {
+    }
+
+    public static ApiServer start(Settings settings, Dependencies d) {
+        JsonResponses json = JsonResponses.withDefaultMapper();
+        JsonBody body = new JsonBody(settings.maxBodyBytes());
+        BearerToken messageToken = new BearerToken(settings.messageToken());
+        BearerToken adminToken = new BearerToken(settings.adminToken());
+        return ApiServer.start(settings.host(), settings.port(), json, List.of(
+                new HealthService(json, d.storage(), d.health(), d.clock()),
+                new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse()),
+                new SyncMessageService(d.messages(), messageToken, body, json, d.storage(), d.clock()),
+                new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
+                        body, json, d.clock()),
+                new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
+                new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock())));
+    }
+}

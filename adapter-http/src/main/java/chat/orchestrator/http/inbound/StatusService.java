@@ -1,0 +1,58 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.port.ComponentHealth;
+import chat.orchestrator.core.port.HealthPort;
+import chat.orchestrator.core.usecase.ChatJobs;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/status/handler} (no token, like the health endpoints): which adapters are in use and whether
+ * the stores answer. Never shows a secret: {@code adapters} holds descriptions made for logs.
+ */
+public final class StatusService implements HttpService {
+    private final JsonResponses json;
+    private final StorageDescription storage;
+    private final List<HealthPort> components;
+    private final ChatJobs chatJobs;
+    private final Map<String, String> adaptersInUse;
+
+    public StatusService(JsonResponses json, StorageDescription storage, List<HealthPort> components, ChatJobs chatJobs,
+                         Map<String, String> adaptersInUse) {
+        this.json = json;
+        this.storage = storage;
+        this.components = List.copyOf(components);
+        this.chatJobs = chatJobs;
+        this.adaptersInUse = Map.copyOf(adaptersInUse);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v1/status/handler", this::status);
+    }
+
+    private void status(ServerRequest request, ServerResponse response) {
+        List<ComponentHealth> checked = components.stream().map(HealthPort::check).toList();
+        boolean redisConnected = checked.stream().anyMatch(c -> c.component().equals("redis") && c.up());
+        boolean allUp = checked.stream().allMatch(ComponentHealth::up);
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("initialized", true);
+        ObjectNode parts = body.putObject("components");
+        parts.put("redis_connected", redisConnected);
+        parts.put("lock_manager", storage.distributedLock() ? "redis" : "memory");
+        parts.putObject("background_job_manager")
+                .put("redis_connected", redisConnected)
+                .put("status", allUp ? "running" : "degraded")
+                .put("active_jobs", chatJobs.activeJobs());
+        checked.forEach(c -> parts.put(c.component() + "_status", c.up() ? "up" : "down"));
+        body.set("adapters", json.mapper().valueToTree(new java.util.TreeMap<>(adaptersInUse)));
+        body.put("status", allUp ? "healthy" : "degraded");
+        json.send(response, Status.OK_200, body);
+    }
+}
