@@ -10,11 +10,13 @@ import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.ConversationWorkers;
 import chat.orchestrator.core.usecase.HandleMessage;
+import chat.orchestrator.core.usecase.Sweeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,14 +24,25 @@ import java.util.concurrent.TimeUnit;
  * Workers run on virtual threads; {@link #close()} stops taking messages and lets running workers finish.
  */
 public final class Orchestrator implements MessageHandler, MessageSubmitter, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Orchestrator.class.getName());
+
     private final ExecutorService workers;
     private final HandleMessage handleMessage;
+    private final Sweeper sweeper;
+    private final ScheduledExecutorService sweeps;
     private final Duration shutdownGrace;
 
     private Orchestrator(Builder builder) {
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("conversation-worker-", 0).factory());
-        this.handleMessage = ConversationWorkers.handleMessage(builder.locks, builder.state, builder.history,
+        ConversationWorkers assembled = ConversationWorkers.assemble(builder.locks, builder.state, builder.history,
                 builder.ai, builder.pancake, workers, builder.clock, builder.settings);
+        this.handleMessage = assembled.handleMessage();
+        this.sweeper = assembled.sweeper();
+        this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sweeper").daemon().factory());
+        Duration every = builder.settings.sweepInterval();
+        if (!every.isZero()) {
+            sweeps.scheduleWithFixedDelay(this::sweepQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
         this.shutdownGrace = builder.settings.lockTtl();
     }
 
@@ -52,9 +65,27 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         return handleMessage.submit(message);
     }
 
+    /**
+     * Looks once for conversations whose messages wait with no holder and starts their workers; the scheduled
+     * sweeps call this every {@code sweepInterval}. Answers how many it started.
+     */
+    public int sweep() {
+        return sweeper.sweepOnce();
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweeper.sweepOnce();
+        } catch (RuntimeException unreachable) {
+            // A store that is down now may be back at the next sweep; a scheduled task that throws is never rerun.
+            LOG.log(System.Logger.Level.WARNING, "sweep failed: {0}", unreachable.getMessage());
+        }
+    }
+
     /** Stops taking work and waits up to one lock TTL for running workers; a worker cut short leaves its lease to expire. */
     @Override
     public void close() {
+        sweeps.shutdownNow();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {

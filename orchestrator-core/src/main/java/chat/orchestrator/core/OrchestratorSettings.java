@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param maxBatchSize        most messages answered in one AI call
  * @param contextTurns        earlier turns given to the AI
  * @param cancelOnNewerMessage cancel a running AI call as soon as a newer message arrives
+ * @param sweepInterval       how often the sweeper looks for abandoned conversations (zero: never)
+ * @param sweepScanLimit      most recently active conversations the sweeper looks at per pass
  */
 public record OrchestratorSettings(
         Duration lockTtl,
@@ -24,7 +26,9 @@ public record OrchestratorSettings(
         Duration pollInterval,
         int maxBatchSize,
         int contextTurns,
-        boolean cancelOnNewerMessage) {
+        boolean cancelOnNewerMessage,
+        Duration sweepInterval,
+        int sweepScanLimit) {
 
     public OrchestratorSettings {
         requirePositive(lockTtl, "lockTtl");
@@ -48,42 +52,54 @@ public record OrchestratorSettings(
         if (contextTurns < 0) {
             throw new IllegalArgumentException("contextTurns must not be negative");
         }
+        Objects.requireNonNull(sweepInterval, "sweepInterval");
+        if (sweepInterval.isNegative()) {
+            throw new IllegalArgumentException("sweepInterval must not be negative");
+        }
+        if (sweepScanLimit < 1) {
+            throw new IllegalArgumentException("sweepScanLimit must be at least 1");
+        }
     }
 
     public static OrchestratorSettings defaults() {
         return new OrchestratorSettings(
                 Duration.ofSeconds(30), Duration.ofMillis(800), Duration.ofSeconds(5), Duration.ofSeconds(120),
-                Duration.ofMillis(100), 50, 20, false);
+                Duration.ofMillis(100), 50, 20, false, Duration.ofSeconds(15), 1_000);
     }
 
     public OrchestratorSettings withLockTtl(Duration value) {
         return new OrchestratorSettings(value, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage);
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
     }
 
     public OrchestratorSettings withConsolidation(Duration window, Duration maxWait) {
         return new OrchestratorSettings(lockTtl, window, maxWait, answerWait, pollInterval, maxBatchSize,
-                contextTurns, cancelOnNewerMessage);
+                contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
     }
 
     public OrchestratorSettings withAnswerWait(Duration value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, value, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage);
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
     }
 
     public OrchestratorSettings withPollInterval(Duration value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, value,
-                maxBatchSize, contextTurns, cancelOnNewerMessage);
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
     }
 
     public OrchestratorSettings withCancelOnNewerMessage(boolean value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, value);
+                maxBatchSize, contextTurns, value, sweepInterval, sweepScanLimit);
     }
 
     public OrchestratorSettings withMaxBatchSize(int value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                value, contextTurns, cancelOnNewerMessage);
+                value, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
+    }
+
+    public OrchestratorSettings withSweepInterval(Duration value) {
+        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
+                maxBatchSize, contextTurns, cancelOnNewerMessage, value, sweepScanLimit);
     }
 
     private static void requirePositive(Duration value, String name) {

@@ -9,17 +9,36 @@ import chat.orchestrator.core.port.StatePort;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
-/** Assembles the message use case and the worker it starts, sharing one set of waiters and one executor. */
+/**
+ * Assembles the message use case, the worker it starts and the sweeper that restarts abandoned conversations,
+ * sharing one set of waiters and one executor.
+ */
 public final class ConversationWorkers {
-    private ConversationWorkers() {
+    private final HandleMessage handleMessage;
+    private final Sweeper sweeper;
+
+    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper) {
+        this.handleMessage = handleMessage;
+        this.sweeper = sweeper;
     }
 
-    public static HandleMessage handleMessage(LockPort locks, StatePort state, HistoryPort history, AiPort ai,
-                                              PancakePort pancake, ExecutorService executor, Clock clock,
-                                              OrchestratorSettings settings) {
+    public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, AiPort ai,
+                                               PancakePort pancake, ExecutorService executor, Clock clock,
+                                               OrchestratorSettings settings) {
         OutcomeWaiters waiters = new OutcomeWaiters();
         GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings);
         ConversationWorker worker = new ConversationWorker(locks, state, history, pancake, aiCall, waiters, settings, clock);
-        return new HandleMessage(locks, state, history, worker, waiters, executor, settings);
+        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, waiters, executor, settings);
+        Sweeper sweeper = new Sweeper(locks, state, lease -> handleMessage.startWorker(lease), clock, settings.lockTtl(),
+                settings.sweepScanLimit());
+        return new ConversationWorkers(handleMessage, sweeper);
+    }
+
+    public HandleMessage handleMessage() {
+        return handleMessage;
+    }
+
+    public Sweeper sweeper() {
+        return sweeper;
     }
 }

@@ -101,6 +101,11 @@ public final class HandleMessage {
         return new Submission.Started(outcome, lease.get().fencingToken().value());
     }
 
+    /** Starts the worker for a lease taken elsewhere (the sweeper); false if shutting down (the lease is let go). */
+    boolean startWorker(Lease lease) {
+        return start(lease);
+    }
+
     private boolean start(Lease lease) {
         try {
             executor.execute(() -> worker.run(lease));
