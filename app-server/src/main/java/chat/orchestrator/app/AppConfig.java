@@ -1,15 +1,26 @@
 package chat.orchestrator.app;
 
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.postgres.PostgresSettings;
+import chat.orchestrator.redis.RedisSettings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Everything the server reads from its environment, read once and validated at start (SPEC "Configuration").
- * Tokens are optional here: the embedded default generates missing ones (see {@link Tokens}).
+ * Tokens are optional here: the embedded default generates missing ones (see {@link Tokens}). Each optional
+ * store or service is empty when its variables are absent, and the embedded default stands in for it.
+ *
+ * @param debug         {@code DEBUG}: also makes {@code DEBUG} the default log level
+ * @param redis         locks, pending messages, conversation and job state; empty: in memory
+ * @param postgres      history and bot configuration; empty: in memory
+ * @param ai            the AI service; empty: the built-in responder
+ * @param pancake       where answers are delivered; empty: logged only
+ * @param webhookSecret {@code PANCAKE_WEBHOOK_SECRET}: when present, webhook ingress requires its HMAC-SHA256 signature
  */
 public record AppConfig(
         String host,
@@ -17,19 +28,56 @@ public record AppConfig(
         Optional<String> pancakeAccessToken,
         Optional<String> adminAccessToken,
         String logLevel,
+        boolean debug,
         String environment,
         long maxBodyBytes,
         Duration conversationStateTtl,
-        OrchestratorSettings orchestrator) {
+        OrchestratorSettings orchestrator,
+        Optional<RedisSettings> redis,
+        Optional<PostgresSettings> postgres,
+        Optional<AiServiceConfig> ai,
+        Optional<PancakeConfig> pancake,
+        Optional<String> webhookSecret) {
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
+    public AppConfig {
+        Objects.requireNonNull(redis, "redis");
+        Objects.requireNonNull(postgres, "postgres");
+        Objects.requireNonNull(ai, "ai");
+        Objects.requireNonNull(pancake, "pancake");
+        Objects.requireNonNull(webhookSecret, "webhookSecret");
+    }
+
     public static AppConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
-        String logLevel = env.string("LOG_LEVEL", env.bool("DEBUG", false) ? "DEBUG" : "INFO").toUpperCase(Locale.ROOT);
+        boolean debug = env.bool("DEBUG", false);
+        String logLevel = env.string("LOG_LEVEL", debug ? "DEBUG" : "INFO").toUpperCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(logLevel)) {
             throw new ConfigurationException("LOG_LEVEL must be one of " + LOG_LEVELS + ", got '" + logLevel + "'");
         }
+        Optional<String> pancakeAccessToken = env.optional("PANCAKE_ACCESS_TOKEN");
+        // Read before the stores: Redis takes CONVERSATION_STATE_TTL too, and this names the range the server allows.
+        Duration conversationStateTtl = env.seconds("CONVERSATION_STATE_TTL", Duration.ofHours(1), 60, 30 * 24 * 3_600);
+        return new AppConfig(
+                env.string("API_HOST", "0.0.0.0"),
+                env.integer("API_PORT", 8000, 0, 65_535),
+                pancakeAccessToken,
+                env.optional("ADMIN_ACCESS_TOKEN"),
+                logLevel,
+                debug,
+                env.string("ENVIRONMENT", "development"),
+                env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, 1_024, 16 * 1024 * 1024),
+                conversationStateTtl,
+                orchestrator(env),
+                redis(env),
+                Environment.validatedByAdapter(() -> PostgresSettings.fromEnvironment(env.variables())),
+                AiServiceConfig.read(env),
+                PancakeConfig.read(env, pancakeAccessToken),
+                env.optional("PANCAKE_WEBHOOK_SECRET"));
+    }
+
+    private static OrchestratorSettings orchestrator(Environment env) {
         Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", Duration.ofSeconds(30), 2, 3_600);
         Duration window = env.millis("CONSOLIDATION_WINDOW_MS", Duration.ofMillis(800), 0, 60_000);
         Duration maxWait = window.multipliedBy(6).compareTo(lockTtl.dividedBy(2)) > 0
@@ -37,19 +85,29 @@ public record AppConfig(
         if (window.compareTo(maxWait) > 0) {
             throw new ConfigurationException("CONSOLIDATION_WINDOW_MS must be at most half of PROCESSING_LOCK_TTL");
         }
-        OrchestratorSettings orchestrator = OrchestratorSettings.defaults()
+        return OrchestratorSettings.defaults()
                 .withLockTtl(lockTtl)
                 .withConsolidation(window, maxWait)
                 .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false));
-        return new AppConfig(
-                env.string("API_HOST", "0.0.0.0"),
-                env.integer("API_PORT", 8000, 0, 65_535),
-                env.optional("PANCAKE_ACCESS_TOKEN"),
-                env.optional("ADMIN_ACCESS_TOKEN"),
-                logLevel,
-                env.string("ENVIRONMENT", "development"),
-                env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, 1_024, 16 * 1024 * 1024),
-                env.seconds("CONVERSATION_STATE_TTL", Duration.ofHours(1), 60, 30 * 24 * 3_600),
-                orchestrator);
+    }
+
+    /** Redis is wanted when REDIS_URL, REDIS_HOST or REDIS_CLUSTER_NODES is set; the adapter reads the rest. */
+    private static Optional<RedisSettings> redis(Environment env) {
+        if (!RedisSettings.isConfiguredIn(env.variables())) {
+            return Optional.empty();
+        }
+        return Optional.of(Environment.validatedByAdapter(() -> RedisSettings.fromEnvironment(env.variables())));
+    }
+
+    /** The record's own would print both tokens and the webhook secret into any log line that shows the config. */
+    @Override
+    public String toString() {
+        return "AppConfig[host=" + host + ", port=" + port
+                + ", pancakeAccessToken=" + (pancakeAccessToken.isPresent() ? "(set)" : "(generated)")
+                + ", adminAccessToken=" + (adminAccessToken.isPresent() ? "(set)" : "(generated)")
+                + ", logLevel=" + logLevel + ", debug=" + debug + ", environment=" + environment
+                + ", maxBodyBytes=" + maxBodyBytes + ", conversationStateTtl=" + conversationStateTtl
+                + ", orchestrator=" + orchestrator + ", redis=" + redis + ", postgres=" + postgres + ", ai=" + ai
+                + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)") + "]";
     }
 }

@@ -5,4 +5,9 @@ public final class ConfigurationException extends RuntimeException {
     public ConfigurationException(String message) {
         super(message);
     }
+
+    /** An adapter refused a value; its message already names the variable. */
+    public ConfigurationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

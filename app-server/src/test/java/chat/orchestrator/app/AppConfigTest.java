@@ -1,6 +1,7 @@
 package chat.orchestrator.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,12 @@ class AppConfigTest {
         assertEquals("INFO", config.logLevel());
         assertEquals(Duration.ofSeconds(30), config.orchestrator().lockTtl());
         assertTrue(config.pancakeAccessToken().isEmpty());
+        assertFalse(config.debug());
+        assertEquals(Optional.empty(), config.redis());
+        assertEquals(Optional.empty(), config.postgres());
+        assertEquals(Optional.empty(), config.ai());
+        assertEquals(Optional.empty(), config.pancake());
+        assertEquals(Optional.empty(), config.webhookSecret());
     }
 
     @Test
