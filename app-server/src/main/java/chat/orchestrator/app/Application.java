@@ -6,24 +6,14 @@ import chat.orchestrator.core.usecase.ChatJobs;
 import chat.orchestrator.http.inbound.ApiServer;
 import chat.orchestrator.http.inbound.InboundApi;
 import chat.orchestrator.http.inbound.StorageDescription;
-import chat.orchestrator.inmemory.InMemoryBotProfiles;
-import chat.orchestrator.inmemory.InMemoryHistory;
-import chat.orchestrator.inmemory.InMemoryJobs;
-import chat.orchestrator.inmemory.InMemoryLocks;
-import chat.orchestrator.inmemory.InMemoryState;
-import chat.orchestrator.inmemory.InMemoryStore;
-import chat.orchestrator.inmemory.LoggingPancake;
-import chat.orchestrator.inmemory.RuleBasedResponder;
-import chat.orchestrator.core.port.ComponentHealth;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The composition root: wires adapters by hand (no DI framework) and owns their lifecycle. Today the embedded
- * default only: in-memory state, locks and history, the built-in responder, and a Pancake that logs.
+ * The composition root: the adapters the configuration selects (Redis or memory, PostgreSQL or memory, the HTTP AI
+ * client or the built-in responder, the Pancake client or a logger), the orchestrator over them, and the inbound
+ * API. Wired by hand, closed in reverse: stop taking requests, let running workers finish, close the pools.
  */
 public final class Application implements AutoCloseable {
     /** How long job records of the asynchronous API are kept. */
@@ -31,50 +21,66 @@ public final class Application implements AutoCloseable {
     /** Conversations the admin health and stats look at one by one, most recently active first. */
     static final int ADMIN_SCAN_LIMIT = 1_000;
 
+    private final SelectedAdapters adapters;
     private final Orchestrator orchestrator;
     private final ApiServer server;
 
-    private Application(Orchestrator orchestrator, ApiServer server) {
+    private Application(SelectedAdapters adapters, Orchestrator orchestrator, ApiServer server) {
+        this.adapters = adapters;
         this.orchestrator = orchestrator;
         this.server = server;
     }
 
     public static Application start(AppConfig config, Tokens tokens) {
         Clock clock = Clock.systemUTC();
-        InMemoryStore store = new InMemoryStore(clock, config.conversationStateTtl());
-        InMemoryLocks locks = new InMemoryLocks(store);
-        InMemoryState state = new InMemoryState(store);
-        InMemoryHistory history = new InMemoryHistory();
-        InMemoryBotProfiles botProfiles = new InMemoryBotProfiles();
-        Orchestrator orchestrator = Orchestrator.builder()
-                .locks(locks)
-                .state(state)
-                .history(history)
-                .ai(new RuleBasedResponder())
-                .pancake(new LoggingPancake())
-                .settings(config.orchestrator())
-                .clock(clock)
-                .build();
-        List<chat.orchestrator.core.port.HealthPort> health = List.of(() -> ComponentHealth.up("memory", Map.of()));
-        ChatJobs chatJobs = new ChatJobs(orchestrator, new InMemoryJobs(clock), history, clock, JOB_TTL);
-        ApiServer server = InboundApi.start(
-                new InboundApi.Settings(config.host(), config.port(), tokens.pancake(), tokens.admin(), Optional.empty(),
-                        config.maxBodyBytes()),
-                new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
-                        new Administration(locks, state, health, clock, config.orchestrator().lockTtl(), ADMIN_SCAN_LIMIT),
-                        botProfiles, health, Map.of("state", "memory", "history", "memory", "ai", "built-in responder",
-                        "pancake", "logging only"), StorageDescription.MEMORY, clock));
-        return new Application(orchestrator, server);
+        SelectedAdapters adapters = AdapterSelection.select(config, clock);
+        Orchestrator orchestrator = null;
+        try {
+            orchestrator = Orchestrator.builder()
+                    .locks(adapters.locks())
+                    .state(adapters.state())
+                    .history(adapters.history())
+                    .ai(adapters.ai())
+                    .pancake(adapters.pancake())
+                    .settings(config.orchestrator())
+                    .clock(clock)
+                    .build();
+            ChatJobs chatJobs = new ChatJobs(orchestrator, adapters.jobs(), adapters.history(), clock, JOB_TTL);
+            Administration administration = new Administration(adapters.locks(), adapters.state(), adapters.health(),
+                    clock, config.orchestrator().lockTtl(), ADMIN_SCAN_LIMIT);
+            ApiServer server = InboundApi.start(
+                    new InboundApi.Settings(config.host(), config.port(), tokens.pancake(), tokens.admin(),
+                            config.webhookSecret(), config.maxBodyBytes()),
+                    new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs, administration,
+                            adapters.botProfiles(), adapters.health(), adapters.inUse(),
+                            adapters.redis() ? StorageDescription.REDIS : StorageDescription.MEMORY, clock));
+            return new Application(adapters, orchestrator, server);
+        } catch (RuntimeException failedToStart) {
+            if (orchestrator != null) {
+                orchestrator.close();
+            }
+            adapters.close();
+            throw failedToStart;
+        }
     }
 
     public int port() {
         return server.port();
     }
 
-    /** Stops taking requests first, then lets running workers finish (or their leases expire). */
+    /** What serves each part (state, history, ai, pancake), for the start-up log; never a secret. */
+    public Map<String, String> adaptersInUse() {
+        return adapters.inUse();
+    }
+
+    /** Stops taking requests, lets running workers finish (or their leases expire), then closes the pools. */
     @Override
     public void close() {
-        server.close();
-        orchestrator.close();
+        try {
+            server.close();
+            orchestrator.close();
+        } finally {
+            adapters.close();
+        }
     }
 }

@@ -21,11 +21,18 @@ public final class Main {
         }
         LogSetup.configure(config.logLevel());
         Tokens.banner(config, tokens).ifPresent(System.out::print);
-        Application application = Application.start(config, tokens);
+        Application application;
+        try {
+            application = Application.start(config, tokens);
+        } catch (RuntimeException cannotStart) {
+            System.err.println("Cannot start: " + cannotStart.getMessage());
+            System.exit(1);
+            return;
+        }
         System.Logger log = System.getLogger(Main.class.getName());
-        log.log(Level.INFO, "chat orchestrator ({0}) listening on {1}:{2,number,#} (state: in memory, locks: in memory,"
-                + " history: in memory, AI: built-in responder, Pancake: logging only)", config.environment(),
-                config.host(), application.port());
+        log.log(Level.INFO, "chat orchestrator ({0}) listening on {1}:{2,number,#}; {3}", config.environment(),
+                config.host(), application.port(), application.adaptersInUse().entrySet().stream()
+                        .map(e -> e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.log(Level.INFO, "shutting down: no new requests, finishing running work");

@@ -62,7 +62,13 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
      */
     @Override
     public Submission submit(InboundMessage message) {
-        return handleMessage.submit(message);
+        Submission submission = handleMessage.submit(message);
+        LOG.log(System.Logger.Level.INFO, "conversation={0} message={1} submitted={2}", message.conversationId(),
+                message.id(), switch (submission) {
+                    case Submission.Started started -> "Started";
+                    case Submission.Decided decided -> decided.outcome().getClass().getSimpleName();
+                });
+        return submission;
     }
 
     /**
