@@ -1,8 +1,8 @@
 package chat.orchestrator.http.ai;
 
+import chat.orchestrator.http.outbound.OutboundHttp;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,7 +41,7 @@ public record AiClientSettings(
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
     public AiClientSettings {
-        serviceUrl = baseUrl(serviceUrl, "AI service URL (AI_SERVICE_URL)");
+        serviceUrl = OutboundHttp.baseUrl(serviceUrl, "AI service URL (AI_SERVICE_URL)");
         model = nonBlankIfPresent(model, "AI model (AI_MODEL)");
         apiKey = nonBlankIfPresent(apiKey, "AI API key (AI_API_KEY)");
         if (Double.isNaN(temperature) || temperature < 0 || temperature > 2) {
@@ -86,28 +86,6 @@ public record AiClientSettings(
                 + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(none)") + ", temperature=" + temperature
                 + ", timeout=" + timeout + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
                 + ", maxBackoff=" + maxBackoff + "]";
-    }
-
-    /** An absolute http(s) URL without query or fragment, its trailing slashes removed so paths can be appended. */
-    static URI baseUrl(URI url, String name) {
-        if (url == null) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException(name + " must be an absolute http or https URL, got " + url);
-        }
-        if (url.getHost() == null || url.getHost().isBlank()) {
-            throw new IllegalArgumentException(name + " must name a host, got " + url);
-        }
-        if (url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new IllegalArgumentException(name + " must not have a query or fragment, got " + url);
-        }
-        String text = url.toString();
-        while (text.endsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return URI.create(text);
     }
 
     private static Optional<String> nonBlankIfPresent(Optional<String> value, String name) {

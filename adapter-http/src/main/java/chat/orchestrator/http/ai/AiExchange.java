@@ -6,9 +6,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.resilience4j.core.IntervalFunction;
+import chat.orchestrator.http.outbound.OutboundHttp;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,21 +40,9 @@ final class AiExchange implements AutoCloseable {
         this.settings = settings;
         this.protocol = protocol;
         this.json = json;
-        this.http = HttpClient.newBuilder()
-                // HTTP/1.1 on purpose: the JDK's h2c upgrade headers confuse some Python servers (uvicorn) that
-                // front vLLM and LiteLLM, and one request per call gains nothing from HTTP/2.
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        this.retry = Retry.of("ai-" + protocol, RetryConfig.<Attempt>custom()
-                .maxAttempts(settings.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        settings.initialBackoff(), 2.0, 0.25, settings.maxBackoff()))
-                .retryOnResult(attempt -> attempt instanceof Attempt.Retryable)
-                // Failures are results, never exceptions; the only exception is an interrupt, never retried.
-                .retryOnException(failure -> false)
-                .build());
+        this.http = OutboundHttp.client(settings.timeout());
+        this.retry = OutboundHttp.<Attempt>retry("ai-" + protocol, settings.maxAttempts(), settings.initialBackoff(),
+                settings.maxBackoff(), attempt -> attempt instanceof Attempt.Retryable);
     }
 
     /** Posts the body and returns the body of the first 2xx answer, or throws {@link AiUnavailableException}. */

@@ -1,8 +1,8 @@
 package chat.orchestrator.http.pancake;
 
+import chat.orchestrator.http.outbound.OutboundHttp;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -44,7 +44,7 @@ public record PancakeClientSettings(
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
 
     public PancakeClientSettings {
-        baseUrl = baseUrl(baseUrl);
+        baseUrl = OutboundHttp.baseUrl(baseUrl, "Pancake base URL (PANCAKE_BASE_URL)");
         if (callbackPath == null || !callbackPath.startsWith("/") || callbackPath.chars().anyMatch(
                 c -> Character.isWhitespace(c) || Character.isISOControl(c) || c == '?' || c == '#')) {
             throw new IllegalArgumentException("Pancake callback path (PANCAKE_CALLBACK_PATH) must start with / and"
@@ -88,28 +88,6 @@ public record PancakeClientSettings(
                 + ", pageAccessToken=" + (pageAccessToken.isPresent() ? "(set)" : "(none)")
                 + ", timeout=" + timeout + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
                 + ", maxBackoff=" + maxBackoff + "]";
-    }
-
-    private static URI baseUrl(URI url) {
-        String name = "Pancake base URL (PANCAKE_BASE_URL)";
-        if (url == null) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException(name + " must be an absolute http or https URL, got " + url);
-        }
-        if (url.getHost() == null || url.getHost().isBlank()) {
-            throw new IllegalArgumentException(name + " must name a host, got " + url);
-        }
-        if (url.getRawQuery() != null || url.getRawFragment() != null) {
-            throw new IllegalArgumentException(name + " must not have a query or fragment, got " + url);
-        }
-        String text = url.toString();
-        while (text.endsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return URI.create(text);
     }
 
     private static Optional<String> secret(Optional<String> value, String name) {

@@ -5,9 +5,8 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.resilience4j.core.IntervalFunction;
+import chat.orchestrator.http.outbound.OutboundHttp;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,19 +41,9 @@ final class PancakeExchange implements AutoCloseable {
         this.mode = mode;
         this.secrets = List.copyOf(secrets);
         this.json = json;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        this.retry = Retry.of("pancake-" + mode, RetryConfig.<PancakeOutcome>custom()
-                .maxAttempts(settings.maxAttempts())
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        settings.initialBackoff(), 2.0, 0.25, settings.maxBackoff()))
-                .retryOnResult(outcome -> outcome instanceof PancakeOutcome.Retryable)
-                // Failures are results, never exceptions; the only exception is an interrupt, never retried.
-                .retryOnException(failure -> false)
-                .build());
+        this.http = OutboundHttp.client(settings.timeout());
+        this.retry = OutboundHttp.<PancakeOutcome>retry("pancake-" + mode, settings.maxAttempts(),
+                settings.initialBackoff(), settings.maxBackoff(), outcome -> outcome instanceof PancakeOutcome.Retryable);
     }
 
     /** How one request finally went: its last outcome, the attempts made and the last failure seen, if any. */

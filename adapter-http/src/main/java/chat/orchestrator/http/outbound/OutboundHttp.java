@@ -1,0 +1,65 @@
+package chat.orchestrator.http.outbound;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/** What the AI and Pancake clients share: how a base URL is checked, how the HTTP client and the retry are made. */
+public final class OutboundHttp {
+    private OutboundHttp() {
+    }
+
+    /** An absolute http(s) URL without query or fragment, its trailing slashes removed so paths can be appended. */
+    public static URI baseUrl(URI url, String name) {
+        if (url == null) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(name + " must be an absolute http or https URL, got " + url);
+        }
+        if (url.getHost() == null || url.getHost().isBlank()) {
+            throw new IllegalArgumentException(name + " must name a host, got " + url);
+        }
+        if (url.getRawQuery() != null || url.getRawFragment() != null) {
+            throw new IllegalArgumentException(name + " must not have a query or fragment, got " + url);
+        }
+        String text = url.toString();
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return URI.create(text);
+    }
+
+    /**
+     * HTTP/1.1 on purpose: the JDK's h2c upgrade headers confuse some Python servers (uvicorn) that front vLLM and
+     * LiteLLM, and one request per call gains nothing from HTTP/2. Redirects are never followed: a redirected
+     * POST would be replayed somewhere nobody configured.
+     */
+    public static HttpClient client(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Exponential backoff (x2, ±25 % jitter) on results that say "retry"; failures are results, never exceptions,
+     * and the only exception (an interrupt) is never retried.
+     */
+    public static <T> Retry retry(String name, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                                  Predicate<T> retryable) {
+        return Retry.of(name, RetryConfig.<T>custom()
+                .maxAttempts(maxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.25, maxBackoff))
+                .retryOnResult(retryable)
+                .retryOnException(failure -> false)
+                .build());
+    }
+}
