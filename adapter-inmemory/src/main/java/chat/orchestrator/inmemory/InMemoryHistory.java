@@ -12,6 +12,8 @@ import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,11 +29,33 @@ import java.util.stream.Collectors;
  */
 public final class InMemoryHistory implements HistoryPort {
     private final Map<ConversationId, ConversationHistory> conversations = new HashMap<>();
+    /** Messages no answer has consumed, in the order they were recorded, with when: what recovery lists. */
+    private final Map<Recorded.Key, Recorded> unanswered = new LinkedHashMap<>();
+    private final Clock clock;
+
+    public InMemoryHistory(Clock clock) {
+        this.clock = clock;
+    }
+
+    public InMemoryHistory() {
+        this(Clock.systemUTC());
+    }
+
+    private record Recorded(InboundMessage message, Instant at) {
+        record Key(ConversationId conversationId, MessageId messageId) {
+        }
+
+        Key key() {
+            return new Key(message.conversationId(), message.id());
+        }
+    }
 
     @Override
     public synchronized RecordOutcome record(InboundMessage message) {
         ConversationHistory history = history(message.conversationId());
         if (history.messages.putIfAbsent(message.id(), message) == null) {
+            Recorded entry = new Recorded(message, clock.instant());
+            unanswered.put(entry.key(), entry);
             return RecordOutcome.NEW;
         }
         return history.answeredBy.containsKey(message.id()) ? RecordOutcome.ANSWERED : RecordOutcome.UNANSWERED;
@@ -78,7 +102,10 @@ public final class InMemoryHistory implements HistoryPort {
             return FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED);
         }
         history.sentRuns.put(run.id(), new StoredRun(run));
-        run.messageIds().forEach(id -> history.answeredBy.put(id, run.id()));
+        run.messageIds().forEach(id -> {
+            history.answeredBy.put(id, run.id());
+            unanswered.remove(new Recorded.Key(run.conversationId(), id));
+        });
         return FencedWrite.committed();
     }
 
@@ -93,6 +120,15 @@ public final class InMemoryHistory implements HistoryPort {
     @Override
     public synchronized Optional<DeliveryReport> delivery(ConversationId conversationId, RunId runId) {
         return Optional.ofNullable(history(conversationId).sentRuns.get(runId)).flatMap(StoredRun::delivery);
+    }
+
+    @Override
+    public synchronized List<InboundMessage> unansweredRecordedBefore(Instant cutoff, int limit) {
+        return unanswered.values().stream()
+                .takeWhile(r -> r.at().isBefore(cutoff))
+                .map(Recorded::message)
+                .limit(limit)
+                .toList();
     }
 
     @Override

@@ -32,14 +32,32 @@ public final class InMemoryState implements StatePort {
             if (!conversation.seen.add(message.id())) {
                 return AcceptOutcome.ALREADY_SEEN;
             }
-            conversation.pending.add(message);
             conversation.totalMessages++;
-            if (conversation.latest == null || TimestampOrder.MESSAGES.compare(message, conversation.latest) > 0) {
-                conversation.latest = message;
-            }
-            conversation.updatedAt = store.now();
+            addPending(conversation, message);
             return AcceptOutcome.ACCEPTED;
         }
+    }
+
+    @Override
+    public boolean requeue(InboundMessage message) {
+        synchronized (store) {
+            InMemoryStore.Conversation conversation = store.conversation(message.conversationId());
+            if (conversation.pending.stream().anyMatch(m -> m.id().equals(message.id()))) {
+                return false;
+            }
+            conversation.seen.add(message.id());
+            addPending(conversation, message);
+            return true;
+        }
+    }
+
+    /** The summary follows the newest message by timestamp, not the last to arrive. */
+    private void addPending(InMemoryStore.Conversation conversation, InboundMessage message) {
+        conversation.pending.add(message);
+        if (conversation.latest == null || TimestampOrder.MESSAGES.compare(message, conversation.latest) > 0) {
+            conversation.latest = message;
+        }
+        conversation.updatedAt = store.now();
     }
 
     @Override

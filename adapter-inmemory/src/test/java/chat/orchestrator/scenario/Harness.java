@@ -30,13 +30,14 @@ final class Harness implements AutoCloseable {
     final InMemoryStore store;
     final InMemoryLocks locks;
     final InMemoryState state;
-    final InMemoryHistory history = new InMemoryHistory();
+    final InMemoryHistory history;
     final RecordingPancake pancake = new RecordingPancake();
     final RecordingAi ai;
     final Orchestrator orchestrator;
 
     Harness(Clock clock, OrchestratorSettings settings, AiPort answers) {
         this.store = new InMemoryStore(clock);
+        this.history = new InMemoryHistory(clock);
         this.locks = new InMemoryLocks(store);
         this.state = new InMemoryState(store);
         this.ai = new RecordingAi(answers);

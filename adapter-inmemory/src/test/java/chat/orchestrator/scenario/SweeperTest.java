@@ -45,6 +45,29 @@ class SweeperTest {
     }
 
     @Test
+    void messagesHistoryHoldsButTheStateStoreLost_areRequeuedAndAnsweredOnce() throws Exception {
+        try (Harness harness = new Harness(clock, Harness.FAST.withSweepInterval(Duration.ZERO), Harness::echo)) {
+            ConversationId conversation = newConversation();
+            // Recorded durably, then Redis restarted empty: the state store has never heard of them.
+            harness.history.record(message(conversation, "m1", 0, "Xin chào"));
+            harness.history.record(message(conversation, "m2", 1, "Tôi muốn đặt lịch"));
+            ConversationId answeredBefore = newConversation();
+            InboundMessage done = abandoned(harness, answeredBefore, "m1");
+            harness.orchestrator.handle(done);
+            int deliveriesBefore = harness.pancake.deliveries().size();
+
+            clock.advance(Harness.FAST.lockTtl().plusSeconds(1));
+            assertEquals(1, harness.orchestrator.sweep());
+
+            MessageLifecycleTest.awaitDeliveries(harness, deliveriesBefore + 1);
+            assertEquals("answer to [m1, m2]", harness.pancake.deliveries().getLast().reply().text());
+            MessageLifecycleTest.awaitRelease(harness, conversation);
+            assertEquals(0, harness.orchestrator.sweep(), "answered messages are never requeued");
+            assertEquals(deliveriesBefore + 1, harness.pancake.deliveries().size());
+        }
+    }
+
+    @Test
     void aConversationSomeoneHolds_isLeftToItsHolder() {
         try (Harness harness = new Harness(clock, Harness.FAST.withSweepInterval(Duration.ZERO), Harness::echo)) {
             ConversationId conversation = newConversation();

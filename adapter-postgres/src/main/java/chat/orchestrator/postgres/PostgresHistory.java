@@ -11,6 +11,7 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.domain.SenderType;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencedWrite;
@@ -29,7 +30,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.jooq.Query;
+import org.jooq.Record7;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 /**
@@ -216,6 +220,41 @@ public final class PostgresHistory implements HistoryPort {
                     .fetch(row -> new ActionDelivery(row.value1(), AiRunRows.actionType(row.value2()),
                             AiRunRows.status(row.value3()), row.value4(), row.value5()))));
         });
+    }
+
+    /**
+     * Oldest record first, by {@code created_at} (when this adapter recorded the message, from its clock); records
+     * stamped with the same instant (a coarse or fixed clock) follow their timestamp, then conversation and message
+     * id, so two calls over the same rows list them in the same order.
+     */
+    @Override
+    public List<InboundMessage> unansweredRecordedBefore(Instant cutoff, int limit) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return database.read("list unanswered messages recorded before " + cutoff,
+                sql -> unansweredQuery(sql, cutoff, limit).fetch(PostgresHistory::inboundMessage));
+    }
+
+    /**
+     * Served by messages_unanswered_age_idx (V2): read in created_at order from the oldest entry, stopping at the
+     * limit; only the ties on created_at are sorted.
+     */
+    static ResultQuery<Record7<String, String, String, String, String, Instant, JSONB>> unansweredQuery(
+            DSLContext sql, Instant cutoff, int limit) {
+        return sql.select(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT, MESSAGES.SENDER_ID,
+                        MESSAGES.SENDER_TYPE, MESSAGES.SENT_AT, MESSAGES.METADATA)
+                .from(MESSAGES)
+                .where(MESSAGES.ANSWERED_BY.isNull(), MESSAGES.CREATED_AT.lt(cutoff))
+                .orderBy(MESSAGES.CREATED_AT, MESSAGES.SENT_AT, MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID)
+                .limit(limit);
+    }
+
+    /** The message exactly as it was recorded: the sweeper hands it to a worker that answers it like any other. */
+    private static InboundMessage inboundMessage(Record7<String, String, String, String, String, Instant, JSONB> row) {
+        return new InboundMessage(MessageId.of(row.value2()), ConversationId.of(row.value1()), row.value3(),
+                row.value4(), SenderType.parse(row.value5()), row.value6(), Json.stringMap(row.value7()));
     }
 
     @Override

@@ -1,15 +1,21 @@
 package chat.orchestrator.postgres;
 
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.BotProfile;
 import chat.orchestrator.postgres.schema.DefaultSchema;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
 import org.jooq.Field;
 import org.jooq.Index;
 import org.jooq.Meta;
@@ -34,23 +40,37 @@ class PostgresMigrationsTest {
 
         PostgresMigrations.Result second = PostgresMigrations.migrate(database.pool());
 
-        assertEquals(new PostgresMigrations.Result(1, "1"), first);
-        assertEquals(new PostgresMigrations.Result(0, "1"), second);
+        assertEquals(new PostgresMigrations.Result(2, "2"), first);
+        assertEquals(new PostgresMigrations.Result(0, "2"), second);
         assertEquals(schemaAfterFirst, liveColumns());
-        assertEquals(1, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
+        assertEquals(2, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
     }
 
     @Test
     void theSchemaHasTheIndexesOfTheListingStuckWorkAndAnalyticsQueries() {
         PostgresMigrations.migrate(database.pool());
 
-        Set<String> live = database.sql().meta().getSchemas("public").getFirst().getTables().stream()
-                .flatMap(table -> table.getIndexes().stream()).map(Index::getName)
-                .collect(Collectors.toSet());
+        Set<String> live = indexNames();
 
         assertTrue(live.containsAll(Set.of("conversations_last_message_idx", "messages_unanswered_idx",
-                "message_actions_due_idx", "message_actions_created_type_idx", "ai_runs_conversation_idx")),
-                live.toString());
+                "messages_unanswered_age_idx", "message_actions_due_idx", "message_actions_created_type_idx",
+                "ai_runs_conversation_idx")), live.toString());
+    }
+
+    @Test
+    void aDatabaseAtVersionOneWithMessagesIsUpgradedToTheRecoveryIndexAndKeepsThem() {
+        // Production databases are at V1 today: migrate only that far, as the previous release did.
+        Flyway.configure().dataSource(database.pool()).locations(PostgresMigrations.LOCATION).target("1").load()
+                .migrate();
+        PostgresHistory history = new PostgresHistory(database.pool());
+        ConversationId conversation = newConversation();
+        InboundMessage waiting = message(conversation, "waiting", 0, "Còn lịch sáng thứ Hai không?");
+        history.record(waiting);
+
+        assertEquals(new PostgresMigrations.Result(1, "2"), PostgresMigrations.migrate(database.pool()));
+
+        assertTrue(indexNames().contains("messages_unanswered_age_idx"));
+        assertEquals(List.of(waiting), history.unansweredRecordedBefore(Instant.parse("2100-01-01T00:00:00Z"), 10));
     }
 
     @Test
@@ -58,7 +78,7 @@ class PostgresMigrationsTest {
         PostgresMigrations.migrate(database.pool());
 
         try (PostgresStorage storage = PostgresStorage.start(database.settings())) {
-            assertEquals(new PostgresMigrations.Result(0, "1"), storage.migration());
+            assertEquals(new PostgresMigrations.Result(0, "2"), storage.migration());
             assertEquals(BotProfile.DEFAULT, storage.botProfiles().current());
             assertTrue(storage.health().reachable());
             assertEquals(database.settings().poolSize(), storage.poolFigures().maximumPoolSize());
@@ -75,6 +95,12 @@ class PostgresMigrationsTest {
         live.remove("flyway_schema_history");
 
         assertEquals(generated, live);
+    }
+
+    private Set<String> indexNames() {
+        return database.sql().meta().getSchemas("public").getFirst().getTables().stream()
+                .flatMap(table -> table.getIndexes().stream()).map(Index::getName)
+                .collect(Collectors.toSet());
     }
 
     /** Tables of the public schema with "column type" strings, as PostgreSQL reports them. */

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,10 @@ class StoreUnavailableTest {
                 () -> history.recordAnswer(run(conversation, 1, reply("Dạ"), hello)));
         assertThrows(StoreUnavailableException.class, () -> history.recentTurns(conversation, 10));
         assertThrows(StoreUnavailableException.class, () -> history.answeredAmong(conversation, Set.of(hello.id())));
+        StoreUnavailableException recovery = assertThrows(StoreUnavailableException.class,
+                () -> history.unansweredRecordedBefore(Instant.parse("2026-11-25T09:41:27Z"), 100));
+        assertTrue(recovery.getMessage().contains("list unanswered messages recorded before 2026-11-25T09:41:27Z"),
+                recovery.getMessage());
         assertThrows(StoreUnavailableException.class, () -> new PostgresBotProfiles(refusing).current());
         assertThrows(StoreUnavailableException.class, () -> new PostgresBotProfiles(refusing).save(BotProfile.DEFAULT));
     }

@@ -56,6 +56,16 @@ public final class RedisState implements StatePort {
 
     @Override
     public AcceptOutcome accept(InboundMessage message) {
+        return add(message, "accept", "accepting") ? AcceptOutcome.ACCEPTED : AcceptOutcome.ALREADY_SEEN;
+    }
+
+    @Override
+    public boolean requeue(InboundMessage message) {
+        return add(message, "requeue", "requeueing");
+    }
+
+    /** One accept script for both: {@code requeue} skips the seen check and asks only whether it is pending. */
+    private boolean add(InboundMessage message, String mode, String attempted) {
         RedisKeys.ConversationKeys key = keys.conversation(message.conversationId());
         // Drawn before the call so that a retry after a lost reply is recognised as this accept, not a duplicate.
         String acceptToken = UUID.randomUUID().toString();
@@ -63,15 +73,15 @@ public final class RedisState implements StatePort {
                 List.of(key.seen(), key.pending(), key.bodies(), key.summary()),
                 List.of(message.id().value(), acceptToken, Long.toString(scoreOf(message.timestamp())),
                         message.timestamp().toString(), MessageJson.write(message),
-                        Long.toString(clock.millis()), stateTtlMillis, dedupTtlMillis),
-                "accepting message " + message.id() + " of conversation " + message.conversationId());
+                        Long.toString(clock.millis()), stateTtlMillis, dedupTtlMillis, mode),
+                attempted + " message " + message.id() + " of conversation " + message.conversationId());
         if (!"ACCEPTED".equals(reply.getFirst())) {
-            return AcceptOutcome.ALREADY_SEEN;
+            return false;
         }
         if (reply.size() > 1) {
             index(message.conversationId(), Long.parseLong((String) reply.get(1)));
         }
-        return AcceptOutcome.ACCEPTED;
+        return true;
     }
 
     @Override

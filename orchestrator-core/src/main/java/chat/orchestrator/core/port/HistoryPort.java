@@ -6,6 +6,7 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,13 @@ public interface HistoryPort {
 
     /** The last recorded delivery report of a run, if its delivery was recorded. */
     Optional<DeliveryReport> delivery(ConversationId conversationId, RunId runId);
+
+    /**
+     * Recovery: up to {@code limit} messages recorded before {@code cutoff} that no stored answer has consumed, oldest
+     * record first. The sweeper puts them back into the pending set when the state store has lost them (Redis
+     * restarted empty, or a pending set expired while the AI was down).
+     */
+    List<InboundMessage> unansweredRecordedBefore(Instant cutoff, int limit);
 
     /** The answer that covered a message, if it was answered. */
     Optional<AiReply> answerFor(ConversationId conversationId, MessageId messageId);

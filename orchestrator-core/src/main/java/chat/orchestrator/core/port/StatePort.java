@@ -21,6 +21,14 @@ public interface StatePort {
      */
     AcceptOutcome accept(InboundMessage message);
 
+    /**
+     * Recovery: puts a message durable history still holds unanswered back into the pending set, whatever the seen
+     * ids say (the store lost the pending entry, not the fact that the id was seen). Answers true if it was missing
+     * and is now pending, false if it was pending already. A message already answered that slips back in this way
+     * is dropped by the next worker, which checks history before answering.
+     */
+    boolean requeue(InboundMessage message);
+
     /** Up to {@code limit} pending messages, oldest timestamp first (ties by message id). */
     List<InboundMessage> pending(ConversationId conversationId, int limit);
 

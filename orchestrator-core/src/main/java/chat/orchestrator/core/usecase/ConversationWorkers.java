@@ -29,7 +29,7 @@ public final class ConversationWorkers {
         GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings);
         ConversationWorker worker = new ConversationWorker(locks, state, history, pancake, aiCall, waiters, settings, clock);
         HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, waiters, executor, settings);
-        Sweeper sweeper = new Sweeper(locks, state, lease -> handleMessage.startWorker(lease), clock, settings.lockTtl(),
+        Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
                 settings.sweepScanLimit());
         return new ConversationWorkers(handleMessage, sweeper);
     }

@@ -172,6 +172,25 @@ public abstract class HistoryPortContract {
     }
 
     @Test
+    void unansweredMessagesAreListedForRecoveryOldestFirst_withEverythingNeededToAnswerThem() {
+        ConversationId conversation = newConversation();
+        ConversationId other = newConversation();
+        InboundMessage answered = message(conversation, "a", 0, "answered");
+        InboundMessage waiting = message(conversation, "b", 1, "Cho mình hỏi còn lịch không ạ? 🙏");
+        InboundMessage elsewhere = message(other, "c", 2, "another conversation");
+        history.record(answered);
+        history.record(waiting);
+        history.record(elsewhere);
+        history.recordAnswer(run(conversation, 1, reply("Dạ"), answered));
+
+        List<InboundMessage> unanswered = history.unansweredRecordedBefore(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10);
+
+        assertEquals(List.of(waiting, elsewhere), unanswered);
+        assertEquals(List.of(waiting), history.unansweredRecordedBefore(java.time.Instant.parse("2100-01-01T00:00:00Z"), 1));
+        assertTrue(history.unansweredRecordedBefore(java.time.Instant.EPOCH, 10).isEmpty(), "nothing was recorded in 1970");
+    }
+
+    @Test
     void racingRecordsOfOneMessageAreNewExactlyOnce() throws Exception {
         ConversationId conversation = newConversation();
         InboundMessage hello = message(conversation, "m1", 0, "Xin chào");

@@ -191,6 +191,34 @@ public abstract class StatePortContract {
     }
 
     @Test
+    void requeuePutsBackAMessageThePendingSetLost_evenThoughItsIdWasSeen() {
+        ConversationId conversation = newConversation();
+        InboundMessage lost = message(conversation, "m1", 0, "Xin chào");
+        state.accept(lost);
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        state.removePending(lease, Set.of(lost.id()));
+        locks.release(lease);
+
+        assertTrue(state.requeue(lost));
+        assertFalse(state.requeue(lost), "already pending");
+
+        assertEquals(List.of(lost), state.pending(conversation, 10));
+        assertEquals(AcceptOutcome.ALREADY_SEEN, state.accept(lost), "still seen: a redelivery is a duplicate");
+    }
+
+    @Test
+    void requeueOfAMessageTheStoreNeverSaw_makesItPendingAndSummarised() {
+        ConversationId conversation = newConversation();
+        InboundMessage forgotten = message(conversation, "m1", 0, "Xin chào");
+
+        assertTrue(state.requeue(forgotten));
+
+        assertEquals(List.of(forgotten), state.pending(conversation, 10));
+        assertEquals(1, state.conversation(conversation).orElseThrow().pendingMessages());
+        assertEquals(AcceptOutcome.ALREADY_SEEN, state.accept(forgotten));
+    }
+
+    @Test
     void racingDeliveriesOfOneMessageAreAcceptedExactlyOnce() throws Exception {
         ConversationId conversation = newConversation();
         InboundMessage hello = message(conversation, "m1", 0, "Xin chào");

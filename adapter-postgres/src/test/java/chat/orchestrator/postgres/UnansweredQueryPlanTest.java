@@ -1,0 +1,204 @@
+package chat.orchestrator.postgres;
+
+import static chat.orchestrator.core.contract.TestMessages.BASE;
+import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
+import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
+import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Query;
+import org.jooq.Record1;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sweeper's recovery query reads the oldest unanswered records from messages_unanswered_age_idx, however much
+ * answered history the table holds. 20,000 answered messages and 100 unanswered ones (and, for the backlog case,
+ * 10,000) are made by the server itself (INSERT ... SELECT over generate_series), then ANALYZEd. The plans are
+ * printed for docs/postgres.md (target/surefire-reports/*UnansweredQueryPlanTest-output.txt).
+ */
+class UnansweredQueryPlanTest {
+    static final int CONVERSATION_COUNT = 1_000;
+    static final int RUN_COUNT = 2_000;
+    static final int MESSAGES_PER_RUN = 10;
+    static final int UNANSWERED_COUNT = 100;
+    /** Messages a ~5 hour AI outage leaves unanswered, one every 2 seconds. */
+    static final int BACKLOG_COUNT = 10_000;
+    /** The sweeper's default scan limit (OrchestratorSettings.sweepScanLimit). */
+    static final int SWEEPER_LIMIT = 1_000;
+    /** Runs one every 30 minutes, over ~42 days. */
+    static final int SECONDS_BETWEEN_RUNS = 1_800;
+    static final Instant NOW = BASE;
+    /** What the sweeper asks for: recorded more than a lock TTL ago. */
+    static final Instant CUTOFF = NOW.minus(Duration.ofMinutes(2));
+
+    private static TestDatabase database;
+    private static DSLContext sql;
+
+    @BeforeAll
+    static void generateRows() {
+        database = TestDatabase.migrated();
+        sql = database.sql();
+        // Unanswered messages one every 7 minutes over the last ~12 hours, all before the cutoff.
+        generate(sql, UNANSWERED_COUNT, 420);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        database.close();
+    }
+
+    @Test
+    void aSmallRecoveryPageIsReadFromTheAgeIndexOldestFirst() {
+        Query query = PostgresHistory.unansweredQuery(sql, CUTOFF, 20);
+
+        String plan = sql.explain(query).plan();
+        printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 20", query);
+
+        assertTrue(plan.contains("Index Scan using messages_unanswered_age_idx"), plan);
+        List<MessageId> oldestTwenty = IntStream.iterate(UNANSWERED_COUNT, i -> i - 1).limit(20)
+                .mapToObj(i -> MessageId.of("waiting_" + i)).toList();
+        assertEquals(oldestTwenty, new PostgresHistory(database.pool()).unansweredRecordedBefore(CUTOFF, 20).stream()
+                .map(InboundMessage::id).toList());
+    }
+
+    @Test
+    void aPageThatHoldsEveryUnansweredMessageIsReadFromAPartialIndexNeverFromTheAnsweredHistory() {
+        Query query = PostgresHistory.unansweredQuery(sql, CUTOFF, SWEEPER_LIMIT);
+
+        String plan = sql.explain(query).plan();
+        printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 1,000", query);
+
+        // The whole unanswered set is read and sorted anyway, so PostgreSQL may take it from either partial index
+        // (both hold the same 100 rows); what matters is that the 20,000 answered rows are never visited.
+        assertTrue(plan.contains(" messages_unanswered_age_idx") || plan.contains(" messages_unanswered_idx"), plan);
+        assertFalse(plan.contains("Seq Scan"), plan);
+        assertEquals(UNANSWERED_COUNT,
+                new PostgresHistory(database.pool()).unansweredRecordedBefore(CUTOFF, SWEEPER_LIMIT).size());
+    }
+
+    @Test
+    void duringABacklogTheSweepersPageReadsOnlyItsLimitFromTheAgeIndex() {
+        try (TestDatabase backlog = TestDatabase.migrated()) {
+            DSLContext backlogSql = backlog.sql();
+            generate(backlogSql, BACKLOG_COUNT, 2);
+            Query query = PostgresHistory.unansweredQuery(backlogSql, CUTOFF, SWEEPER_LIMIT);
+
+            String plan = backlogSql.explain(query).plan();
+            printAnalyzed(backlogSql, "20,000 answered, 10,000 unanswered: limit 1,000", query);
+
+            assertTrue(plan.contains("Index Scan using messages_unanswered_age_idx"), plan);
+            List<InboundMessage> page = new PostgresHistory(backlog.pool()).unansweredRecordedBefore(CUTOFF,
+                    SWEEPER_LIMIT);
+            assertEquals(SWEEPER_LIMIT, page.size());
+            assertEquals(MessageId.of("waiting_" + BACKLOG_COUNT), page.getFirst().id(), "the oldest comes first");
+        }
+    }
+
+    /**
+     * 1,000 conversations, 2,000 sent runs consuming 10 messages each, then {@code unanswered} messages recorded
+     * {@code secondsApart} from one another before now (waiting_1 the newest), and VACUUM ANALYZE.
+     */
+    private static void generate(DSLContext sql, int unanswered, int secondsApart) {
+        long start = System.nanoTime();
+        insertConversations(sql);
+        insertRuns(sql);
+        insertAnsweredMessages(sql);
+        insertUnansweredMessages(sql, unanswered, secondsApart);
+        long generated = System.nanoTime();
+        sql.execute("VACUUM ANALYZE {0}", CONVERSATIONS);
+        sql.execute("VACUUM ANALYZE {0}", AI_RUNS);
+        sql.execute("VACUUM ANALYZE {0}", MESSAGES);
+        System.out.printf("generated %d runs, %d answered and %d unanswered messages in %d ms; VACUUM ANALYZE in %d ms%n",
+                RUN_COUNT, RUN_COUNT * MESSAGES_PER_RUN, unanswered, (generated - start) / 1_000_000,
+                (System.nanoTime() - generated) / 1_000_000);
+    }
+
+    private static void printAnalyzed(DSLContext sql, String title, Query query) {
+        System.out.println("== EXPLAIN (ANALYZE, BUFFERS) " + title + " ==");
+        System.out.println(sql.renderInlined(query));
+        sql.fetch("EXPLAIN (ANALYZE, BUFFERS) {0}", query).forEach(row -> System.out.println(row.get(0)));
+    }
+
+    private static void insertConversations(DSLContext sql) {
+        Table<Record1<Integer>> series = DSL.generateSeries(1, CONVERSATION_COUNT).as("series", "i");
+        Field<Integer> i = series.field("i", Integer.class);
+        sql.insertInto(CONVERSATIONS, CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
+                        CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.TOTAL_MESSAGES)
+                .select(DSL.select(DSL.inline("conv_").concat(i), DSL.inline("msg_").concat(i),
+                                secondsBeforeNow(i.times(60)), DSL.inline(22L))
+                        .from(series))
+                .execute();
+    }
+
+    /** Two sent runs per conversation, the newest half an hour ago. */
+    private static void insertRuns(DSLContext sql) {
+        Table<Record1<Integer>> series = DSL.generateSeries(1, RUN_COUNT).as("series", "i");
+        Field<Integer> i = series.field("i", Integer.class);
+        sql.insertInto(AI_RUNS, AI_RUNS.ID, AI_RUNS.CONVERSATION_ID, AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT,
+                        AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES, AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS,
+                        AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT)
+                .select(DSL.select(DSL.uuid(), DSL.inline("conv_").concat(i.mod(CONVERSATION_COUNT).plus(1)),
+                                DSL.array(DSL.inline("msg_1")), DSL.inline("Dạ"), DSL.inline("ask"), DSL.inline(0.9),
+                                DSL.inline(JSONB.valueOf("{}")), DSL.inline("test-model"), DSL.inline(42L),
+                                DSL.inline(1L), DSL.inline(AiRunRows.SENT),
+                                secondsBeforeNow(i.times(SECONDS_BETWEEN_RUNS)))
+                        .from(series))
+                .execute();
+    }
+
+    /** Ten messages consumed by each run, recorded in the seconds before it finished. */
+    private static void insertAnsweredMessages(DSLContext sql) {
+        Table<Record1<Integer>> series = DSL.generateSeries(1, MESSAGES_PER_RUN).as("series", "k");
+        Field<Integer> k = series.field("k", Integer.class);
+        Field<Instant> recordedAt = DSL.field("{0} - make_interval(secs => {1})", SQLDataType.INSTANT,
+                AI_RUNS.FINISHED_AT, k);
+        sql.insertInto(MESSAGES, MESSAGES.ID, MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT,
+                        MESSAGES.SENDER_ID, MESSAGES.SENDER_TYPE, MESSAGES.SENT_AT, MESSAGES.METADATA,
+                        MESSAGES.ANSWERED_BY, MESSAGES.CREATED_AT)
+                .select(DSL.select(DSL.uuid(), AI_RUNS.CONVERSATION_ID,
+                                AI_RUNS.ID.cast(SQLDataType.VARCHAR).concat(DSL.inline("_")).concat(k),
+                                DSL.inline("Cho mình đặt lịch"), DSL.inline("user_123"), DSL.inline("user"),
+                                recordedAt, DSL.inline(JSONB.valueOf("{\"platform\": \"web\"}")), AI_RUNS.ID,
+                                recordedAt)
+                        .from(AI_RUNS).crossJoin(series))
+                .execute();
+    }
+
+    /** waiting_1 is the newest, waiting_{count} the oldest; every one is before the cutoff. */
+    private static void insertUnansweredMessages(DSLContext sql, int count, int secondsApart) {
+        Table<Record1<Integer>> series = DSL.generateSeries(1, count).as("series", "i");
+        Field<Integer> i = series.field("i", Integer.class);
+        // Offset by the cutoff's two minutes, so even the newest was recorded before it.
+        Field<Instant> recordedAt = secondsBeforeNow(i.times(secondsApart).plus(120));
+        sql.insertInto(MESSAGES, MESSAGES.ID, MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT,
+                        MESSAGES.SENDER_ID, MESSAGES.SENDER_TYPE, MESSAGES.SENT_AT, MESSAGES.METADATA,
+                        MESSAGES.CREATED_AT)
+                .select(DSL.select(DSL.uuid(), DSL.inline("conv_").concat(i.mod(CONVERSATION_COUNT).plus(1)),
+                                DSL.inline("waiting_").concat(i), DSL.inline("Còn lịch sáng thứ Hai không?"),
+                                DSL.inline("user_123"), DSL.inline("user"), recordedAt,
+                                DSL.inline(JSONB.valueOf("{\"platform\": \"web\"}")), recordedAt)
+                        .from(series))
+                .execute();
+    }
+
+    private static Field<Instant> secondsBeforeNow(Field<Integer> seconds) {
+        return DSL.function("to_timestamp", SQLDataType.INSTANT,
+                DSL.inline(NOW.getEpochSecond()).minus(seconds));
+    }
+}
