@@ -108,8 +108,9 @@ class RealStoresSelectionTest {
             assertInstanceOf(InMemoryLocks.class, adapters.locks());
             assertInstanceOf(PostgresHistory.class, adapters.history());
             assertInstanceOf(PostgresBotProfiles.class, adapters.botProfiles());
-            assertEquals("postgresql localhost:" + postgresServer.getPort() + "/" + database + " (schema version 1)",
-                    adapters.inUse().get("history"));
+            // The latest migration's version, whatever it is: the point is that migrations ran at start.
+            assertTrue(adapters.inUse().get("history").matches("postgresql localhost:" + postgresServer.getPort() + "/"
+                    + database + " \\(schema version [1-9][0-9]*\\)"), adapters.inUse().get("history"));
             assertEquals(Set.of("conversations", "messages", "ai_runs", "message_actions"),
                     Set.copyOf(tablesAmong(database, List.of("conversations", "messages", "ai_runs", "message_actions"))));
             ConversationId conversation = SelectionChecks.newConversation();
