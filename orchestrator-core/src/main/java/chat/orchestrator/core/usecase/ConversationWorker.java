@@ -82,6 +82,13 @@ public final class ConversationWorker {
 
     private Next pass(Lease lease) throws InterruptedException {
         ConversationId conversation = lease.conversationId();
+        // A full lease for every pass: the previous one may have spent most of it delivering with retries, and the
+        // quiet window below does not renew.
+        if (!locks.renew(lease, settings.lockTtl())) {
+            // Whoever holds it now answers what is pending, our callers' messages included.
+            waiters.completeAll(conversation, MessageOutcome.Locked::new);
+            return Next.STOP;
+        }
         quietWindow.await(conversation);
         List<InboundMessage> batch = unansweredPending(lease);
         if (batch.isEmpty()) {
