@@ -8,11 +8,13 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -118,6 +120,24 @@ public final class InMemoryHistory implements HistoryPort {
     }
 
     @Override
+    public synchronized List<Delivery> claimUndelivered(Instant answeredBefore, Instant now, Duration claimFor, int limit) {
+        List<StoredRun> due = conversations.values().stream()
+                .flatMap(history -> history.sentRuns.values().stream())
+                .filter(stored -> stored.delivery().isEmpty() && stored.run().finishedAt().isBefore(answeredBefore)
+                        && !stored.claimedUntil().isAfter(now))
+                .sorted(java.util.Comparator.comparing(stored -> stored.run().finishedAt()))
+                .limit(limit)
+                .toList();
+        List<Delivery> claimed = new ArrayList<>();
+        for (StoredRun stored : due) {
+            AiRun run = stored.run();
+            history(run.conversationId()).sentRuns.put(run.id(), stored.claimed(now.plus(claimFor)));
+            claimed.add(new Delivery(run.conversationId(), run.id(), run.fencingToken(), run.reply(), run.finishedAt()));
+        }
+        return claimed;
+    }
+
+    @Override
     public synchronized Optional<DeliveryReport> delivery(ConversationId conversationId, RunId runId) {
         return Optional.ofNullable(history(conversationId).sentRuns.get(runId)).flatMap(StoredRun::delivery);
     }
@@ -153,13 +173,18 @@ public final class InMemoryHistory implements HistoryPort {
         return conversations.computeIfAbsent(id, ignored -> new ConversationHistory());
     }
 
-    private record StoredRun(AiRun run, Optional<DeliveryReport> delivery) {
+    /** A sent run, its delivery report once recorded, and until when a redelivery claim holds it. */
+    private record StoredRun(AiRun run, Optional<DeliveryReport> delivery, Instant claimedUntil) {
         StoredRun(AiRun run) {
-            this(run, Optional.empty());
+            this(run, Optional.empty(), Instant.MIN);
         }
 
         StoredRun delivered(DeliveryReport report) {
-            return new StoredRun(run, Optional.of(report));
+            return new StoredRun(run, Optional.of(report), claimedUntil);
+        }
+
+        StoredRun claimed(Instant until) {
+            return new StoredRun(run, delivery, until);
         }
     }
 

@@ -14,8 +14,10 @@ import chat.orchestrator.postgres.schema.tables.records.MessageActionsRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.InsertSetMoreStep;
@@ -81,15 +83,26 @@ final class AiRunRows {
         insert.execute();
     }
 
+    /** The answer as it was stored: the run's reply fields and its actions in their order. */
     static AiReply reply(DSLContext sql, AiRunsRecord run) {
-        List<Action> actions = sql.select(MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD)
-                .from(MESSAGE_ACTIONS)
-                .where(MESSAGE_ACTIONS.RUN_ID.eq(run.getId()))
-                .orderBy(MESSAGE_ACTIONS.ACTION_INDEX)
-                .fetch(row -> Action.fromData(actionType(row.value1()), Json.objectMap(row.value2())));
+        return reply(run, actions(sql, List.of(run.getId())).getOrDefault(run.getId(), List.of()));
+    }
+
+    /** The same answer, with the run's actions already read by {@link #actions} (one query for many runs). */
+    static AiReply reply(AiRunsRecord run, List<Action> actions) {
         return new AiReply(run.getResponseText(), run.getIntent(), run.getConfidence(),
                 Json.stringMap(run.getEntities()), run.getModel(), Duration.ofMillis(run.getProcessingTimeMs()),
                 actions);
+    }
+
+    /** The actions of each of these runs, in their order; a run that queued nothing has no entry. */
+    static Map<UUID, List<Action>> actions(DSLContext sql, Collection<UUID> runIds) {
+        return sql.select(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD)
+                .from(MESSAGE_ACTIONS)
+                .where(MESSAGE_ACTIONS.RUN_ID.in(runIds))
+                .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX)
+                .fetchGroups(row -> row.value1(),
+                        row -> Action.fromData(actionType(row.value2()), Json.objectMap(row.value3())));
     }
 
     static String statusName(DeliveryReport.Status status) {

@@ -40,10 +40,10 @@ class PostgresMigrationsTest {
 
         PostgresMigrations.Result second = PostgresMigrations.migrate(database.pool());
 
-        assertEquals(new PostgresMigrations.Result(2, "2"), first);
-        assertEquals(new PostgresMigrations.Result(0, "2"), second);
+        assertEquals(new PostgresMigrations.Result(3, "3"), first);
+        assertEquals(new PostgresMigrations.Result(0, "3"), second);
         assertEquals(schemaAfterFirst, liveColumns());
-        assertEquals(2, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
+        assertEquals(3, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
     }
 
     @Test
@@ -54,11 +54,11 @@ class PostgresMigrationsTest {
 
         assertTrue(live.containsAll(Set.of("conversations_last_message_idx", "messages_unanswered_idx",
                 "messages_unanswered_age_idx", "message_actions_due_idx", "message_actions_created_type_idx",
-                "ai_runs_conversation_idx")), live.toString());
+                "ai_runs_conversation_idx", "ai_runs_undelivered_idx")), live.toString());
     }
 
     @Test
-    void aDatabaseAtVersionOneWithMessagesIsUpgradedToTheRecoveryIndexAndKeepsThem() {
+    void aDatabaseAtVersionOneWithMessagesIsUpgradedToTheRecoveryIndexesAndKeepsThem() {
         // Production databases are at V1 today: migrate only that far, as the previous release did.
         Flyway.configure().dataSource(database.pool()).locations(PostgresMigrations.LOCATION).target("1").load()
                 .migrate();
@@ -67,9 +67,9 @@ class PostgresMigrationsTest {
         InboundMessage waiting = message(conversation, "waiting", 0, "Còn lịch sáng thứ Hai không?");
         history.record(waiting);
 
-        assertEquals(new PostgresMigrations.Result(1, "2"), PostgresMigrations.migrate(database.pool()));
+        assertEquals(new PostgresMigrations.Result(2, "3"), PostgresMigrations.migrate(database.pool()));
 
-        assertTrue(indexNames().contains("messages_unanswered_age_idx"));
+        assertTrue(indexNames().containsAll(Set.of("messages_unanswered_age_idx", "ai_runs_undelivered_idx")));
         assertEquals(List.of(waiting), history.unansweredRecordedBefore(Instant.parse("2100-01-01T00:00:00Z"), 10));
     }
 
@@ -78,7 +78,7 @@ class PostgresMigrationsTest {
         PostgresMigrations.migrate(database.pool());
 
         try (PostgresStorage storage = PostgresStorage.start(database.settings())) {
-            assertEquals(new PostgresMigrations.Result(0, "2"), storage.migration());
+            assertEquals(new PostgresMigrations.Result(0, "3"), storage.migration());
             assertEquals(BotProfile.DEFAULT, storage.botProfiles().current());
             assertTrue(storage.health().reachable());
             assertEquals(database.settings().poolSize(), storage.poolFigures().maximumPoolSize());

@@ -49,6 +49,11 @@ class StoreUnavailableTest {
                 () -> history.unansweredRecordedBefore(Instant.parse("2026-11-25T09:41:27Z"), 100));
         assertTrue(recovery.getMessage().contains("list unanswered messages recorded before 2026-11-25T09:41:27Z"),
                 recovery.getMessage());
+        StoreUnavailableException outbox = assertThrows(StoreUnavailableException.class,
+                () -> history.claimUndelivered(Instant.parse("2026-11-25T09:41:27Z"),
+                        Instant.parse("2026-11-25T09:45:27Z"), Duration.ofMinutes(4), 100));
+        assertTrue(outbox.getMessage().contains("claim undelivered answers stored before 2026-11-25T09:41:27Z"),
+                outbox.getMessage());
         assertThrows(StoreUnavailableException.class, () -> new PostgresBotProfiles(refusing).current());
         assertThrows(StoreUnavailableException.class, () -> new PostgresBotProfiles(refusing).save(BotProfile.DEFAULT));
     }

@@ -6,6 +6,7 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +42,14 @@ public interface HistoryPort {
 
     /** Records how delivering the run's actions went (status, attempts and last error per action). */
     void recordDelivery(ConversationId conversationId, RunId runId, DeliveryReport report);
+
+    /**
+     * The outbox's recovery: up to {@code limit} answers stored before {@code answeredBefore} whose delivery was never
+     * recorded (their holder died between storing and delivering) and that nobody has claimed past {@code now};
+     * each is claimed until {@code now + claimFor} in the same step, so instances share them without delivering one
+     * twice at once. Delivered again with the same idempotency key, so Pancake can recognise a repeat.
+     */
+    List<Delivery> claimUndelivered(Instant answeredBefore, Instant now, Duration claimFor, int limit);
 
     /** The last recorded delivery report of a run, if its delivery was recorded. */
     Optional<DeliveryReport> delivery(ConversationId conversationId, RunId runId);

@@ -10,16 +10,18 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Assembles the message use case, the worker it starts and the sweeper that restarts abandoned conversations,
- * sharing one set of waiters and one executor.
+ * Assembles the message use case, the worker it starts, the sweeper that restarts abandoned conversations and the
+ * outbox recovery that delivers abandoned answers, sharing one set of waiters and one executor.
  */
 public final class ConversationWorkers {
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
+    private final OutboxRecovery outboxRecovery;
 
-    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper) {
+    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper, OutboxRecovery outboxRecovery) {
         this.handleMessage = handleMessage;
         this.sweeper = sweeper;
+        this.outboxRecovery = outboxRecovery;
     }
 
     public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, AiPort ai,
@@ -31,7 +33,10 @@ public final class ConversationWorkers {
         HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, waiters, executor, settings);
         Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
                 settings.sweepScanLimit());
-        return new ConversationWorkers(handleMessage, sweeper);
+        // Twice the lease: a live holder stores, delivers with its retries and records within one.
+        OutboxRecovery outboxRecovery = new OutboxRecovery(history, pancake, clock, settings.lockTtl().multipliedBy(2),
+                settings.sweepScanLimit());
+        return new ConversationWorkers(handleMessage, sweeper, outboxRecovery);
     }
 
     public HandleMessage handleMessage() {
@@ -40,5 +45,9 @@ public final class ConversationWorkers {
 
     public Sweeper sweeper() {
         return sweeper;
+    }
+
+    public OutboxRecovery outboxRecovery() {
+        return outboxRecovery;
     }
 }

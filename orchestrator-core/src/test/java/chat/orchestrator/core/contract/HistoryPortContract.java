@@ -191,6 +191,46 @@ public abstract class HistoryPortContract {
     }
 
     @Test
+    void anAnswerStoredButNeverDelivered_isClaimedOnceForRedelivery_withItsOriginalKeyAndTime() {
+        ConversationId conversation = newConversation();
+        InboundMessage lost = message(conversation, "a", 0, "answered, never delivered");
+        InboundMessage delivered = message(conversation, "b", 1, "answered and delivered");
+        history.record(lost);
+        history.record(delivered);
+        AiRun lostRun = run(conversation, 3, reply("Dạ còn ạ 🙏"), lost);
+        AiRun deliveredRun = run(conversation, 3, reply("delivered"), delivered);
+        history.recordAnswer(lostRun);
+        history.recordAnswer(deliveredRun);
+        history.recordDelivery(conversation, deliveredRun.id(), new DeliveryReport(List.of(
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
+                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DELIVERED, 1, ""))));
+        java.time.Instant later = java.time.Instant.parse("2100-01-01T00:00:00Z");
+        Duration claim = Duration.ofMinutes(1);
+
+        assertTrue(history.claimUndelivered(java.time.Instant.EPOCH, later, claim, 10).isEmpty(),
+                "nothing was stored in 1970: a worker still delivering keeps its answer");
+        List<chat.orchestrator.core.port.Delivery> claimed = history.claimUndelivered(later, later, claim, 10);
+
+        assertEquals(1, claimed.size());
+        chat.orchestrator.core.port.Delivery again = claimed.getFirst();
+        assertEquals(lostRun.id(), again.runId());
+        assertEquals(lostRun.id().toString(), again.idempotencyKey());
+        assertEquals(conversation, again.conversationId());
+        assertEquals(lostRun.fencingToken(), again.fencingToken());
+        assertEquals(lostRun.reply(), again.reply());
+        assertEquals(lostRun.finishedAt(), again.answeredAt());
+        assertTrue(history.claimUndelivered(later, later, claim, 10).isEmpty(), "claimed: not handed out twice");
+        assertEquals(1, history.claimUndelivered(later, later.plus(claim).plusSeconds(1), claim, 10).size(),
+                "a claim that ran out (its claimer died) is handed out again");
+
+        history.recordDelivery(conversation, lostRun.id(), new DeliveryReport(List.of(
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
+                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DELIVERED, 1, ""))));
+        assertTrue(history.claimUndelivered(later, later.plus(Duration.ofDays(1)), claim, 10).isEmpty(),
+                "a recorded delivery ends it");
+    }
+
+    @Test
     void racingRecordsOfOneMessageAreNewExactlyOnce() throws Exception {
         ConversationId conversation = newConversation();
         InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
