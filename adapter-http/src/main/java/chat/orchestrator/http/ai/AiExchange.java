@@ -14,12 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One JSON POST to the AI service under the adapter's timeout and retry policy: timeouts, connection errors, 408,
@@ -85,7 +80,7 @@ final class AiExchange implements AutoCloseable {
     private Attempt attempt(ConversationId conversation, HttpRequest request, int number) throws InterruptedException {
         Attempt attempt;
         try {
-            HttpResponse<String> response = exchange(request);
+            HttpResponse<String> response = OutboundHttp.send(http, request, settings.timeout());
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return new Attempt.Answered(response.body());
@@ -101,25 +96,6 @@ final class AiExchange implements AutoCloseable {
                 protocol, conversation, number, settings.maxAttempts(),
                 attempt instanceof Attempt.Retryable ? "retryable" : "final", reason(attempt));
         return attempt;
-    }
-
-    /**
-     * Sends and waits for the whole answer, body included, at most the timeout. {@link HttpRequest#timeout} alone
-     * stops counting once the headers arrive, so a server that stalls mid-body would hold the call indefinitely.
-     * Blocking and interruptible like {@link HttpClient#send}; cancelling the future aborts the exchange.
-     */
-    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<String>> response =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        try {
-            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException slow) {
-            throw new HttpTimeoutException("the whole answer did not arrive in time");
-        } catch (ExecutionException failed) {
-            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
-        } finally {
-            response.cancel(true);
-        }
     }
 
     private static String reason(Attempt attempt) {

@@ -3,10 +3,19 @@ package chat.orchestrator.http.outbound;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /** What the AI and Pancake clients share: how a base URL is checked, how the HTTP client and the retry are made. */
@@ -47,6 +56,26 @@ public final class OutboundHttp {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /**
+     * Sends and waits for the whole answer, body included, at most {@code timeout}. {@link java.net.http.HttpRequest}'s
+     * own timeout stops counting once the headers arrive, so a server that stalls mid-body would hold the call
+     * indefinitely. Blocking and interruptible like {@link HttpClient#send}; cancelling the future aborts the exchange.
+     */
+    public static HttpResponse<String> send(HttpClient http, HttpRequest request, Duration timeout)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<String>> response =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            throw new HttpTimeoutException("the whole answer did not arrive in time");
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
+        } finally {
+            response.cancel(true);
+        }
     }
 
     /**

@@ -12,13 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sends one request to Pancake under the adapter's timeout and retry policy and says how it went, attempts
@@ -91,7 +86,7 @@ final class PancakeExchange implements AutoCloseable {
 
     private PancakeOutcome attempt(HttpRequest request) throws InterruptedException {
         try {
-            HttpResponse<String> response = exchange(request);
+            HttpResponse<String> response = OutboundHttp.send(http, request, settings.timeout());
             return PancakeOutcome.of(response.statusCode(), response.body(), json);
         } catch (HttpTimeoutException timeout) {
             return new PancakeOutcome.Retryable("no answer within " + settings.timeout().toMillis() + " ms");
@@ -99,25 +94,6 @@ final class PancakeExchange implements AutoCloseable {
             return new PancakeOutcome.Retryable("connection failed: " + (connection.getMessage() == null
                     ? connection.getClass().getSimpleName()
                     : connection.getClass().getSimpleName() + ": " + connection.getMessage()));
-        }
-    }
-
-    /**
-     * Sends and waits for the whole answer, body included, at most the timeout. {@link HttpRequest#timeout} alone
-     * stops counting once the headers arrive, so a server that stalls mid-body would hold the call indefinitely.
-     * Blocking and interruptible like {@link HttpClient#send}; cancelling the future aborts the exchange.
-     */
-    private HttpResponse<String> exchange(HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<String>> response =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        try {
-            return response.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException slow) {
-            throw new HttpTimeoutException("the whole answer did not arrive in time");
-        } catch (ExecutionException failed) {
-            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
-        } finally {
-            response.cancel(true);
         }
     }
 
