@@ -60,7 +60,13 @@ public final class AdapterSelection {
             StateStore state = config.redis().map(settings -> redis(settings, clock, opened))
                     .orElseGet(() -> memory(config, clock));
             HistoryStore history = config.postgres().map(settings -> postgres(settings, clock, opened))
-                    .orElseGet(AdapterSelection::memoryHistory);
+                    .orElseGet(() -> memoryHistory(clock));
+            if (state.redis() && config.postgres().isEmpty()) {
+                // Locks are shared but history is not: fencing and durable dedup hold per instance only.
+                System.getLogger(AdapterSelection.class.getName()).log(System.Logger.Level.WARNING,
+                        "Redis without PostgreSQL: history, dedup after restarts and fenced writes are kept in this"
+                                + " instance's memory; run one instance, or configure PostgreSQL for several");
+            }
             Chosen<AiPort> ai = ai(config, history.botProfiles(), opened);
             Chosen<PancakePort> pancake = pancake(config, opened);
             List<HealthPort> health = new ArrayList<>();
@@ -124,8 +130,8 @@ public final class AdapterSelection {
                 "postgresql " + where + " (schema version " + storage.migration().schemaVersion() + ")");
     }
 
-    private static HistoryStore memoryHistory() {
-        return new HistoryStore(new InMemoryHistory(), new InMemoryBotProfiles(), Optional.empty(), "memory");
+    private static HistoryStore memoryHistory(Clock clock) {
+        return new HistoryStore(new InMemoryHistory(clock), new InMemoryBotProfiles(), Optional.empty(), "memory");
     }
 
     private static Chosen<AiPort> ai(AppConfig config, BotProfilePort botProfiles, OpenedResources opened) {
