@@ -73,7 +73,10 @@ public final class InMemoryHistory implements HistoryPort {
                     .map(history.messages::get)
                     .sorted(TimestampOrder.MESSAGES)
                     .forEach(m -> turns.add(new Turn(Turn.Role.CUSTOMER, m.content(), m.timestamp())));
-            turns.add(new Turn(Turn.Role.BOT, run.run().reply().text(), run.run().finishedAt()));
+            boolean reachedNobody = run.delivery().map(report -> report.delivered() == 0).orElse(false);
+            if (!reachedNobody) {
+                turns.add(new Turn(Turn.Role.BOT, run.run().reply().text(), run.run().finishedAt()));
+            }
         }
         return List.copyOf(turns.subList(Math.max(0, turns.size() - maxTurns), turns.size()));
     }

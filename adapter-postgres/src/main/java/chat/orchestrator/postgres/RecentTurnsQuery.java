@@ -2,8 +2,10 @@ package chat.orchestrator.postgres;
 
 import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
+import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.Turn;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +19,8 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * The conversation's last turns as the AI saw them: for each sent run (oldest first) the messages it consumed in
- * timestamp order, then its answer. Discarded runs answer nothing, so neither they nor their messages appear.
+ * timestamp order, then its answer unless its recorded delivery delivered none of its actions. Discarded runs
+ * answer nothing, so neither they nor their messages appear.
  */
 final class RecentTurnsQuery {
     private static final Field<String> TEXT = DSL.field(DSL.name("text"), SQLDataType.CLOB);
@@ -42,7 +45,12 @@ final class RecentTurnsQuery {
         var botTurns = sql.select(AI_RUNS.RESPONSE_TEXT, AI_RUNS.FINISHED_AT, AI_RUNS.FINISHED_AT, AI_RUNS.ID,
                         DSL.inline(1), DSL.inline(""))
                 .from(AI_RUNS)
-                .where(AI_RUNS.CONVERSATION_ID.eq(conversation), AI_RUNS.OUTCOME.eq(AiRunRows.SENT));
+                .where(AI_RUNS.CONVERSATION_ID.eq(conversation), AI_RUNS.OUTCOME.eq(AiRunRows.SENT),
+                        // An answer whose recorded delivery reached the customer with nothing is no turn of theirs.
+                        AI_RUNS.DELIVERY_RECORDED_AT.isNull().or(DSL.exists(DSL.selectOne().from(MESSAGE_ACTIONS)
+                                .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID),
+                                        MESSAGE_ACTIONS.STATUS.eq(DSL.inline(
+                                                AiRunRows.statusName(DeliveryReport.Status.DELIVERED)))))));
         List<Turn> newestFirst = customerTurns.unionAll(botTurns)
                 .orderBy(RUN_AT.desc(), RUN_ID.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
                 .limit(maxTurns)

@@ -24,7 +24,8 @@ public interface HistoryPort {
 
     /**
      * The conversation's last {@code maxTurns} turns, oldest first: customer messages that were answered and the
-     * answers really sent (never a discarded one).
+     * answers really sent: never a discarded one, nor one whose recorded delivery reached the customer with none of
+     * its actions (an answer still being delivered counts).
      */
     List<Turn> recentTurns(ConversationId conversationId, int maxTurns);
 

@@ -155,6 +155,30 @@ public abstract class HistoryPortContract {
     }
 
     @Test
+    void anAnswerThatReachedTheCustomerWithNothing_isNoBotTurn_butItsMessagesStay() {
+        ConversationId conversation = newConversation();
+        InboundMessage hi = message(conversation, "hi", 1_000, "Xin chào");
+        InboundMessage again = message(conversation, "again", 2_000, "Alo?");
+        history.record(hi);
+        history.record(again);
+        AiRun lost = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(hi.id()),
+                reply("never arrived"), TestMessages.BASE.plusMillis(1_500));
+        AiRun partly = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(again.id()),
+                reply("arrived in part"), TestMessages.BASE.plusMillis(2_500));
+        history.recordAnswer(lost);
+        history.recordAnswer(partly);
+        history.recordDelivery(conversation, lost.id(), new DeliveryReport(List.of(
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DEAD_LETTER, 4, "HTTP 503"),
+                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.FAILED, 0, "not sent"))));
+        history.recordDelivery(conversation, partly.id(), new DeliveryReport(List.of(
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
+                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DEAD_LETTER, 4, "HTTP 503"))));
+
+        assertEquals(List.of("Xin chào", "Alo?", "arrived in part"),
+                history.recentTurns(conversation, 10).stream().map(Turn::text).toList());
+    }
+
+    @Test
     void deliveryReportsAreRecordedPerAction() {
         ConversationId conversation = newConversation();
         InboundMessage a = message(conversation, "a", 0, "a");
