@@ -67,7 +67,7 @@ class OutboxRecoveryPlanTest {
 
     @Test
     void theRecoveryPageIsReadFromThePartialIndexesNeverFromTheDeliveredHistory() {
-        Query query = PostgresHistory.undeliveredQuery(sql, ANSWERED_BEFORE, NOW, RECOVERY_LIMIT);
+        Query query = RecoveryQueries.undeliveredQuery(sql, ANSWERED_BEFORE, NOW, RECOVERY_LIMIT);
 
         String plan = sql.explain(query).plan();
         printAnalyzed("20,000 runs, 100 undelivered: limit 1,000", query);

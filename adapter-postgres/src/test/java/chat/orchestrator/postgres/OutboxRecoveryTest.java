@@ -101,7 +101,7 @@ class OutboxRecoveryTest {
             // Another instance in the middle of its claim: the oldest run's row is locked by its open transaction.
             Future<RunId> holding = other.submit(() -> DSL.using(database.openPool(), SQLDialect.POSTGRES)
                     .transactionResult(configuration -> {
-                        RunId oldest = new RunId(PostgresHistory.undeliveredQuery(configuration.dsl(), LATER, LATER, 1)
+                        RunId oldest = new RunId(RecoveryQueries.undeliveredQuery(configuration.dsl(), LATER, LATER, 1)
                                 .fetchSingle().getId());
                         held.countDown();
                         release.await();

@@ -65,7 +65,7 @@ class UnansweredQueryPlanTest {
 
     @Test
     void aSmallRecoveryPageIsReadFromTheAgeIndexOldestFirst() {
-        Query query = PostgresHistory.unansweredQuery(sql, CUTOFF, 20);
+        Query query = RecoveryQueries.unansweredQuery(sql, CUTOFF, 20);
 
         String plan = sql.explain(query).plan();
         printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 20", query);
@@ -79,7 +79,7 @@ class UnansweredQueryPlanTest {
 
     @Test
     void aPageThatHoldsEveryUnansweredMessageIsReadFromAPartialIndexNeverFromTheAnsweredHistory() {
-        Query query = PostgresHistory.unansweredQuery(sql, CUTOFF, SWEEPER_LIMIT);
+        Query query = RecoveryQueries.unansweredQuery(sql, CUTOFF, SWEEPER_LIMIT);
 
         String plan = sql.explain(query).plan();
         printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 1,000", query);
@@ -97,7 +97,7 @@ class UnansweredQueryPlanTest {
         try (TestDatabase backlog = TestDatabase.migrated()) {
             DSLContext backlogSql = backlog.sql();
             generate(backlogSql, BACKLOG_COUNT, 2);
-            Query query = PostgresHistory.unansweredQuery(backlogSql, CUTOFF, SWEEPER_LIMIT);
+            Query query = RecoveryQueries.unansweredQuery(backlogSql, CUTOFF, SWEEPER_LIMIT);
 
             String plan = backlogSql.explain(query).plan();
             printAnalyzed(backlogSql, "20,000 answered, 10,000 unanswered: limit 1,000", query);
