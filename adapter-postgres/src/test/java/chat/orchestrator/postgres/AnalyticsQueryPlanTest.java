@@ -46,13 +46,11 @@ class AnalyticsQueryPlanTest {
         database = TestDatabase.migrated();
         sql = database.sql();
         long start = System.nanoTime();
-        insertConversations();
-        insertRuns();
+        QueryPlans.insertConversations(sql, CONVERSATION_COUNT, NOW, i -> i.mod(20).plus(1).cast(SQLDataType.BIGINT));
+        QueryPlans.insertSentRuns(sql, RUN_COUNT, CONVERSATION_COUNT, NOW, SECONDS_BETWEEN_RUNS);
         insertActions();
         long generated = System.nanoTime();
-        sql.execute("VACUUM ANALYZE {0}", CONVERSATIONS);
-        sql.execute("VACUUM ANALYZE {0}", AI_RUNS);
-        sql.execute("VACUUM ANALYZE {0}", MESSAGE_ACTIONS);
+        QueryPlans.vacuumAnalyze(sql, CONVERSATIONS, AI_RUNS, MESSAGE_ACTIONS);
         System.out.printf("generated %d conversations, %d runs, %d actions in %d ms; VACUUM ANALYZE in %d ms%n",
                 CONVERSATION_COUNT, RUN_COUNT, RUN_COUNT * ACTIONS_PER_RUN, (generated - start) / 1_000_000,
                 (System.nanoTime() - generated) / 1_000_000);
@@ -68,7 +66,7 @@ class AnalyticsQueryPlanTest {
         Query query = PostgresAnalytics.recentConversationsQuery(sql, ONE_DAY_AGO, 20);
 
         String plan = sql.explain(query).plan();
-        printAnalyzed("recent conversations (last day, limit 20)", query);
+        QueryPlans.printAnalyzed(sql, "recent conversations (last day, limit 20)", query);
 
         assertTrue(plan.contains("Index Scan using conversations_last_message_idx"), plan);
         assertEquals(20, new PostgresAnalytics(database.pool()).recentConversations(ONE_DAY_AGO, 20).size());
@@ -79,7 +77,7 @@ class AnalyticsQueryPlanTest {
         Query query = PostgresAnalytics.actionFiguresQuery(sql, ONE_DAY_AGO);
 
         String plan = sql.explain(query).plan();
-        printAnalyzed("action figures (last day)", query);
+        QueryPlans.printAnalyzed(sql, "action figures (last day)", query);
 
         // After VACUUM this is an Index Only Scan; on pages autovacuum has not visited yet PostgreSQL may prefer a
         // Bitmap Index Scan of the same index. Either way the index answers the query, which is what matters here.
@@ -88,37 +86,6 @@ class AnalyticsQueryPlanTest {
         assertEquals(sql.fetchCount(MESSAGE_ACTIONS, MESSAGE_ACTIONS.CREATED_AT.ge(ONE_DAY_AGO)),
                 figures.stream().mapToLong(ActionTypeFigures::actions).sum());
         assertEquals(ACTIONS_PER_RUN, figures.size());
-    }
-
-    private static void printAnalyzed(String title, Query query) {
-        System.out.println("== EXPLAIN (ANALYZE, BUFFERS) " + title + " ==");
-        System.out.println(sql.renderInlined(query));
-        sql.fetch("EXPLAIN (ANALYZE, BUFFERS) {0}", query).forEach(row -> System.out.println(row.get(0)));
-    }
-
-    private static void insertConversations() {
-        Table<Record1<Integer>> series = DSL.generateSeries(1, CONVERSATION_COUNT).as("series", "i");
-        Field<Integer> i = series.field("i", Integer.class);
-        sql.insertInto(CONVERSATIONS, CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
-                        CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.TOTAL_MESSAGES)
-                .select(DSL.select(DSL.inline("conv_").concat(i), DSL.inline("msg_").concat(i),
-                                secondsBeforeNow(i.times(60)), i.mod(20).plus(1).cast(SQLDataType.BIGINT))
-                        .from(series))
-                .execute();
-    }
-
-    private static void insertRuns() {
-        Table<Record1<Integer>> series = DSL.generateSeries(1, RUN_COUNT).as("series", "i");
-        Field<Integer> i = series.field("i", Integer.class);
-        sql.insertInto(AI_RUNS, AI_RUNS.ID, AI_RUNS.CONVERSATION_ID, AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT,
-                        AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES, AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS,
-                        AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT)
-                .select(DSL.select(DSL.uuid(), DSL.inline("conv_").concat(i), DSL.array(DSL.inline("msg_1")),
-                                DSL.inline("Dạ"), DSL.inline("ask"), DSL.inline(0.9), DSL.inline(JSONB.valueOf("{}")),
-                                DSL.inline("test-model"), DSL.inline(42L), DSL.inline(1L), DSL.inline(AiRunRows.SENT),
-                                secondsBeforeNow(i.times(SECONDS_BETWEEN_RUNS)))
-                        .from(series))
-                .execute();
     }
 
     /** Five actions per run, one of each of five types, retried 0 to 3 times. */
@@ -139,10 +106,5 @@ class AnalyticsQueryPlanTest {
                                 retries.plus(1), retries, AI_RUNS.ID.cast(SQLDataType.VARCHAR), AI_RUNS.FINISHED_AT)
                         .from(AI_RUNS).crossJoin(series))
                 .execute();
-    }
-
-    private static Field<Instant> secondsBeforeNow(Field<Integer> seconds) {
-        return DSL.function("to_timestamp", SQLDataType.INSTANT,
-                DSL.inline(NOW.getEpochSecond()).minus(seconds));
     }
 }

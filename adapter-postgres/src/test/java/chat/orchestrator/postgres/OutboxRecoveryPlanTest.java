@@ -48,13 +48,11 @@ class OutboxRecoveryPlanTest {
         database = TestDatabase.migrated();
         sql = database.sql();
         long start = System.nanoTime();
-        insertConversations();
+        QueryPlans.insertConversations(sql, CONVERSATION_COUNT, NOW, i -> DSL.inline(22L));
         insertRuns();
         insertActions();
         long generated = System.nanoTime();
-        sql.execute("VACUUM ANALYZE {0}", CONVERSATIONS);
-        sql.execute("VACUUM ANALYZE {0}", AI_RUNS);
-        sql.execute("VACUUM ANALYZE {0}", MESSAGE_ACTIONS);
+        QueryPlans.vacuumAnalyze(sql, CONVERSATIONS, AI_RUNS, MESSAGE_ACTIONS);
         System.out.printf("generated %d runs (%d undelivered), %d actions in %d ms; VACUUM ANALYZE in %d ms%n",
                 RUN_COUNT, UNDELIVERED_COUNT, RUN_COUNT * 2, (generated - start) / 1_000_000,
                 (System.nanoTime() - generated) / 1_000_000);
@@ -70,7 +68,7 @@ class OutboxRecoveryPlanTest {
         Query query = RecoveryQueries.undeliveredQuery(sql, ANSWERED_BEFORE, NOW, RECOVERY_LIMIT);
 
         String plan = sql.explain(query).plan();
-        printAnalyzed("20,000 runs, 100 undelivered: limit 1,000", query);
+        QueryPlans.printAnalyzed(sql, "20,000 runs, 100 undelivered: limit 1,000", query);
 
         assertTrue(plan.contains("ai_runs_undelivered_idx"), plan);
         assertFalse(plan.contains("Seq Scan"), plan);
@@ -80,24 +78,6 @@ class OutboxRecoveryPlanTest {
                 "the newest, answered 3 minutes ago, is still its holder's to deliver");
     }
 
-    private static void printAnalyzed(String title, Query query) {
-        System.out.println("== EXPLAIN (ANALYZE, BUFFERS) " + title + " ==");
-        System.out.println(sql.renderInlined(query));
-        // ANALYZE runs the statement: its row locks last only as long as this autocommit statement.
-        sql.fetch("EXPLAIN (ANALYZE, BUFFERS) {0}", query).forEach(row -> System.out.println(row.get(0)));
-    }
-
-    private static void insertConversations() {
-        Table<Record1<Integer>> series = DSL.generateSeries(1, CONVERSATION_COUNT).as("series", "i");
-        Field<Integer> i = series.field("i", Integer.class);
-        sql.insertInto(CONVERSATIONS, CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
-                        CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.TOTAL_MESSAGES)
-                .select(DSL.select(DSL.inline("conv_").concat(i), DSL.inline("msg_").concat(i),
-                                secondsBeforeNow(i.times(60)), DSL.inline(22L))
-                        .from(series))
-                .execute();
-    }
-
     /**
      * run i finished i * 3 minutes ago; runs 1 to 100 (the newest) never had their delivery recorded, run 1 too
      * recently for the recovery (its holder may still be delivering it).
@@ -105,11 +85,11 @@ class OutboxRecoveryPlanTest {
     private static void insertRuns() {
         Table<Record1<Integer>> series = DSL.generateSeries(1, RUN_COUNT).as("series", "i");
         Field<Integer> i = series.field("i", Integer.class);
-        Field<Instant> finishedAt = secondsBeforeNow(i.times(SECONDS_BETWEEN_RUNS));
+        Field<Instant> finishedAt = QueryPlans.secondsBefore(NOW, i.times(SECONDS_BETWEEN_RUNS));
         sql.insertInto(AI_RUNS, AI_RUNS.ID, AI_RUNS.CONVERSATION_ID, AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT,
                         AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES, AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS,
                         AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT, AI_RUNS.DELIVERY_RECORDED_AT)
-                .select(DSL.select(DSL.uuid(), DSL.inline("conv_").concat(i.mod(CONVERSATION_COUNT).plus(1)),
+                .select(DSL.select(DSL.uuid(), QueryPlans.conversationOf(i, CONVERSATION_COUNT),
                                 DSL.array(DSL.inline("msg_1")), DSL.inline("Dạ"), DSL.inline("ask"), DSL.inline(0.9),
                                 DSL.inline(JSONB.valueOf("{}")), DSL.inline("test-model"), DSL.inline(42L),
                                 DSL.inline(1L), DSL.inline(AiRunRows.SENT), finishedAt,
@@ -141,10 +121,5 @@ class OutboxRecoveryPlanTest {
                                 AI_RUNS.ID.cast(SQLDataType.VARCHAR))
                         .from(AI_RUNS).crossJoin(series))
                 .execute();
-    }
-
-    private static Field<Instant> secondsBeforeNow(Field<Integer> seconds) {
-        return DSL.function("to_timestamp", SQLDataType.INSTANT,
-                DSL.inline(NOW.getEpochSecond()).minus(seconds));
     }
 }

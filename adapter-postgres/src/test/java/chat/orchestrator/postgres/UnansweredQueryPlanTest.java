@@ -68,7 +68,7 @@ class UnansweredQueryPlanTest {
         Query query = RecoveryQueries.unansweredQuery(sql, CUTOFF, 20);
 
         String plan = sql.explain(query).plan();
-        printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 20", query);
+        QueryPlans.printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 20", query);
 
         assertTrue(plan.contains("Index Scan using messages_unanswered_age_idx"), plan);
         List<MessageId> oldestTwenty = IntStream.iterate(UNANSWERED_COUNT, i -> i - 1).limit(20)
@@ -82,7 +82,7 @@ class UnansweredQueryPlanTest {
         Query query = RecoveryQueries.unansweredQuery(sql, CUTOFF, SWEEPER_LIMIT);
 
         String plan = sql.explain(query).plan();
-        printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 1,000", query);
+        QueryPlans.printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 1,000", query);
 
         // The whole unanswered set is read and sorted anyway, so PostgreSQL may take it from either partial index
         // (both hold the same 100 rows); what matters is that the 20,000 answered rows are never visited.
@@ -100,7 +100,7 @@ class UnansweredQueryPlanTest {
             Query query = RecoveryQueries.unansweredQuery(backlogSql, CUTOFF, SWEEPER_LIMIT);
 
             String plan = backlogSql.explain(query).plan();
-            printAnalyzed(backlogSql, "20,000 answered, 10,000 unanswered: limit 1,000", query);
+            QueryPlans.printAnalyzed(backlogSql, "20,000 answered, 10,000 unanswered: limit 1,000", query);
 
             assertTrue(plan.contains("Index Scan using messages_unanswered_age_idx"), plan);
             List<InboundMessage> page = new PostgresHistory(backlog.pool()).unansweredRecordedBefore(CUTOFF,
@@ -116,50 +116,15 @@ class UnansweredQueryPlanTest {
      */
     private static void generate(DSLContext sql, int unanswered, int secondsApart) {
         long start = System.nanoTime();
-        insertConversations(sql);
-        insertRuns(sql);
+        QueryPlans.insertConversations(sql, CONVERSATION_COUNT, NOW, i -> DSL.inline(22L));
+        QueryPlans.insertSentRuns(sql, RUN_COUNT, CONVERSATION_COUNT, NOW, SECONDS_BETWEEN_RUNS);
         insertAnsweredMessages(sql);
         insertUnansweredMessages(sql, unanswered, secondsApart);
         long generated = System.nanoTime();
-        sql.execute("VACUUM ANALYZE {0}", CONVERSATIONS);
-        sql.execute("VACUUM ANALYZE {0}", AI_RUNS);
-        sql.execute("VACUUM ANALYZE {0}", MESSAGES);
+        QueryPlans.vacuumAnalyze(sql, CONVERSATIONS, AI_RUNS, MESSAGES);
         System.out.printf("generated %d runs, %d answered and %d unanswered messages in %d ms; VACUUM ANALYZE in %d ms%n",
                 RUN_COUNT, RUN_COUNT * MESSAGES_PER_RUN, unanswered, (generated - start) / 1_000_000,
                 (System.nanoTime() - generated) / 1_000_000);
-    }
-
-    private static void printAnalyzed(DSLContext sql, String title, Query query) {
-        System.out.println("== EXPLAIN (ANALYZE, BUFFERS) " + title + " ==");
-        System.out.println(sql.renderInlined(query));
-        sql.fetch("EXPLAIN (ANALYZE, BUFFERS) {0}", query).forEach(row -> System.out.println(row.get(0)));
-    }
-
-    private static void insertConversations(DSLContext sql) {
-        Table<Record1<Integer>> series = DSL.generateSeries(1, CONVERSATION_COUNT).as("series", "i");
-        Field<Integer> i = series.field("i", Integer.class);
-        sql.insertInto(CONVERSATIONS, CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
-                        CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.TOTAL_MESSAGES)
-                .select(DSL.select(DSL.inline("conv_").concat(i), DSL.inline("msg_").concat(i),
-                                secondsBeforeNow(i.times(60)), DSL.inline(22L))
-                        .from(series))
-                .execute();
-    }
-
-    /** Two sent runs per conversation, the newest half an hour ago. */
-    private static void insertRuns(DSLContext sql) {
-        Table<Record1<Integer>> series = DSL.generateSeries(1, RUN_COUNT).as("series", "i");
-        Field<Integer> i = series.field("i", Integer.class);
-        sql.insertInto(AI_RUNS, AI_RUNS.ID, AI_RUNS.CONVERSATION_ID, AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT,
-                        AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES, AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS,
-                        AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT)
-                .select(DSL.select(DSL.uuid(), DSL.inline("conv_").concat(i.mod(CONVERSATION_COUNT).plus(1)),
-                                DSL.array(DSL.inline("msg_1")), DSL.inline("Dạ"), DSL.inline("ask"), DSL.inline(0.9),
-                                DSL.inline(JSONB.valueOf("{}")), DSL.inline("test-model"), DSL.inline(42L),
-                                DSL.inline(1L), DSL.inline(AiRunRows.SENT),
-                                secondsBeforeNow(i.times(SECONDS_BETWEEN_RUNS)))
-                        .from(series))
-                .execute();
     }
 
     /** Ten messages consumed by each run, recorded in the seconds before it finished. */
@@ -185,20 +150,15 @@ class UnansweredQueryPlanTest {
         Table<Record1<Integer>> series = DSL.generateSeries(1, count).as("series", "i");
         Field<Integer> i = series.field("i", Integer.class);
         // Offset by the cutoff's two minutes, so even the newest was recorded before it.
-        Field<Instant> recordedAt = secondsBeforeNow(i.times(secondsApart).plus(120));
+        Field<Instant> recordedAt = QueryPlans.secondsBefore(NOW, i.times(secondsApart).plus(120));
         sql.insertInto(MESSAGES, MESSAGES.ID, MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT,
                         MESSAGES.SENDER_ID, MESSAGES.SENDER_TYPE, MESSAGES.SENT_AT, MESSAGES.METADATA,
                         MESSAGES.CREATED_AT)
-                .select(DSL.select(DSL.uuid(), DSL.inline("conv_").concat(i.mod(CONVERSATION_COUNT).plus(1)),
+                .select(DSL.select(DSL.uuid(), QueryPlans.conversationOf(i, CONVERSATION_COUNT),
                                 DSL.inline("waiting_").concat(i), DSL.inline("Còn lịch sáng thứ Hai không?"),
                                 DSL.inline("user_123"), DSL.inline("user"), recordedAt,
                                 DSL.inline(JSONB.valueOf("{\"platform\": \"web\"}")), recordedAt)
                         .from(series))
                 .execute();
-    }
-
-    private static Field<Instant> secondsBeforeNow(Field<Integer> seconds) {
-        return DSL.function("to_timestamp", SQLDataType.INSTANT,
-                DSL.inline(NOW.getEpochSecond()).minus(seconds));
     }
 }
