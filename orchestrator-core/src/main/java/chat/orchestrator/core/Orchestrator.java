@@ -10,7 +10,6 @@ import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.ConversationWorkers;
 import chat.orchestrator.core.usecase.HandleMessage;
-import chat.orchestrator.core.usecase.OutboxRecovery;
 import chat.orchestrator.core.usecase.Sweeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,6 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     private final ExecutorService workers;
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
-    private final OutboxRecovery outboxRecovery;
     private final ScheduledExecutorService sweeps;
     private final Duration shutdownGrace;
 
@@ -40,7 +38,6 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
                 builder.ai, builder.pancake, workers, builder.clock, builder.settings);
         this.handleMessage = assembled.handleMessage();
         this.sweeper = assembled.sweeper();
-        this.outboxRecovery = assembled.outboxRecovery();
         this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sweeper").daemon().factory());
         Duration every = builder.settings.sweepInterval();
         if (!every.isZero()) {
@@ -82,18 +79,9 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         return sweeper.sweepOnce();
     }
 
-    /**
-     * Delivers once the answers that were stored but never delivered (their holder died in between); the scheduled
-     * sweeps call this too. Answers how many it delivered.
-     */
-    public int redeliver() {
-        return outboxRecovery.redeliverOnce();
-    }
-
     private void sweepQuietly() {
         try {
             sweeper.sweepOnce();
-            outboxRecovery.redeliverOnce();
         } catch (RuntimeException unreachable) {
             // A store that is down now may be back at the next sweep; a scheduled task that throws is never rerun.
             LOG.log(System.Logger.Level.WARNING, "sweep failed: {0}", unreachable.getMessage());

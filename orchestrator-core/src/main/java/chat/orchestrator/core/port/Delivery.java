@@ -4,22 +4,33 @@ import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One answer's actions on their way to Pancake. The idempotency key is the run id: the same on every attempt of
- * this delivery, so Pancake (or we) can recognise a retry (invariant 3); {@code answeredAt} is fixed with it, so a
- * replayed delivery carries the same bytes.
+ * this delivery, from any instance, so Pancake (or we) can recognise a retry (invariant 3). {@code answeredAt} is
+ * kept at the precision stores keep (microseconds), so an attempt built from the stored answer carries the same
+ * bytes as the holder's first. {@code deliveredActions} are the indexes an earlier attempt already delivered: an
+ * adapter that sends action by action sends only the others.
  */
 public record Delivery(ConversationId conversationId, RunId runId, FencingToken fencingToken, AiReply reply,
-                       Instant answeredAt) {
+                       Instant answeredAt, Set<Integer> deliveredActions) {
     public Delivery {
         Objects.requireNonNull(conversationId, "conversationId");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(fencingToken, "fencingToken");
         Objects.requireNonNull(reply, "reply");
-        Objects.requireNonNull(answeredAt, "answeredAt");
+        answeredAt = Objects.requireNonNull(answeredAt, "answeredAt").truncatedTo(ChronoUnit.MICROS);
+        deliveredActions = Set.copyOf(deliveredActions);
+    }
+
+    /** A first attempt: nothing delivered yet. */
+    public Delivery(ConversationId conversationId, RunId runId, FencingToken fencingToken, AiReply reply,
+                    Instant answeredAt) {
+        this(conversationId, runId, fencingToken, reply, answeredAt, Set.of());
     }
 
     public String idempotencyKey() {

@@ -1,5 +1,8 @@
 package chat.orchestrator.core.port;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /** The result of a write guarded by a fencing token: done, or refused with the reason. */
 public sealed interface FencedWrite {
 
@@ -7,8 +10,19 @@ public sealed interface FencedWrite {
     record Committed() implements FencedWrite {
     }
 
-    /** Nothing was written. */
-    record Refused(Reason reason) implements FencedWrite {
+    /**
+     * Nothing was written. A refusal for a stale token carries the highest token the store has seen, so a holder
+     * whose lock store handed out a lower one (its counter was lost) can lift the counter above it.
+     */
+    record Refused(Reason reason, Optional<FencingToken> highestSeen) implements FencedWrite {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(highestSeen, "highestSeen");
+        }
+
+        public Refused(Reason reason) {
+            this(reason, Optional.empty());
+        }
     }
 
     /** Why a fenced write was refused. */
@@ -25,5 +39,9 @@ public sealed interface FencedWrite {
 
     static FencedWrite refused(Reason reason) {
         return new Refused(reason);
+    }
+
+    static FencedWrite stale(long highestSeen) {
+        return new Refused(Reason.STALE_FENCING_TOKEN, Optional.of(new FencingToken(highestSeen)));
     }
 }

@@ -2,11 +2,9 @@ package chat.orchestrator.core.port;
 
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
-import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,43 +22,42 @@ public interface HistoryPort {
 
     /**
      * The conversation's last {@code maxTurns} turns, oldest first: customer messages that were answered and the
-     * answers really sent: never a discarded one, nor one whose recorded delivery reached the customer with none of
-     * its actions (an answer still being delivered counts).
+     * answers really sent: never a discarded one, nor one whose delivery ended (rejected or dead-lettered) with none
+     * of its actions delivered (an answer still waiting in the outbox counts).
      */
     List<Turn> recentTurns(ConversationId conversationId, int maxTurns);
 
     /** Those of {@code ids} that an answer has already consumed. */
     Set<MessageId> answeredAmong(ConversationId conversationId, Set<MessageId> ids);
 
+    /**
+     * The fence at lease start: raises the conversation's highest token to {@code token}, so a paused older holder
+     * can no longer commit even before this holder writes. Refused (nothing changed, the highest seen reported) if a
+     * newer token was seen. A conversation with no recorded message has nothing to fence: committed.
+     */
+    FencedWrite raiseFence(ConversationId conversationId, FencingToken token);
+
     /** Stores a run whose answer went stale, so the cost is visible; never part of the context afterwards. */
     FencedWrite recordDiscarded(AiRun run);
 
     /**
-     * Stores the run, marks its messages answered and queues its actions for delivery, in one transaction.
-     * Refused if the run's token is stale or if any of its messages was already answered.
+     * Stores the run, marks its messages answered and queues its answer in the outbox ({@link OutboxPort}), in one
+     * transaction. The answer is its holder's to deliver until {@code dispatchFrom}; after that any dispatcher takes
+     * it. Refused if the run's token is stale or if any of its messages was already answered.
      */
-    FencedWrite recordAnswer(AiRun run);
-
-    /** Records how delivering the run's actions went (status, attempts and last error per action). */
-    void recordDelivery(ConversationId conversationId, RunId runId, DeliveryReport report);
+    FencedWrite recordAnswer(AiRun run, Instant dispatchFrom);
 
     /**
-     * The outbox's recovery: up to {@code limit} answers stored before {@code answeredBefore} whose delivery was never
-     * recorded (their holder died between storing and delivering) and that nobody has claimed past {@code now};
-     * each is claimed until {@code now + claimFor} in the same step, so instances share them without delivering one
-     * twice at once. Delivered again with the same idempotency key, so Pancake can recognise a repeat.
+     * Recovery: up to {@code limit} conversations, in id order after {@code after}, that have a message recorded
+     * before {@code recordedBefore} which no stored answer has consumed. Paging with the last id seen walks them all.
      */
-    List<Delivery> claimUndelivered(Instant answeredBefore, Instant now, Duration claimFor, int limit);
-
-    /** The last recorded delivery report of a run, if its delivery was recorded. */
-    Optional<DeliveryReport> delivery(ConversationId conversationId, RunId runId);
+    List<ConversationId> conversationsWithUnanswered(Instant recordedBefore, Optional<ConversationId> after, int limit);
 
     /**
-     * Recovery: up to {@code limit} messages recorded before {@code cutoff} that no stored answer has consumed, oldest
-     * record first. The sweeper puts them back into the pending set when the state store has lost them (Redis
-     * restarted empty, or a pending set expired while the AI was down).
+     * Recovery: up to {@code limit} of the conversation's messages that no stored answer has consumed, in timestamp
+     * order, exactly as recorded. The sweeper puts them back into the pending set when the state store lost them.
      */
-    List<InboundMessage> unansweredRecordedBefore(Instant cutoff, int limit);
+    List<InboundMessage> unanswered(ConversationId conversationId, int limit);
 
     /** The answer that covered a message, if it was answered. */
     Optional<AiReply> answerFor(ConversationId conversationId, MessageId messageId);

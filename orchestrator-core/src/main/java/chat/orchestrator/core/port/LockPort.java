@@ -23,6 +23,12 @@ public interface LockPort {
     /** Deletes the lock only if it is this lease's and the conversation has no pending message, in one step. */
     ReleaseOutcome releaseIfNoPending(Lease lease);
 
+    /**
+     * Makes every fencing token handed out from now on greater than {@code floor}; never lowers the counter. Used when
+     * durable history has seen a higher token than this store hands out (the store lost its counter).
+     */
+    void raiseFencingFloor(ConversationId conversationId, FencingToken floor);
+
     /** Deletes the lock whoever holds it (admin action); true if there was one. The fencing counter stays. */
     boolean forceRelease(ConversationId conversationId);
 

@@ -32,6 +32,12 @@ public interface StatePort {
     /** Up to {@code limit} pending messages, oldest timestamp first (ties by message id). */
     List<InboundMessage> pending(ConversationId conversationId, int limit);
 
+    /**
+     * The batch to answer (up to {@code limit} oldest pending messages) and the ids of all pending messages, read in
+     * one atomic step: a message accepted at any moment is either in {@code ids} or arrives after, and so is newer.
+     */
+    PendingSnapshot snapshot(ConversationId conversationId, int limit);
+
     /** The ids of all pending messages; cheap enough to poll while the AI runs. */
     Set<MessageId> pendingIds(ConversationId conversationId);
 

@@ -126,7 +126,7 @@ public final class ConversationWorker {
             return restart(lease, batch, known, Optional.of(reply));
         }
         AiRun run = run(lease, batch, reply);
-        FencedWrite write = history.recordAnswer(run);
+        FencedWrite write = history.recordAnswer(run, run.finishedAt());
         if (write instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, refused.reason());
         }
@@ -134,7 +134,6 @@ public final class ConversationWorker {
         // next holder will see its messages as answered and drop them.
         boolean stillHolder = state.removePending(lease, ids(batch));
         DeliveryReport report = pancake.deliver(new Delivery(lease.conversationId(), run.id(), lease.fencingToken(), reply, run.finishedAt()));
-        history.recordDelivery(lease.conversationId(), run.id(), report);
         waiters.complete(lease.conversationId(), ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
         LOG.log(Level.INFO, "conversation={0} run={1} answered={2} delivered={3}/{4}", lease.conversationId(),

@@ -16,12 +16,10 @@ import java.util.concurrent.ExecutorService;
 public final class ConversationWorkers {
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
-    private final OutboxRecovery outboxRecovery;
 
-    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper, OutboxRecovery outboxRecovery) {
+    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper) {
         this.handleMessage = handleMessage;
         this.sweeper = sweeper;
-        this.outboxRecovery = outboxRecovery;
     }
 
     public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, AiPort ai,
@@ -33,10 +31,7 @@ public final class ConversationWorkers {
         HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, waiters, executor, settings);
         Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
                 settings.sweepScanLimit());
-        // Twice the lease: a live holder stores, delivers with its retries and records within one.
-        OutboxRecovery outboxRecovery = new OutboxRecovery(history, pancake, clock, settings.lockTtl().multipliedBy(2),
-                settings.sweepScanLimit());
-        return new ConversationWorkers(handleMessage, sweeper, outboxRecovery);
+        return new ConversationWorkers(handleMessage, sweeper);
     }
 
     public HandleMessage handleMessage() {
@@ -45,9 +40,5 @@ public final class ConversationWorkers {
 
     public Sweeper sweeper() {
         return sweeper;
-    }
-
-    public OutboxRecovery outboxRecovery() {
-        return outboxRecovery;
     }
 }

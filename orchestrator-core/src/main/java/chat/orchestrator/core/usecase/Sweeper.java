@@ -68,9 +68,11 @@ public final class Sweeper {
 
     private int requeueWhatTheStateStoreLost(Instant quietSince) {
         Set<ConversationId> requeued = new LinkedHashSet<>();
-        for (InboundMessage message : history.unansweredRecordedBefore(quietSince, scanLimit)) {
-            if (state.requeue(message)) {
-                requeued.add(message.conversationId());
+        for (ConversationId conversation : history.conversationsWithUnanswered(quietSince, Optional.empty(), scanLimit)) {
+            for (InboundMessage message : history.unanswered(conversation, scanLimit)) {
+                if (state.requeue(message)) {
+                    requeued.add(message.conversationId());
+                }
             }
         }
         int started = 0;

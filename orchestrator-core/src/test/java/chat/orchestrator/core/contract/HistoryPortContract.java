@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.Action;
-import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
-import chat.orchestrator.core.domain.DeliveryReport;
-import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
@@ -53,6 +50,11 @@ public abstract class HistoryPortContract {
                 TestMessages.BASE.plusSeconds(60));
     }
 
+    /** Stores a sent answer, its delivery left to its holder until it finished: what the worker does. */
+    private FencedWrite answer(AiRun run) {
+        return history.recordAnswer(run, run.finishedAt());
+    }
+
     @Test
     void aMessageIsNewOnceThenUnansweredThenAnswered() {
         ConversationId conversation = newConversation();
@@ -60,7 +62,7 @@ public abstract class HistoryPortContract {
 
         assertEquals(RecordOutcome.NEW, history.record(hello));
         assertEquals(RecordOutcome.UNANSWERED, history.record(hello));
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run(conversation, 1, reply("Dạ"), hello)));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 1, reply("Dạ"), hello)));
         assertEquals(RecordOutcome.ANSWERED, history.record(hello));
     }
 
@@ -72,12 +74,11 @@ public abstract class HistoryPortContract {
         history.record(a);
         history.record(b);
 
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run(conversation, 7, reply("new"), a)));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 7, reply("new"), a)));
 
-        assertEquals(new FencedWrite.Refused(FencedWrite.Reason.STALE_FENCING_TOKEN),
-                history.recordAnswer(run(conversation, 6, reply("old"), b)));
-        assertEquals(new FencedWrite.Refused(FencedWrite.Reason.STALE_FENCING_TOKEN),
-                history.recordDiscarded(run(conversation, 6, reply("old"), b)));
+        assertEquals(FencedWrite.stale(7), answer(run(conversation, 6, reply("old"), b)),
+                "refused, naming the highest token seen");
+        assertEquals(FencedWrite.stale(7), history.recordDiscarded(run(conversation, 6, reply("old"), b)));
         assertEquals(RecordOutcome.UNANSWERED, history.record(b), "a refused write leaves no trace");
         assertTrue(history.answerFor(conversation, b.id()).isEmpty());
     }
@@ -94,8 +95,8 @@ public abstract class HistoryPortContract {
         history.record(c);
 
         assertInstanceOf(FencedWrite.Committed.class, history.recordDiscarded(run(conversation, 3, reply("stale"), a)));
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run(conversation, 3, reply("fresh"), a, b)));
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run(other, 1, reply("other"), c)));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 3, reply("fresh"), a, b)));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(other, 1, reply("other"), c)));
     }
 
     @Test
@@ -105,9 +106,9 @@ public abstract class HistoryPortContract {
         InboundMessage b = message(conversation, "b", 1, "b");
         history.record(a);
         history.record(b);
-        history.recordAnswer(run(conversation, 1, reply("first"), a));
+        answer(run(conversation, 1, reply("first"), a));
 
-        FencedWrite second = history.recordAnswer(run(conversation, 2, reply("second"), a, b));
+        FencedWrite second = answer(run(conversation, 2, reply("second"), a, b));
 
         assertEquals(new FencedWrite.Refused(FencedWrite.Reason.ALREADY_ANSWERED), second);
         assertEquals(Set.of(a.id()), history.answeredAmong(conversation, Set.of(a.id(), b.id())));
@@ -125,7 +126,7 @@ public abstract class HistoryPortContract {
                         new Action.SendCarousel(List.of(new Action.Card("Khám tổng quát", "500.000đ", "", "https://example.com/a"))),
                         new Action.ExecuteApi("create_booking", Map.of("day", "thứ Hai")),
                         new Action.TransferToAgent("complex case", "")));
-        history.recordAnswer(run(conversation, 1, reply, a));
+        answer(run(conversation, 1, reply, a));
 
         assertEquals(reply, history.answerFor(conversation, a.id()).orElseThrow());
     }
@@ -139,7 +140,7 @@ public abstract class HistoryPortContract {
         history.record(hi);
         history.record(ask);
         history.record(more);
-        history.recordAnswer(new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(hi.id()),
+        answer(new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(hi.id()),
                 reply("Dạ, phòng khám xin nghe ạ."), TestMessages.BASE.plusMillis(1_500)));
         history.recordDiscarded(new AiRun(RunId.random(), conversation, new FencingToken(2), List.of(ask.id()),
                 reply("stale answer"), TestMessages.BASE.plusMillis(2_500)));
@@ -155,103 +156,72 @@ public abstract class HistoryPortContract {
     }
 
     @Test
-    void anAnswerThatReachedTheCustomerWithNothing_isNoBotTurn_butItsMessagesStay() {
-        ConversationId conversation = newConversation();
-        InboundMessage hi = message(conversation, "hi", 1_000, "Xin chào");
-        InboundMessage again = message(conversation, "again", 2_000, "Alo?");
-        history.record(hi);
-        history.record(again);
-        AiRun lost = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(hi.id()),
-                reply("never arrived"), TestMessages.BASE.plusMillis(1_500));
-        AiRun partly = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(again.id()),
-                reply("arrived in part"), TestMessages.BASE.plusMillis(2_500));
-        history.recordAnswer(lost);
-        history.recordAnswer(partly);
-        history.recordDelivery(conversation, lost.id(), new DeliveryReport(List.of(
-                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DEAD_LETTER, 4, "HTTP 503"),
-                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.FAILED, 0, "not sent"))));
-        history.recordDelivery(conversation, partly.id(), new DeliveryReport(List.of(
-                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
-                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DEAD_LETTER, 4, "HTTP 503"))));
-
-        assertEquals(List.of("Xin chào", "Alo?", "arrived in part"),
-                history.recentTurns(conversation, 10).stream().map(Turn::text).toList());
-    }
-
-    @Test
-    void deliveryReportsAreRecordedPerAction() {
+    void raisingTheFenceAtLeaseStart_refusesAnOlderHolderThatHasNotWrittenYet() {
         ConversationId conversation = newConversation();
         InboundMessage a = message(conversation, "a", 0, "a");
         history.record(a);
-        AiRun run = run(conversation, 1, reply("Dạ"), a);
-        history.recordAnswer(run);
-        DeliveryReport report = new DeliveryReport(List.of(
-                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
-                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DEAD_LETTER, 4, "HTTP 503")));
 
-        history.recordDelivery(conversation, run.id(), report);
+        assertInstanceOf(FencedWrite.Committed.class, history.raiseFence(conversation, new FencingToken(5)));
+        assertInstanceOf(FencedWrite.Committed.class, history.raiseFence(conversation, new FencingToken(5)),
+                "the same holder raises it again on its next pass");
 
-        assertEquals(report, history.delivery(conversation, run.id()).orElseThrow());
-        assertTrue(history.delivery(conversation, RunId.random()).isEmpty());
+        assertEquals(FencedWrite.stale(5), answer(run(conversation, 4, reply("paused holder"), a)));
+        assertEquals(FencedWrite.stale(5), history.raiseFence(conversation, new FencingToken(3)));
+        assertEquals(RecordOutcome.UNANSWERED, history.record(a));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 5, reply("holder"), a)));
+        assertInstanceOf(FencedWrite.Committed.class, history.raiseFence(newConversation(), new FencingToken(1)),
+                "a conversation with nothing recorded has nothing to fence");
     }
 
     @Test
-    void unansweredMessagesAreListedForRecoveryOldestFirst_withEverythingNeededToAnswerThem() {
-        ConversationId conversation = newConversation();
-        ConversationId other = newConversation();
-        InboundMessage answered = message(conversation, "a", 0, "answered");
-        InboundMessage waiting = message(conversation, "b", 1, "Cho mình hỏi còn lịch không ạ? 🙏");
-        InboundMessage elsewhere = message(other, "c", 2, "another conversation");
-        history.record(answered);
-        history.record(waiting);
-        history.record(elsewhere);
-        history.recordAnswer(run(conversation, 1, reply("Dạ"), answered));
-
-        List<InboundMessage> unanswered = history.unansweredRecordedBefore(java.time.Instant.parse("2100-01-01T00:00:00Z"), 10);
-
-        assertEquals(List.of(waiting, elsewhere), unanswered);
-        assertEquals(List.of(waiting), history.unansweredRecordedBefore(java.time.Instant.parse("2100-01-01T00:00:00Z"), 1));
-        assertTrue(history.unansweredRecordedBefore(java.time.Instant.EPOCH, 10).isEmpty(), "nothing was recorded in 1970");
-    }
-
-    @Test
-    void anAnswerStoredButNeverDelivered_isClaimedOnceForRedelivery_withItsOriginalKeyAndTime() {
-        ConversationId conversation = newConversation();
-        InboundMessage lost = message(conversation, "a", 0, "answered, never delivered");
-        InboundMessage delivered = message(conversation, "b", 1, "answered and delivered");
-        history.record(lost);
-        history.record(delivered);
-        AiRun lostRun = run(conversation, 3, reply("Dạ còn ạ 🙏"), lost);
-        AiRun deliveredRun = run(conversation, 3, reply("delivered"), delivered);
-        history.recordAnswer(lostRun);
-        history.recordAnswer(deliveredRun);
-        history.recordDelivery(conversation, deliveredRun.id(), new DeliveryReport(List.of(
-                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
-                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DELIVERED, 1, ""))));
+    void conversationsWithUnansweredMessagesArePagedInIdOrder_andTheirMessagesListedWhole() {
+        List<ConversationId> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ConversationId conversation = newConversation();
+            history.record(message(conversation, "m", 0, "waiting " + i));
+            waiting.add(conversation);
+        }
+        ConversationId answeredOne = newConversation();
+        InboundMessage done = message(answeredOne, "d", 0, "done");
+        history.record(done);
+        answer(run(answeredOne, 1, reply("Dạ"), done));
         java.time.Instant later = java.time.Instant.parse("2100-01-01T00:00:00Z");
-        Duration claim = Duration.ofMinutes(1);
 
-        assertTrue(history.claimUndelivered(java.time.Instant.EPOCH, later, claim, 10).isEmpty(),
-                "nothing was stored in 1970: a worker still delivering keeps its answer");
-        List<chat.orchestrator.core.port.Delivery> claimed = history.claimUndelivered(later, later, claim, 10);
+        List<ConversationId> seen = new ArrayList<>();
+        java.util.Optional<ConversationId> after = java.util.Optional.empty();
+        while (true) {
+            List<ConversationId> page = history.conversationsWithUnanswered(later, after, 2);
+            if (page.isEmpty()) {
+                break;
+            }
+            assertTrue(page.size() <= 2);
+            seen.addAll(page);
+            after = java.util.Optional.of(page.getLast());
+        }
 
-        assertEquals(1, claimed.size());
-        chat.orchestrator.core.port.Delivery again = claimed.getFirst();
-        assertEquals(lostRun.id(), again.runId());
-        assertEquals(lostRun.id().toString(), again.idempotencyKey());
-        assertEquals(conversation, again.conversationId());
-        assertEquals(lostRun.fencingToken(), again.fencingToken());
-        assertEquals(lostRun.reply(), again.reply());
-        assertEquals(lostRun.finishedAt(), again.answeredAt());
-        assertTrue(history.claimUndelivered(later, later, claim, 10).isEmpty(), "claimed: not handed out twice");
-        assertEquals(1, history.claimUndelivered(later, later.plus(claim).plusSeconds(1), claim, 10).size(),
-                "a claim that ran out (its claimer died) is handed out again");
+        List<ConversationId> expected = waiting.stream()
+                .sorted(java.util.Comparator.comparing(ConversationId::value)).toList();
+        List<ConversationId> ours = seen.stream().filter(waiting::contains).toList();
+        assertEquals(expected, ours, "every waiting conversation once, in id order");
+        assertTrue(!seen.contains(answeredOne), "an answered conversation is not listed");
+        assertTrue(history.conversationsWithUnanswered(java.time.Instant.EPOCH, java.util.Optional.empty(), 10).isEmpty(),
+                "nothing was recorded in 1970");
+    }
 
-        history.recordDelivery(conversation, lostRun.id(), new DeliveryReport(List.of(
-                new ActionDelivery(0, ActionType.SEND_MESSAGE, DeliveryReport.Status.DELIVERED, 1, ""),
-                new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, DeliveryReport.Status.DELIVERED, 1, ""))));
-        assertTrue(history.claimUndelivered(later, later.plus(Duration.ofDays(1)), claim, 10).isEmpty(),
-                "a recorded delivery ends it");
+    @Test
+    void theUnansweredMessagesOfAConversationComeInTimestampOrder_exactlyAsRecorded() {
+        ConversationId conversation = newConversation();
+        InboundMessage answered = message(conversation, "a", 0, "answered");
+        InboundMessage late = message(conversation, "c", 3_000, "Cho mình hỏi còn lịch không ạ? 🙏");
+        InboundMessage early = message(conversation, "b", 1_000, "early");
+        history.record(answered);
+        history.record(late);
+        history.record(early);
+        answer(run(conversation, 1, reply("Dạ"), answered));
+
+        assertEquals(List.of(early, late), history.unanswered(conversation, 10));
+        assertEquals(List.of(early), history.unanswered(conversation, 1));
+        assertTrue(history.unanswered(newConversation(), 10).isEmpty());
     }
 
     @Test
@@ -278,7 +248,7 @@ public abstract class HistoryPortContract {
             synchronized (next) {
                 mine = runs.get(next[0]++);
             }
-            return history.recordAnswer(mine) instanceof FencedWrite.Committed;
+            return answer(mine) instanceof FencedWrite.Committed;
         });
         assertEquals(1, committed);
     }

@@ -151,6 +151,27 @@ public abstract class LockPortContract {
     }
 
     @Test
+    void aRaisedFencingFloorLiftsEveryLaterToken_andNeverLowersTheCounter() {
+        ConversationId conversation = newConversation();
+        Lease first = locks.tryAcquire(conversation, TTL).orElseThrow();
+        locks.release(first);
+        long floor = first.fencingToken().value() + 1_000_000;
+
+        locks.raiseFencingFloor(conversation, new chat.orchestrator.core.port.FencingToken(floor));
+        Lease lifted = locks.tryAcquire(conversation, TTL).orElseThrow();
+        locks.release(lifted);
+        locks.raiseFencingFloor(conversation, first.fencingToken());
+        Lease after = locks.tryAcquire(conversation, TTL).orElseThrow();
+
+        assertTrue(lifted.fencingToken().value() > floor, "tokens handed out after the floor are above it");
+        assertTrue(after.fencingToken().isNewerThan(lifted.fencingToken()), "a lower floor changes nothing");
+        ConversationId other = newConversation();
+        locks.raiseFencingFloor(other, new chat.orchestrator.core.port.FencingToken(floor));
+        assertTrue(locks.tryAcquire(other, TTL).orElseThrow().fencingToken().value() > floor,
+                "a floor set before the first acquisition holds too");
+    }
+
+    @Test
     void releaseIfNoPendingKeepsTheLockWhileMessagesWait() {
         ConversationId conversation = newConversation();
         Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();

@@ -130,6 +130,24 @@ public abstract class StatePortContract {
     }
 
     @Test
+    void aSnapshotHoldsTheOldestBatchAndEveryPendingId() {
+        ConversationId conversation = newConversation();
+        InboundMessage late = message(conversation, "c", 3_000, "c");
+        InboundMessage first = message(conversation, "a", 1_000, "a");
+        InboundMessage second = message(conversation, "b", 2_000, "b");
+        state.accept(late);
+        state.accept(first);
+        state.accept(second);
+
+        chat.orchestrator.core.port.PendingSnapshot snapshot = state.snapshot(conversation, 2);
+
+        assertEquals(List.of(first, second), snapshot.batch());
+        assertEquals(Set.of(first.id(), second.id(), late.id()), snapshot.ids());
+        assertTrue(state.snapshot(newConversation(), 5).batch().isEmpty());
+        assertTrue(state.snapshot(newConversation(), 5).ids().isEmpty());
+    }
+
+    @Test
     void theConversationSummaryFollowsTheLatestMessage() {
         ConversationId conversation = newConversation();
         assertTrue(state.conversation(conversation).isEmpty());

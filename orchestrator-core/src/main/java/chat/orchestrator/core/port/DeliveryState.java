@@ -1,0 +1,16 @@
+package chat.orchestrator.core.port;
+
+/**
+ * Where an answer's delivery stands in the outbox. Only PENDING answers are ever sent; the others are final until
+ * an operator retries a DEAD_LETTER or REJECTED one.
+ */
+public enum DeliveryState {
+    /** Not delivered yet: due now or after a backoff. */
+    PENDING,
+    /** Every action reached Pancake (or had nothing to send). */
+    DELIVERED,
+    /** Pancake refused it for good (auth, a permanent 4xx); resending it unchanged cannot succeed. */
+    REJECTED,
+    /** Still undelivered at the delivery horizon; kept for an operator. */
+    DEAD_LETTER
+}

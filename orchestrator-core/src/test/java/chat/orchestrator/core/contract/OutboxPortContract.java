@@ -1,0 +1,310 @@
+package chat.orchestrator.core.contract;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static chat.orchestrator.core.contract.TestMessages.reply;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.Turn;
+import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.DeliveryAttempt;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.FencedWrite;
+import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.HistoryPort;
+import chat.orchestrator.core.port.OutboxPort;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link OutboxPort} must guarantee, over the {@link HistoryPort} whose answers fill it. Time is passed
+ * in, so the suite runs the same against a real server's clock; answers finish at {@link #T0}, far in the future.
+ */
+public abstract class OutboxPortContract {
+    /** Every answer of this suite finished here, microsecond-precise as stores keep it. */
+    protected static final Instant T0 = Instant.parse("2099-03-01T10:00:00.123456Z");
+    private static final Duration CLAIM = Duration.ofSeconds(30);
+
+    private HistoryPort history;
+    private OutboxPort outbox;
+    private int messages;
+
+    /** The history and the outbox over one store, emptied for this test. */
+    public record Stores(HistoryPort history, OutboxPort outbox) {
+    }
+
+    protected abstract Stores freshStores();
+
+    @BeforeEach
+    void openStores() {
+        Stores stores = freshStores();
+        history = stores.history();
+        outbox = stores.outbox();
+    }
+
+    /** Records a message of the conversation and stores an answer to it, as a holder with token 1 does. */
+    private AiRun answered(ConversationId conversation, String text, Instant finishedAt, Instant dispatchFrom) {
+        InboundMessage message = message(conversation, "m" + (++messages), messages, text);
+        history.record(message);
+        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), reply(text),
+                finishedAt);
+        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run, dispatchFrom));
+        return run;
+    }
+
+    private AiRun answered(ConversationId conversation, String text) {
+        return answered(conversation, text, T0, T0);
+    }
+
+    private static DeliveryAttempt attempt(DeliveryState state, Instant at, Instant next, DeliveryReport.Status... actions) {
+        List<ActionDelivery> report = new ArrayList<>();
+        ActionType[] types = {ActionType.SEND_MESSAGE, ActionType.SEND_QUICK_REPLIES};
+        for (int i = 0; i < actions.length; i++) {
+            boolean ok = actions[i] == DeliveryReport.Status.DELIVERED;
+            report.add(new ActionDelivery(i, types[i], actions[i], ok ? 1 : 2, ok ? "" : "HTTP 503"));
+        }
+        return new DeliveryAttempt(new DeliveryReport(report), state, next, at, true);
+    }
+
+    private static DeliveryAttempt delivered(Instant at) {
+        return attempt(DeliveryState.DELIVERED, at, at, DeliveryReport.Status.DELIVERED, DeliveryReport.Status.DELIVERED);
+    }
+
+    private List<RunId> claimedRuns(Instant now) {
+        return outbox.claimDue(now, CLAIM, 100).stream().map(ClaimedDelivery::runId).toList();
+    }
+
+    @Test
+    void aFreshAnswerIsItsHoldersAtOnce_andTheDispatchersOnlyFromDispatchFrom() {
+        ConversationId conversation = newConversation();
+        AiRun run = answered(conversation, "Dạ còn ạ 🙏", T0, T0.plusSeconds(10));
+
+        assertFalse(claimedRuns(T0.plusSeconds(1)).contains(run.id()), "not due for dispatchers yet");
+        ClaimedDelivery claim = outbox.claimNext(conversation, T0.plusSeconds(1), CLAIM).orElseThrow();
+
+        assertEquals(run.id(), claim.runId());
+        assertEquals(run.id().toString(), claim.delivery().idempotencyKey());
+        assertEquals(conversation, claim.delivery().conversationId());
+        assertEquals(run.fencingToken(), claim.delivery().fencingToken());
+        assertEquals(run.reply(), claim.delivery().reply(), "the answer exactly as stored");
+        assertEquals(T0, claim.delivery().answeredAt());
+        assertEquals(Set.of(), claim.delivery().deliveredActions());
+        assertEquals(0, claim.attempts());
+        assertEquals(T0, claim.queuedAt(), "the horizon starts when the answer was made");
+        assertEquals(T0.plusSeconds(1).plus(CLAIM), claim.claimedUntil());
+
+        ConversationId other = newConversation();
+        AiRun unclaimed = answered(other, "for a dispatcher", T0, T0.plusSeconds(10));
+        assertTrue(claimedRuns(T0.plusSeconds(10)).contains(unclaimed.id()), "due for dispatchers from dispatchFrom");
+    }
+
+    @Test
+    void aClaimIsExclusiveUntilItRunsOut_andALostClaimRecordsNothing() {
+        ConversationId conversation = newConversation();
+        AiRun run = answered(conversation, "Dạ");
+        ClaimedDelivery first = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+
+        assertTrue(outbox.claimNext(conversation, T0.plusSeconds(1), CLAIM).isEmpty(), "claimed: not handed out twice");
+        assertFalse(claimedRuns(T0.plusSeconds(1)).contains(run.id()));
+
+        ClaimedDelivery second = outbox.claimDue(first.claimedUntil().plusSeconds(1), CLAIM, 100).stream()
+                .filter(c -> c.runId().equals(run.id())).findFirst().orElseThrow(
+                        () -> new AssertionError("a claim that ran out (its claimer died) is handed out again"));
+        assertNotEquals(first.claimToken(), second.claimToken());
+        assertEquals(first.delivery(), second.delivery(), "same key, same bytes from any claimer");
+        assertFalse(outbox.record(first, delivered(T0.plusSeconds(40))), "the first claimer lost it: nothing written");
+        assertFalse(outbox.renew(first, T0.plusSeconds(90)));
+        assertTrue(outbox.record(second, delivered(T0.plusSeconds(41))));
+        assertTrue(outbox.claimNext(conversation, T0.plusSeconds(200), CLAIM).isEmpty(), "delivered: nothing left");
+        assertFalse(claimedRuns(T0.plus(Duration.ofDays(1))).contains(run.id()));
+    }
+
+    @Test
+    void aRenewedClaimOutlivesItsFirstExpiry() {
+        ConversationId conversation = newConversation();
+        AiRun run = answered(conversation, "Dạ");
+        ClaimedDelivery claim = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+
+        assertTrue(outbox.renew(claim, T0.plusSeconds(100)));
+
+        assertFalse(claimedRuns(T0.plusSeconds(60)).contains(run.id()), "renewed until +100 s");
+        assertTrue(outbox.record(claim, delivered(T0.plusSeconds(61))), "a renewed claim is still this claim's");
+        assertFalse(outbox.renew(claim, T0.plusSeconds(200)), "a recorded attempt ends the claim");
+    }
+
+    @Test
+    void answersOfAConversationGoOutOneAtATime_inCommitOrder() {
+        ConversationId conversation = newConversation();
+        // The second answer's clock says it finished earlier (another instance, a skewed clock): commit order wins.
+        AiRun first = answered(conversation, "first", T0, T0);
+        AiRun second = answered(conversation, "second", T0.minusSeconds(5), T0.minusSeconds(5));
+
+        List<RunId> due = claimedRuns(T0.plusSeconds(1));
+        assertTrue(due.contains(first.id()));
+        assertFalse(due.contains(second.id()), "the newer answer waits while the older one is undelivered");
+        assertTrue(outbox.claimNext(conversation, T0.plusSeconds(1), CLAIM).isEmpty(),
+                "the holder of the newer answer cannot pass the older one either");
+    }
+
+    @Test
+    void theHolderTakesTheOlderAnswerFirst_andAFailedOneBacksOffWithWhatWasDelivered() {
+        ConversationId conversation = newConversation();
+        AiRun older = answered(conversation, "older");
+        AiRun newer = answered(conversation, "newer");
+
+        ClaimedDelivery claim = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+        assertEquals(older.id(), claim.runId(), "the oldest undelivered answer of the conversation first");
+        assertTrue(outbox.record(claim, attempt(DeliveryState.PENDING, T0, T0.plusSeconds(60),
+                DeliveryReport.Status.DELIVERED, DeliveryReport.Status.PENDING)));
+
+        assertTrue(outbox.claimNext(conversation, T0.plusSeconds(30), CLAIM).isEmpty(),
+                "backing off: neither the holder nor a dispatcher sends before it is due");
+        List<RunId> early = claimedRuns(T0.plusSeconds(30));
+        assertFalse(early.contains(older.id()));
+        assertFalse(early.contains(newer.id()), "and the newer one still waits behind it");
+
+        ClaimedDelivery again = outbox.claimDue(T0.plusSeconds(60), CLAIM, 100).stream()
+                .filter(c -> c.runId().equals(older.id())).findFirst().orElseThrow();
+        assertEquals(1, again.attempts());
+        assertEquals(Set.of(0), again.delivery().deliveredActions(), "what was delivered is not sent again");
+        assertEquals(older.id().toString(), again.delivery().idempotencyKey());
+        assertTrue(outbox.record(again, delivered(T0.plusSeconds(61))));
+
+        ClaimedDelivery next = outbox.claimNext(conversation, T0.plusSeconds(61), CLAIM).orElseThrow();
+        assertEquals(newer.id(), next.runId());
+    }
+
+    @Test
+    void deadLettersAndRejectionsAreListedCountedAndRetriedWithTheSameKey_andNeverBlockNewerAnswers() {
+        ConversationId conversation = newConversation();
+        AiRun dead = answered(conversation, "dead");
+        AiRun rejected = answered(conversation, "rejected");
+        AiRun fine = answered(conversation, "fine");
+        long deadBefore = outbox.count(DeliveryState.DEAD_LETTER);
+        long rejectedBefore = outbox.count(DeliveryState.REJECTED);
+
+        ClaimedDelivery claim = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+        assertTrue(outbox.record(claim, attempt(DeliveryState.DEAD_LETTER, T0.plusSeconds(1), T0.plusSeconds(1),
+                DeliveryReport.Status.DEAD_LETTER, DeliveryReport.Status.DEAD_LETTER)));
+        claim = outbox.claimNext(conversation, T0.plusSeconds(2), CLAIM).orElseThrow();
+        assertEquals(rejected.id(), claim.runId(), "a dead letter no longer holds the conversation's newer answers");
+        assertTrue(outbox.record(claim, attempt(DeliveryState.REJECTED, T0.plusSeconds(3), T0.plusSeconds(3),
+                DeliveryReport.Status.REJECTED, DeliveryReport.Status.PENDING)));
+        assertEquals(fine.id(), outbox.claimNext(conversation, T0.plusSeconds(4), CLAIM).orElseThrow().runId());
+
+        assertEquals(deadBefore + 1, outbox.count(DeliveryState.DEAD_LETTER));
+        assertEquals(rejectedBefore + 1, outbox.count(DeliveryState.REJECTED));
+        UndeliveredAnswer listed = outbox.list(DeliveryState.DEAD_LETTER, 1_000).stream()
+                .filter(a -> a.runId().equals(dead.id())).findFirst().orElseThrow();
+        assertEquals(conversation, listed.conversationId());
+        assertEquals(DeliveryState.DEAD_LETTER, listed.state());
+        assertEquals(List.of(ActionType.SEND_MESSAGE, ActionType.SEND_QUICK_REPLIES), listed.actions());
+        assertEquals(1, listed.attempts());
+        assertEquals("HTTP 503", listed.lastError());
+        assertEquals(T0, listed.queuedAt());
+        assertTrue(outbox.list(DeliveryState.REJECTED, 1_000).stream().anyMatch(a -> a.runId().equals(rejected.id())));
+
+        Instant retryAt = T0.plus(Duration.ofDays(2));
+        assertTrue(outbox.retry(dead.id(), retryAt));
+        assertFalse(outbox.retry(dead.id(), retryAt), "pending again: nothing to retry");
+        assertFalse(outbox.retry(RunId.random(), retryAt));
+        ClaimedDelivery retried = outbox.claimDue(retryAt, CLAIM, 1_000).stream()
+                .filter(c -> c.runId().equals(dead.id())).findFirst().orElseThrow();
+        assertEquals(dead.id().toString(), retried.delivery().idempotencyKey());
+        assertEquals(retryAt, retried.queuedAt(), "an operator's retry starts a new horizon");
+        assertEquals(deadBefore, outbox.count(DeliveryState.DEAD_LETTER));
+        assertTrue(outbox.retry(rejected.id(), retryAt));
+    }
+
+    @Test
+    void anAnswerThatEndedWithNothingDelivered_isNoBotTurn_butOneDeliveredInPartOrStillDueIs() {
+        ConversationId conversation = newConversation();
+        AiRun lost = answered(conversation, "never arrived");
+        AiRun partly = answered(conversation, "arrived in part");
+        AiRun due = answered(conversation, "still due");
+
+        ClaimedDelivery claim = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+        assertEquals(lost.id(), claim.runId());
+        outbox.record(claim, attempt(DeliveryState.DEAD_LETTER, T0, T0,
+                DeliveryReport.Status.DEAD_LETTER, DeliveryReport.Status.DEAD_LETTER));
+        claim = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+        assertEquals(partly.id(), claim.runId());
+        outbox.record(claim, attempt(DeliveryState.REJECTED, T0, T0,
+                DeliveryReport.Status.DELIVERED, DeliveryReport.Status.REJECTED));
+
+        List<String> bot = history.recentTurns(conversation, 20).stream()
+                .filter(t -> t.role() == Turn.Role.BOT).map(Turn::text).toList();
+        assertEquals(List.of("arrived in part", "still due"), bot);
+        assertEquals(3, history.recentTurns(conversation, 20).stream().filter(t -> t.role() == Turn.Role.CUSTOMER).count(),
+                "all three customer messages stay");
+        assertEquals(due.reply().text(), bot.getLast());
+    }
+
+    @Test
+    void racingClaimersTakeEachHeadOnce_andNeverTwoAnswersOfOneConversation() throws Exception {
+        List<ConversationId> conversations = new ArrayList<>();
+        Set<RunId> heads = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            ConversationId conversation = newConversation();
+            conversations.add(conversation);
+            heads.add(answered(conversation, "head " + i).id());
+            answered(conversation, "behind " + i);
+        }
+        Set<ConversationId> ours = Set.copyOf(conversations);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<ClaimedDelivery> claimed = new ArrayList<>();
+        try {
+            List<Future<List<ClaimedDelivery>>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<ClaimedDelivery> mine = new ArrayList<>();
+                    for (int round = 0; round < 5; round++) {
+                        mine.addAll(outbox.claimDue(T0.plusSeconds(1), CLAIM, 3));
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            for (Future<List<ClaimedDelivery>> result : results) {
+                claimed.addAll(result.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<RunId> ourClaims = claimed.stream()
+                .filter(c -> ours.contains(c.delivery().conversationId())).map(ClaimedDelivery::runId).toList();
+        assertEquals(ourClaims.size(), new HashSet<>(ourClaims).size(), "no answer claimed twice");
+        assertEquals(heads, new HashSet<>(ourClaims), "every conversation's head, and only heads");
+    }
+
+    @Test
+    void nothingIsDueInAnEmptyConversation() {
+        assertEquals(Optional.empty(), outbox.claimNext(newConversation(), T0, CLAIM));
+    }
+}
