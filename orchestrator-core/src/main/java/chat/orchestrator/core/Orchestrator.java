@@ -6,10 +6,12 @@ import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.ConversationWorkers;
 import chat.orchestrator.core.usecase.HandleMessage;
+import chat.orchestrator.core.usecase.OutboxDispatcher;
 import chat.orchestrator.core.usecase.Sweeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +22,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The public entry point for embedding: give it the five ports and settings, then hand it each inbound message.
- * Workers run on virtual threads; {@link #close()} stops taking messages and lets running workers finish.
+ * The public entry point for embedding: give it the six ports and settings, then hand it each inbound message.
+ * Workers run on virtual threads; every instance also sweeps for abandoned conversations and dispatches due answers
+ * from the outbox, each on its own schedule, so a store that is down stops only the work that needs it.
+ * {@link #close()} stops taking messages and lets running workers and sends finish.
  */
 public final class Orchestrator implements MessageHandler, MessageSubmitter, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Orchestrator.class.getName());
@@ -29,20 +33,23 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     private final ExecutorService workers;
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
+    private final OutboxDispatcher dispatcher;
     private final ScheduledExecutorService sweeps;
+    private final ScheduledExecutorService dispatches;
     private final Duration shutdownGrace;
 
     private Orchestrator(Builder builder) {
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("conversation-worker-", 0).factory());
         ConversationWorkers assembled = ConversationWorkers.assemble(builder.locks, builder.state, builder.history,
-                builder.ai, builder.pancake, workers, builder.clock, builder.settings);
+                builder.outbox, builder.ai, builder.pancake, workers, builder.clock, builder.settings);
         this.handleMessage = assembled.handleMessage();
         this.sweeper = assembled.sweeper();
+        this.dispatcher = assembled.dispatcher();
         this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sweeper").daemon().factory());
-        Duration every = builder.settings.sweepInterval();
-        if (!every.isZero()) {
-            sweeps.scheduleWithFixedDelay(this::sweepQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        this.dispatches = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("outbox-dispatcher").daemon().factory());
+        schedule(sweeps, builder.settings.sweepInterval(), this::sweepQuietly);
+        schedule(dispatches, builder.settings.delivery().dispatchInterval(), this::dispatchQuietly);
         this.shutdownGrace = builder.settings.lockTtl();
     }
 
@@ -79,6 +86,25 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         return sweeper.sweepOnce();
     }
 
+    /**
+     * Claims the answers that are due in the outbox (failed earlier, or left by a holder that died) and starts
+     * sending them; the scheduled dispatches call this every {@code dispatchInterval}. Answers how many it started.
+     */
+    public int dispatch() {
+        return dispatcher.dispatchDue();
+    }
+
+    /** Waits until the sends started by {@link #dispatch} have finished; false if they did not within {@code timeout}. */
+    public boolean awaitDispatched(Duration timeout) throws InterruptedException {
+        return dispatcher.awaitIdle(timeout);
+    }
+
+    private static void schedule(ScheduledExecutorService executor, Duration every, Runnable task) {
+        if (!every.isZero()) {
+            executor.scheduleWithFixedDelay(task, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private void sweepQuietly() {
         try {
             sweeper.sweepOnce();
@@ -88,10 +114,25 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         }
     }
 
-    /** Stops taking work and waits up to one lock TTL for running workers; a worker cut short leaves its lease to expire. */
+    private void dispatchQuietly() {
+        try {
+            dispatcher.dispatchDue();
+        } catch (RuntimeException unreachable) {
+            LOG.log(System.Logger.Level.WARNING, "outbox dispatch failed: {0}", unreachable.getMessage());
+        }
+    }
+
+    /**
+     * Stops taking work, then waits up to one lock TTL for running workers and sends; a worker cut short leaves its
+     * lease to expire, a send cut short leaves its answer due. Returns only when background work has stopped, so the
+     * caller may close the pools after it.
+     */
     @Override
     public void close() {
         sweeps.shutdownNow();
+        dispatches.shutdownNow();
+        awaitQuietly(sweeps);
+        awaitQuietly(dispatches);
         workers.shutdown();
         try {
             if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -101,6 +142,15 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        dispatcher.close(shutdownGrace);
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor) {
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Collects the ports and settings; every port is required. */
@@ -108,6 +158,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         private LockPort locks;
         private StatePort state;
         private HistoryPort history;
+        private OutboxPort outbox;
         private AiPort ai;
         private PancakePort pancake;
         private OrchestratorSettings settings = OrchestratorSettings.defaults();
@@ -128,6 +179,12 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
 
         public Builder history(HistoryPort value) {
             this.history = value;
+            return this;
+        }
+
+        /** The outbox over the same store as the history: answers stored there are delivered from it. */
+        public Builder outbox(OutboxPort value) {
+            this.outbox = value;
             return this;
         }
 
@@ -155,6 +212,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             Objects.requireNonNull(locks, "locks port is required");
             Objects.requireNonNull(state, "state port is required");
             Objects.requireNonNull(history, "history port is required");
+            Objects.requireNonNull(outbox, "outbox port is required");
             Objects.requireNonNull(ai, "ai port is required");
             Objects.requireNonNull(pancake, "pancake port is required");
             Objects.requireNonNull(settings, "settings are required");

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param contextTurns        earlier turns given to the AI
  * @param cancelOnNewerMessage cancel a running AI call as soon as a newer message arrives
  * @param sweepInterval       how often the sweeper looks for abandoned conversations (zero: never)
- * @param sweepScanLimit      most recently active conversations the sweeper looks at per pass
+ * @param sweepScanLimit      conversations the sweeper reads per page (it pages through all of them)
+ * @param delivery            how answers are delivered from the outbox
  */
 public record OrchestratorSettings(
         Duration lockTtl,
@@ -28,7 +29,8 @@ public record OrchestratorSettings(
         int contextTurns,
         boolean cancelOnNewerMessage,
         Duration sweepInterval,
-        int sweepScanLimit) {
+        int sweepScanLimit,
+        DeliverySettings delivery) {
 
     public OrchestratorSettings {
         requirePositive(lockTtl, "lockTtl");
@@ -59,47 +61,67 @@ public record OrchestratorSettings(
         if (sweepScanLimit < 1) {
             throw new IllegalArgumentException("sweepScanLimit must be at least 1");
         }
+        Objects.requireNonNull(delivery, "delivery");
     }
 
     public static OrchestratorSettings defaults() {
         return new OrchestratorSettings(
                 Duration.ofSeconds(30), Duration.ofMillis(800), Duration.ofSeconds(5), Duration.ofSeconds(120),
-                Duration.ofMillis(100), 50, 20, false, Duration.ofSeconds(15), 1_000);
+                Duration.ofMillis(100), 50, 20, false, Duration.ofSeconds(15), 1_000,
+                DeliverySettings.defaults());
     }
 
+    /**
+     * A new lock TTL; the consolidation bounds shrink to fit in half of it when they would not (a short lease must
+     * not be refused because of the default quiet window).
+     */
     public OrchestratorSettings withLockTtl(Duration value) {
-        return new OrchestratorSettings(value, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
+        requirePositive(value, "lockTtl");
+        Duration half = value.dividedBy(2);
+        Duration maxWait = consolidationMaxWait.compareTo(half) > 0 ? half : consolidationMaxWait;
+        Duration window = consolidationWindow.compareTo(maxWait) > 0 ? maxWait : consolidationWindow;
+        return new OrchestratorSettings(value, window, maxWait, answerWait, pollInterval,
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
     }
 
     public OrchestratorSettings withConsolidation(Duration window, Duration maxWait) {
         return new OrchestratorSettings(lockTtl, window, maxWait, answerWait, pollInterval, maxBatchSize,
-                contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
+                contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
     }
 
     public OrchestratorSettings withAnswerWait(Duration value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, value, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
     }
 
     public OrchestratorSettings withPollInterval(Duration value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, value,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
     }
 
     public OrchestratorSettings withCancelOnNewerMessage(boolean value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, value, sweepInterval, sweepScanLimit);
+                maxBatchSize, contextTurns, value, sweepInterval, sweepScanLimit, delivery);
     }
 
     public OrchestratorSettings withMaxBatchSize(int value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                value, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit);
+                value, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
     }
 
     public OrchestratorSettings withSweepInterval(Duration value) {
         return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, value, sweepScanLimit);
+                maxBatchSize, contextTurns, cancelOnNewerMessage, value, sweepScanLimit, delivery);
+    }
+
+    public OrchestratorSettings withSweepScanLimit(int value) {
+        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, value, delivery);
+    }
+
+    public OrchestratorSettings withDelivery(DeliverySettings value) {
+        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
+                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, value);
     }
 
     private static void requirePositive(Duration value, String name) {

@@ -6,7 +6,11 @@ import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.port.LockInfo;
+import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.OutboxPort;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
 import chat.orchestrator.core.port.StatePort;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,22 +19,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What operators ask of the system: conversations and who holds them, health with stuck conversations, and the
- * force release of a stuck lock. Reads only the most recently active conversations (up to {@code scanLimit}) for
+ * What operators ask of the system: conversations and who holds them, health with stuck conversations and dead
+ * letters, the force release of a stuck lock, and the listing and retry of undelivered answers. Reads only the most recently active conversations (up to {@code scanLimit}) for
  * the figures that need a look at each one, so an admin call stays cheap with a million idle conversations.
  */
 public final class Administration {
     private final LockPort locks;
     private final StatePort state;
+    private final OutboxPort outbox;
     private final List<HealthPort> components;
     private final Clock clock;
     private final Duration lockTtl;
     private final int scanLimit;
 
-    public Administration(LockPort locks, StatePort state, List<HealthPort> components, Clock clock, Duration lockTtl,
-                          int scanLimit) {
+    public Administration(LockPort locks, StatePort state, OutboxPort outbox, List<HealthPort> components, Clock clock,
+                          Duration lockTtl, int scanLimit) {
         this.locks = locks;
         this.state = state;
+        this.outbox = outbox;
         this.components = List.copyOf(components);
         this.clock = clock;
         this.lockTtl = lockTtl;
@@ -66,7 +72,16 @@ public final class Administration {
 
     /** The admin health report. */
     public record SystemHealth(Status status, Instant at, long totalConversations, int activeAiTasks,
-                               List<StuckConversation> stuck, List<ComponentHealth> components) {
+                               List<StuckConversation> stuck, DeliveryFigures deliveries, List<ComponentHealth> components) {
+    }
+
+    /** The outbox at a glance: answers still due, and those that need an operator. */
+    public record DeliveryFigures(long pending, long deadLetters, long rejected) {
+        static final DeliveryFigures UNKNOWN = new DeliveryFigures(0, 0, 0);
+
+        boolean needOperator() {
+            return deadLetters > 0 || rejected > 0;
+        }
     }
 
     /** Activity figures for the admin stats. */
@@ -83,13 +98,14 @@ public final class Administration {
     public SystemHealth health() {
         List<ComponentHealth> checked = components.stream().map(HealthPort::check).toList();
         if (checked.stream().anyMatch(c -> !c.up())) {
-            return new SystemHealth(Status.UNHEALTHY, clock.instant(), 0, 0, List.of(), checked);
+            return new SystemHealth(Status.UNHEALTHY, clock.instant(), 0, 0, List.of(), DeliveryFigures.UNKNOWN, checked);
         }
         ConversationListing recent = conversations(0, scanLimit);
         List<StuckConversation> stuck = recent.conversations().stream().flatMap(v -> stuck(v).stream()).toList();
         int active = (int) recent.conversations().stream().filter(ConversationView::processing).count();
-        return new SystemHealth(stuck.isEmpty() ? Status.HEALTHY : Status.DEGRADED, clock.instant(), recent.total(),
-                active, stuck, checked);
+        DeliveryFigures deliveries = deliveryFigures();
+        Status status = stuck.isEmpty() && !deliveries.needOperator() ? Status.HEALTHY : Status.DEGRADED;
+        return new SystemHealth(status, clock.instant(), recent.total(), active, stuck, deliveries, checked);
     }
 
     public ConversationStats stats() {
@@ -109,6 +125,24 @@ public final class Administration {
     /** Forgets the state of conversations idle for longer than {@code maxAge}; answers how many. */
     public long removeIdleConversations(Duration maxAge) {
         return state.removeIdleConversations(clock.instant().minus(maxAge));
+    }
+
+    public DeliveryFigures deliveryFigures() {
+        return new DeliveryFigures(outbox.count(DeliveryState.PENDING), outbox.count(DeliveryState.DEAD_LETTER),
+                outbox.count(DeliveryState.REJECTED));
+    }
+
+    /** Answers in {@code state}, most recently updated first. */
+    public List<UndeliveredAnswer> deliveries(DeliveryState state, int limit) {
+        return outbox.list(state, limit);
+    }
+
+    /**
+     * Sends a dead-lettered or rejected answer again, with the same idempotency key, from a new horizon; false if the
+     * run is not one of those.
+     */
+    public boolean retryDelivery(RunId runId) {
+        return outbox.retry(runId, clock.instant());
     }
 
     private Optional<StuckConversation> stuck(ConversationView view) {

@@ -10,27 +10,28 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.MessageOutcome.NewerMessage;
 import chat.orchestrator.core.port.AiRun;
-import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LockPort;
-import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.ReleaseOutcome;
 import chat.orchestrator.core.port.RunId;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The holder's loop for one conversation (SPEC steps 5 to 8, DESIGN "The worker loop"): consolidate, answer the
- * pending burst, discard a stale answer and go again, store a fresh one under the fence, deliver it, and release
- * only when nothing is pending. Runs until the lock is released or lost; never sends without a fenced write.
+ * The holder's loop for one conversation (SPEC steps 5 to 8, DESIGN "The worker loop"): consolidate, raise the
+ * fence, snapshot the pending burst, answer it, discard a stale answer and go again, store a fresh one under the
+ * fence, deliver it through the outbox, and release only when nothing is pending. Runs until the lock is released
+ * or lost; never sends without a fenced write.
  */
 public final class ConversationWorker {
     private static final System.Logger LOG = System.getLogger(ConversationWorker.class.getName());
@@ -38,162 +39,204 @@ public final class ConversationWorker {
     private final LockPort locks;
     private final StatePort state;
     private final HistoryPort history;
-    private final PancakePort pancake;
+    private final OutboxDispatcher outbox;
     private final GuardedAiCall aiCall;
     private final QuietWindow quietWindow;
-    private final OutcomeWaiters waiters;
     private final OrchestratorSettings settings;
     private final Clock clock;
 
-    ConversationWorker(LockPort locks, StatePort state, HistoryPort history, PancakePort pancake,
-                       GuardedAiCall aiCall, OutcomeWaiters waiters, OrchestratorSettings settings, Clock clock) {
+    ConversationWorker(LockPort locks, StatePort state, HistoryPort history, OutboxDispatcher outbox,
+                       GuardedAiCall aiCall, OrchestratorSettings settings, Clock clock) {
         this.locks = locks;
         this.state = state;
         this.history = history;
-        this.pancake = pancake;
+        this.outbox = outbox;
         this.aiCall = aiCall;
         this.quietWindow = new QuietWindow(state, settings.consolidationWindow(), settings.consolidationMaxWait());
-        this.waiters = waiters;
         this.settings = settings;
         this.clock = clock;
     }
 
-    /** What one pass of the loop decided. */
-    private enum Next { CONTINUE, STOP }
+    /** What one pass of the loop decided: go on under this lease (perhaps a new one), or stop. */
+    private sealed interface Next {
+        record Continue(Lease lease) implements Next {
+        }
 
-    /** Works the conversation under {@code lease} until nothing is pending; the lease is released or lost after. */
-    public void run(Lease lease) {
-        ConversationId conversation = lease.conversationId();
-        try {
-            while (pass(lease) == Next.CONTINUE) {
-                // Each pass ends with a fresh look at pending messages, so the loop ends only on release.
-            }
-        } catch (InterruptedException shutdown) {
-            Thread.currentThread().interrupt();
-            stopWith(lease, "shutting down", true);
-        } catch (StoreUnavailableException unreachable) {
-            LOG.log(Level.WARNING, "conversation={0} store unavailable: {1}", conversation, unreachable.getMessage());
-            stopWith(lease, "storage unavailable: " + unreachable.getMessage(), true);
-        } catch (RuntimeException bug) {
-            LOG.log(Level.ERROR, "conversation=" + conversation + " worker failed", bug);
-            stopWith(lease, "internal error", false);
+        record Stop() implements Next {
         }
     }
 
-    private Next pass(Lease lease) throws InterruptedException {
+    private static final Next STOP = new Next.Stop();
+
+    /**
+     * Works the conversation under {@code lease} until nothing is pending; the lease is released or lost after.
+     * {@code caller}, when present, is told the outcome covering its message, and always gets one.
+     */
+    void run(Lease lease, Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
-        // A full lease for every pass: the previous one may have spent most of it delivering with retries, and the
-        // quiet window below does not renew.
+        Lease current = lease;
+        try {
+            Next next = pass(current, caller);
+            while (next instanceof Next.Continue(Lease renewed)) {
+                current = renewed;
+                next = pass(current, caller);
+            }
+            // The caller's message was answered by someone else before any of our batches held it.
+            WaitingCaller.completeIfWaiting(caller,
+                    id -> new MessageOutcome.Duplicate(id, history.answerFor(conversation, id)));
+        } catch (InterruptedException shutdown) {
+            Thread.currentThread().interrupt();
+            stopWith(current, caller, "shutting down", true);
+        } catch (StoreUnavailableException unreachable) {
+            LOG.log(Level.WARNING, "conversation={0} store unavailable: {1}", conversation, unreachable.getMessage());
+            stopWith(current, caller, "storage unavailable: " + unreachable.getMessage(), true);
+        } catch (RuntimeException bug) {
+            LOG.log(Level.ERROR, "conversation=" + conversation + " worker failed", bug);
+            stopWith(current, caller, "internal error", false);
+        }
+    }
+
+    private Next pass(Lease lease, Optional<WaitingCaller> caller) throws InterruptedException {
+        ConversationId conversation = lease.conversationId();
+        // A full lease for every pass: the previous one may have spent most of it delivering, and the quiet window
+        // below does not renew.
         if (!locks.renew(lease, settings.lockTtl())) {
-            // Whoever holds it now answers what is pending, our callers' messages included.
-            waiters.completeAll(conversation, MessageOutcome.Locked::new);
-            return Next.STOP;
+            // Whoever holds it now answers what is pending, our caller's message included.
+            WaitingCaller.completeIfWaiting(caller, MessageOutcome.Locked::new);
+            return STOP;
         }
         quietWindow.await(conversation);
-        List<InboundMessage> batch = unansweredPending(lease);
+        // The fence rises to our token before anything is read: a paused older holder can no longer commit.
+        if (history.raiseFence(conversation, lease.fencingToken()) instanceof FencedWrite.Refused refused) {
+            return superseded(lease, List.of(), caller, refused);
+        }
+        PendingSnapshot snapshot = state.snapshot(conversation, settings.maxBatchSize());
+        List<InboundMessage> batch = unanswered(lease, snapshot.batch(), caller);
         if (batch.isEmpty()) {
             return release(lease);
         }
-        // Everything pending now, including what a full batch left out: only ids beyond these make an answer stale.
-        Set<MessageId> known = state.pendingIds(conversation);
+        // Everything pending at the snapshot, including what a full batch left out: only ids beyond these are newer.
+        Set<MessageId> known = snapshot.ids();
         ConversationContext context = new ConversationContext(conversation,
                 history.recentTurns(conversation, settings.contextTurns()), batch);
         AiCallResult result = aiCall.call(lease, context, known);
         return switch (result) {
-            case AiCallResult.LeaseLost lost -> lostLease(conversation, batch);
-            case AiCallResult.Failed failed -> aiFailed(lease, batch, failed.reason());
-            case AiCallResult.CancelledByNewerMessage cancelled -> restart(lease, batch, known, Optional.empty());
-            case AiCallResult.Answered answered -> answer(lease, batch, known, answered.reply());
+            case AiCallResult.LeaseLost lost -> lostLease(batch, caller);
+            case AiCallResult.Failed failed -> aiFailed(lease, batch, caller, failed.reason());
+            case AiCallResult.CancelledByNewerMessage cancelled -> restart(lease, batch, known, caller, Optional.empty());
+            case AiCallResult.Answered answered -> answer(lease, batch, known, caller, answered.reply());
         };
     }
 
-    /** Pending messages, minus any that a stored answer already consumed (a crash between commit and removal). */
-    private List<InboundMessage> unansweredPending(Lease lease) {
+    /** The batch minus what a stored answer already consumed (a crash between commit and removal). */
+    private List<InboundMessage> unanswered(Lease lease, List<InboundMessage> pending, Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
-        List<InboundMessage> pending = state.pending(conversation, settings.maxBatchSize());
         Set<MessageId> answered = history.answeredAmong(conversation, ids(pending));
         if (answered.isEmpty()) {
             return pending;
         }
         state.removePending(lease, answered);
-        waiters.complete(conversation, answered,
+        WaitingCaller.completeIfAmong(caller, answered,
                 id -> new MessageOutcome.Duplicate(id, history.answerFor(conversation, id)));
         return pending.stream().filter(m -> !answered.contains(m.id())).toList();
     }
 
-    private Next answer(Lease lease, List<InboundMessage> batch, Set<MessageId> known, AiReply reply) {
+    private Next answer(Lease lease, List<InboundMessage> batch, Set<MessageId> known, Optional<WaitingCaller> caller,
+                        AiReply reply) throws InterruptedException {
         if (!newerThan(lease.conversationId(), known).isEmpty()) {
-            return restart(lease, batch, known, Optional.of(reply));
+            return restart(lease, batch, known, caller, Optional.of(reply));
         }
         AiRun run = run(lease, batch, reply);
-        FencedWrite write = history.recordAnswer(run, run.finishedAt());
+        FencedWrite write = history.recordAnswer(run, run.finishedAt().plus(settings.delivery().holderGrace()));
         if (write instanceof FencedWrite.Refused refused) {
-            return refusedWrite(lease, batch, refused.reason());
+            return refusedWrite(lease, batch, caller, refused);
         }
         // Removal fails only if the lease was lost after the commit; the answer stands (it was fenced), and the
         // next holder will see its messages as answered and drop them.
         boolean stillHolder = state.removePending(lease, ids(batch));
-        DeliveryReport report = pancake.deliver(new Delivery(lease.conversationId(), run.id(), lease.fencingToken(), reply, run.finishedAt()));
-        waiters.complete(lease.conversationId(), ids(batch),
+        DeliveryReport report = outbox.deliverOwn(lease.conversationId(), run.id(), reply.actions());
+        WaitingCaller.completeIfAmong(caller, ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
         LOG.log(Level.INFO, "conversation={0} run={1} answered={2} delivered={3}/{4}", lease.conversationId(),
                 run.id(), batch.size(), report.delivered(), report.actions().size());
-        return stillHolder ? release(lease) : Next.STOP;
+        return stillHolder ? release(lease) : STOP;
     }
 
     /** Invariant 4: the answer is recorded as discarded, never sent; the loop answers all pending messages again. */
-    private Next restart(Lease lease, List<InboundMessage> batch, Set<MessageId> known, Optional<AiReply> discarded) {
+    private Next restart(Lease lease, List<InboundMessage> batch, Set<MessageId> known, Optional<WaitingCaller> caller,
+                         Optional<AiReply> discarded) {
         ConversationId conversation = lease.conversationId();
         if (discarded.isPresent()) {
             FencedWrite write = history.recordDiscarded(run(lease, batch, discarded.get()));
             if (write instanceof FencedWrite.Refused refused) {
-                return refusedWrite(lease, batch, refused.reason());
+                return refusedWrite(lease, batch, caller, refused);
             }
         }
         List<NewerMessage> newer = newerThan(conversation, known);
-        waiters.complete(conversation, ids(batch), id -> new MessageOutcome.RestartNeeded(id, newer, discarded));
+        WaitingCaller.completeIfAmong(caller, ids(batch), id -> new MessageOutcome.RestartNeeded(id, newer, discarded));
         LOG.log(Level.INFO, "conversation={0} stale answer discarded, {1} newer message(s)", conversation, newer.size());
-        return Next.CONTINUE;
+        return new Next.Continue(lease);
     }
 
-    private Next refusedWrite(Lease lease, List<InboundMessage> batch, FencedWrite.Reason reason) {
-        if (reason == FencedWrite.Reason.ALREADY_ANSWERED) {
+    private Next refusedWrite(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller,
+                              FencedWrite.Refused refused) {
+        if (refused.reason() == FencedWrite.Reason.ALREADY_ANSWERED) {
             // Another holder answered part of this burst while we were paused; re-read and answer what is left.
-            return Next.CONTINUE;
+            return new Next.Continue(lease);
         }
-        LOG.log(Level.WARNING, "conversation={0} superseded by a newer holder; nothing written or sent",
-                lease.conversationId());
-        return lostLease(lease.conversationId(), batch);
+        return superseded(lease, batch, caller, refused);
     }
 
-    /** Another holder has (or will have) the conversation: our callers' messages are in its hands now. */
-    private Next lostLease(ConversationId conversation, List<InboundMessage> batch) {
-        waiters.complete(conversation, ids(batch), MessageOutcome.Locked::new);
-        return Next.STOP;
+    /**
+     * History has seen a newer token than ours. Usually a newer holder has the conversation; but if the lock store
+     * lost its counter and hands out lower tokens, every holder would be refused for ever. So the counter is lifted
+     * above history's highest and the lock let go; if nobody else holds it, we take it again with a valid token.
+     */
+    private Next superseded(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller,
+                            FencedWrite.Refused refused) {
+        ConversationId conversation = lease.conversationId();
+        refused.highestSeen().ifPresent(highest -> locks.raiseFencingFloor(conversation, highest));
+        boolean wasOurs = locks.release(lease);
+        Optional<Lease> again = wasOurs ? locks.tryAcquire(conversation, settings.lockTtl()) : Optional.empty();
+        if (again.isPresent()) {
+            LOG.log(Level.WARNING, "conversation={0} token {1} was below history''s highest {2}; lifted to {3}",
+                    conversation, lease.fencingToken().value(), refused.highestSeen().map(t -> t.value()).orElse(0L),
+                    again.get().fencingToken().value());
+            return new Next.Continue(again.get());
+        }
+        LOG.log(Level.WARNING, "conversation={0} superseded by a newer holder; nothing written or sent", conversation);
+        return lostLease(batch, caller);
+    }
+
+    /** Another holder has (or will have) the conversation: our caller's message is in its hands now. */
+    private Next lostLease(List<InboundMessage> batch, Optional<WaitingCaller> caller) {
+        WaitingCaller.completeIfAmong(caller, ids(batch), MessageOutcome.Locked::new);
+        WaitingCaller.completeIfWaiting(caller, MessageOutcome.Locked::new);
+        return STOP;
     }
 
     /** The burst stays pending for a later holder (a retried request or the sweeper); the lock is let go. */
-    private Next aiFailed(Lease lease, List<InboundMessage> batch, String reason) {
+    private Next aiFailed(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller, String reason) {
         LOG.log(Level.WARNING, "conversation={0} AI failed: {1}; {2} message(s) stay pending",
                 lease.conversationId(), reason, batch.size());
-        stopWith(lease, "ai_unavailable: " + reason, true);
-        return Next.STOP;
+        stopWith(lease, caller, "ai_unavailable: " + reason, true);
+        return STOP;
     }
 
     private Next release(Lease lease) {
         ReleaseOutcome outcome = locks.releaseIfNoPending(lease);
-        return outcome == ReleaseOutcome.PENDING_REMAIN ? Next.CONTINUE : Next.STOP;
+        return outcome == ReleaseOutcome.PENDING_REMAIN ? new Next.Continue(lease) : STOP;
     }
 
     /** Lets the lock go first, so a caller told to retry finds the conversation free. */
-    private void stopWith(Lease lease, String reason, boolean retryable) {
+    private void stopWith(Lease lease, Optional<WaitingCaller> caller, String reason, boolean retryable) {
         try {
             locks.release(lease);
         } catch (RuntimeException unreachable) {
             // The lease expires by itself; nothing else can be done from here.
             LOG.log(Level.WARNING, "conversation={0} release failed: {1}", lease.conversationId(), unreachable.getMessage());
         }
-        waiters.completeAll(lease.conversationId(), id -> new MessageOutcome.Failed(id, reason, retryable));
+        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.Failed(id, reason, retryable));
     }
 
     /** Messages that joined the pending set after {@code known} was read: they make the answer stale. */
@@ -208,8 +251,9 @@ public final class ConversationWorker {
     }
 
     private AiRun run(Lease lease, List<InboundMessage> batch, AiReply reply) {
+        // Microseconds, as stores keep them: the delivery's timestamp is the same bytes from any instance.
         return new AiRun(RunId.random(), lease.conversationId(), lease.fencingToken(),
-                batch.stream().map(InboundMessage::id).toList(), reply, clock.instant());
+                batch.stream().map(InboundMessage::id).toList(), reply, clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 
     private static Set<MessageId> ids(List<InboundMessage> messages) {

@@ -4,6 +4,7 @@ import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
 import java.time.Clock;
@@ -11,27 +12,29 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Assembles the message use case, the worker it starts, the sweeper that restarts abandoned conversations and the
- * outbox recovery that delivers abandoned answers, sharing one set of waiters and one executor.
+ * outbox dispatcher through which every answer is delivered, sharing one executor.
  */
 public final class ConversationWorkers {
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
+    private final OutboxDispatcher dispatcher;
 
-    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper) {
+    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper, OutboxDispatcher dispatcher) {
         this.handleMessage = handleMessage;
         this.sweeper = sweeper;
+        this.dispatcher = dispatcher;
     }
 
-    public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, AiPort ai,
-                                               PancakePort pancake, ExecutorService executor, Clock clock,
+    public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, OutboxPort outbox,
+                                               AiPort ai, PancakePort pancake, ExecutorService executor, Clock clock,
                                                OrchestratorSettings settings) {
-        OutcomeWaiters waiters = new OutcomeWaiters();
+        OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, clock, settings.delivery());
         GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings);
-        ConversationWorker worker = new ConversationWorker(locks, state, history, pancake, aiCall, waiters, settings, clock);
-        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, waiters, executor, settings);
+        ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, settings, clock);
+        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, settings);
         Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
-                settings.sweepScanLimit());
-        return new ConversationWorkers(handleMessage, sweeper);
+                settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000));
+        return new ConversationWorkers(handleMessage, sweeper, dispatcher);
     }
 
     public HandleMessage handleMessage() {
@@ -40,5 +43,9 @@ public final class ConversationWorkers {
 
     public Sweeper sweeper() {
         return sweeper;
+    }
+
+    public OutboxDispatcher dispatcher() {
+        return dispatcher;
     }
 }

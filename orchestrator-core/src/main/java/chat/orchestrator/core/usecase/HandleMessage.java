@@ -33,17 +33,15 @@ public final class HandleMessage {
     private final StatePort state;
     private final HistoryPort history;
     private final ConversationWorker worker;
-    private final OutcomeWaiters waiters;
     private final ExecutorService executor;
     private final OrchestratorSettings settings;
 
     public HandleMessage(LockPort locks, StatePort state, HistoryPort history, ConversationWorker worker,
-                         OutcomeWaiters waiters, ExecutorService executor, OrchestratorSettings settings) {
+                         ExecutorService executor, OrchestratorSettings settings) {
         this.locks = locks;
         this.state = state;
         this.history = history;
         this.worker = worker;
-        this.waiters = waiters;
         this.executor = executor;
         this.settings = settings;
     }
@@ -90,25 +88,24 @@ public final class HandleMessage {
                     : new MessageOutcome.Locked(message.id()));
         }
         if (redelivered && !state.pendingIds(conversation).contains(message.id())) {
-            start(lease.get());
+            start(lease.get(), Optional.empty());
             return new Submission.Decided(duplicate(message));
         }
-        CompletableFuture<MessageOutcome> outcome = waiters.await(conversation, message.id());
-        if (!start(lease.get())) {
-            waiters.forget(conversation, message.id());
+        WaitingCaller caller = new WaitingCaller(message.id());
+        if (!start(lease.get(), Optional.of(caller))) {
             return new Submission.Decided(new MessageOutcome.Failed(message.id(), "shutting down", true));
         }
-        return new Submission.Started(outcome, lease.get().fencingToken().value());
+        return new Submission.Started(caller.outcome(), lease.get().fencingToken().value());
     }
 
     /** Starts the worker for a lease taken elsewhere (the sweeper); false if shutting down (the lease is let go). */
     boolean startWorker(Lease lease) {
-        return start(lease);
+        return start(lease, Optional.empty());
     }
 
-    private boolean start(Lease lease) {
+    private boolean start(Lease lease, Optional<WaitingCaller> caller) {
         try {
-            executor.execute(() -> worker.run(lease));
+            executor.execute(() -> worker.run(lease, caller));
             return true;
         } catch (RejectedExecutionException shuttingDown) {
             locks.release(lease);
@@ -122,7 +119,6 @@ public final class HandleMessage {
             return outcome.get(settings.answerWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException slow) {
             // Still being worked on by our own worker: the answer will be sent, just not to this caller.
-            waiters.forget(message.conversationId(), message.id());
             return new MessageOutcome.Locked(message.id());
         } catch (ExecutionException impossible) {
             throw new IllegalStateException("outcome futures are only completed normally", impossible);

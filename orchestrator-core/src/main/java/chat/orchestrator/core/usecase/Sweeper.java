@@ -1,7 +1,6 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.domain.ConversationId;
-import chat.orchestrator.core.domain.ConversationState;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
@@ -11,17 +10,16 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Recovery (SPEC step 9): finds conversations whose messages wait with no holder (the holder died, or its AI call
- * failed and nobody retried) and takes their lock like any request, starting the worker. Also puts back into the
- * pending set what durable history holds unanswered and the state store lost (Redis restarted empty, a pending
- * set expired while the AI was down). Safe on every instance at once: the lock decides who works, and a worker
- * drops from its batch whatever history shows answered.
+ * Recovery (SPEC step 9): finds every conversation whose messages wait with no holder (the holder died, its AI call
+ * failed and nobody retried, or the state store lost them) and takes its lock like any request, starting the
+ * worker. Durable history is the source: it pages through all conversations with messages no answer has consumed,
+ * whatever the state store says, puts those messages back into the pending set, and tries the lock. Safe on every
+ * instance at once: the lock decides who works, and a worker drops from its batch whatever history shows answered.
  */
 public final class Sweeper {
     private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
@@ -29,62 +27,59 @@ public final class Sweeper {
     private final LockPort locks;
     private final StatePort state;
     private final HistoryPort history;
-    private final Consumer<Lease> startWorker;
+    private final Predicate<Lease> startWorker;
     private final Clock clock;
     private final Duration lockTtl;
-    private final int scanLimit;
+    private final int pageSize;
+    private final int messagesPerConversation;
 
-    Sweeper(LockPort locks, StatePort state, HistoryPort history, Consumer<Lease> startWorker, Clock clock,
-            Duration lockTtl, int scanLimit) {
+    Sweeper(LockPort locks, StatePort state, HistoryPort history, Predicate<Lease> startWorker, Clock clock,
+            Duration lockTtl, int pageSize, int messagesPerConversation) {
         this.locks = locks;
         this.state = state;
         this.history = history;
         this.startWorker = startWorker;
         this.clock = clock;
         this.lockTtl = lockTtl;
-        this.scanLimit = scanLimit;
+        this.pageSize = pageSize;
+        this.messagesPerConversation = messagesPerConversation;
     }
 
-    /** One pass; answers how many conversations it started a worker for. */
+    /** One pass over every conversation with messages waiting; answers how many it started a worker for. */
     public int sweepOnce() {
-        // Pending without a holder is normal for a moment (between accept and the lock attempt): only a
-        // conversation quiet for a whole lock TTL is one nobody is coming for.
-        Instant quietSince = clock.instant().minus(lockTtl);
-        int started = requeueWhatTheStateStoreLost(quietSince);
-        for (ConversationState conversation : state.conversations(0, scanLimit).conversations()) {
-            if (conversation.pendingMessages() == 0 || conversation.updatedAt().isAfter(quietSince)) {
-                continue;
+        // Unanswered without a holder is normal for a moment (between record and the lock attempt, or while a
+        // holder works): only a message recorded a whole lock TTL ago is one nobody may be coming for.
+        Instant recordedBefore = clock.instant().minus(lockTtl);
+        int started = 0;
+        Optional<ConversationId> after = Optional.empty();
+        while (true) {
+            List<ConversationId> page = history.conversationsWithUnanswered(recordedBefore, after, pageSize);
+            for (ConversationId conversation : page) {
+                started += take(conversation) ? 1 : 0;
             }
-            Optional<Lease> lease = locks.tryAcquire(conversation.conversationId(), lockTtl);
-            if (lease.isPresent()) {
-                LOG.log(Level.INFO, "conversation={0} swept: {1} message(s) waited with no holder",
-                        conversation.conversationId(), conversation.pendingMessages());
-                startWorker.accept(lease.get());
-                started++;
+            if (page.size() < pageSize) {
+                return started;
             }
+            after = Optional.of(page.getLast());
         }
-        return started;
     }
 
-    private int requeueWhatTheStateStoreLost(Instant quietSince) {
-        Set<ConversationId> requeued = new LinkedHashSet<>();
-        for (ConversationId conversation : history.conversationsWithUnanswered(quietSince, Optional.empty(), scanLimit)) {
-            for (InboundMessage message : history.unanswered(conversation, scanLimit)) {
-                if (state.requeue(message)) {
-                    requeued.add(message.conversationId());
-                }
-            }
+    private boolean take(ConversationId conversation) {
+        if (locks.inspect(conversation).isPresent()) {
+            // A holder works on it; its release check sees whatever is pending. What the store lost, a later sweep
+            // puts back once the holder is gone.
+            return false;
         }
-        int started = 0;
-        for (ConversationId conversation : requeued) {
-            LOG.log(Level.WARNING, "conversation={0} had unanswered messages the state store had lost; requeued",
-                    conversation);
-            Optional<Lease> lease = locks.tryAcquire(conversation, lockTtl);
-            if (lease.isPresent()) {
-                startWorker.accept(lease.get());
-                started++;
-            }
+        int requeued = 0;
+        for (InboundMessage message : history.unanswered(conversation, messagesPerConversation)) {
+            requeued += state.requeue(message) ? 1 : 0;
         }
-        return started;
+        Optional<Lease> lease = locks.tryAcquire(conversation, lockTtl);
+        if (lease.isEmpty()) {
+            return false;
+        }
+        LOG.log(Level.INFO, "conversation={0} swept: messages waited with no holder ({1} put back into pending)",
+                conversation, requeued);
+        return startWorker.test(lease.get());
     }
 }

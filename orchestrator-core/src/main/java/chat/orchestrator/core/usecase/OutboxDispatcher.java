@@ -1,0 +1,266 @@
+package chat.orchestrator.core.usecase;
+
+import chat.orchestrator.core.DeliverySettings;
+import chat.orchestrator.core.domain.Action;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.DeliveryAttempt;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.OutboxPort;
+import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.core.port.RunId;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+/**
+ * The outbox dispatcher (DESIGN "Background work"): every answer reaches Pancake through a claim on its outbox entry,
+ * whether its holder sends it at once or any instance later. Only a conversation's oldest undelivered answer is
+ * claimable, so answers go out one at a time and in commit order. A failed attempt stays due with backoff until the
+ * delivery horizon; only then, or on a permanent refusal, does it stop. Each send runs on its own virtual thread, so
+ * one slow or failing conversation never holds up another.
+ */
+public final class OutboxDispatcher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(OutboxDispatcher.class.getName());
+    /** A holder delivers at most this many older answers of its conversation before leaving the rest to dispatchers. */
+    private static final int HOLDER_BACKLOG_LIMIT = 10;
+
+    private final OutboxPort outbox;
+    private final PancakePort pancake;
+    private final Clock clock;
+    private final DeliverySettings settings;
+    private final DeliveryBackoff backoff;
+    private final Semaphore sendSlots;
+    private final ExecutorService sends = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("outbox-send-", 0).factory());
+    private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
+
+    OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Clock clock, DeliverySettings settings) {
+        this.outbox = outbox;
+        this.pancake = pancake;
+        this.clock = clock;
+        this.settings = settings;
+        this.backoff = new DeliveryBackoff(settings);
+        this.sendSlots = new Semaphore(settings.maxConcurrentSends());
+    }
+
+    /**
+     * Claims due answers for the free send slots and starts sending them; returns how many it started without
+     * waiting for them (see {@link #awaitIdle}).
+     */
+    public int dispatchDue() {
+        int free = sendSlots.availablePermits();
+        if (free == 0) {
+            return 0;
+        }
+        List<ClaimedDelivery> claimed = outbox.claimDue(clock.instant(), settings.claimFor(), free);
+        int started = 0;
+        for (ClaimedDelivery claim : claimed) {
+            if (!sendSlots.tryAcquire()) {
+                // Cannot happen while this is the only caller taking slots; the claim runs out and is taken again.
+                break;
+            }
+            try {
+                Future<?>[] self = new Future<?>[1];
+                synchronized (inFlight) {
+                    self[0] = sends.submit(() -> sendAndRelease(claim, self));
+                    inFlight.add(self[0]);
+                }
+                started++;
+            } catch (RejectedExecutionException closing) {
+                sendSlots.release();
+                break;
+            }
+        }
+        return started;
+    }
+
+    private void sendAndRelease(ClaimedDelivery claim, Future<?>[] self) {
+        try {
+            attempt(claim);
+        } catch (InterruptedException shutdown) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException unreachable) {
+            // The store failed while recording: the claim runs out and the answer is due again.
+            LOG.log(Level.WARNING, "conversation={0} run={1} delivery not recorded: {2}",
+                    claim.delivery().conversationId(), claim.runId(), unreachable.getMessage());
+        } finally {
+            sendSlots.release();
+            synchronized (inFlight) {
+                inFlight.remove(self[0]);
+            }
+        }
+    }
+
+    /** Waits until no send started by {@link #dispatchDue} is running; false on timeout. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Future<?>> running;
+            synchronized (inFlight) {
+                running = new ArrayList<>(inFlight);
+            }
+            if (running.isEmpty()) {
+                return true;
+            }
+            for (Future<?> send : running) {
+                try {
+                    send.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException done) {
+                    // Finished either way.
+                } catch (java.util.concurrent.TimeoutException slow) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The holder's delivery of its own answer: first the conversation's older undelivered answers, in order, then
+     * its own, each through a claim. Returns how its own answer fared; when an older one cannot go out now (it
+     * failed, backs off, or another instance is sending it), the own answer stays queued behind it for the
+     * dispatchers and is reported PENDING.
+     */
+    public DeliveryReport deliverOwn(ConversationId conversation, RunId own, List<Action> actions)
+            throws InterruptedException {
+        for (int delivered = 0; delivered <= HOLDER_BACKLOG_LIMIT; delivered++) {
+            Optional<ClaimedDelivery> next = outbox.claimNext(conversation, clock.instant(), settings.claimFor());
+            if (next.isEmpty()) {
+                return pending(actions, "queued: an earlier answer of this conversation is being delivered or backing off");
+            }
+            DeliveryAttempt attempt = attempt(next.get());
+            if (next.get().runId().equals(own)) {
+                return attempt.report();
+            }
+            if (attempt.state() == DeliveryState.PENDING) {
+                return pending(actions, "queued behind an earlier answer that is not delivered yet");
+            }
+        }
+        return pending(actions, "queued behind earlier answers");
+    }
+
+    /** Sends one claimed answer, renewing the claim while the send runs, and records how it went. */
+    DeliveryAttempt attempt(ClaimedDelivery claim) throws InterruptedException {
+        DeliveryReport report;
+        boolean interrupted = false;
+        try {
+            report = sendRenewing(claim);
+        } catch (InterruptedException shutdown) {
+            interrupted = true;
+            report = pending(claim.delivery().actions(), "interrupted (shutting down); due again at once");
+        }
+        if (Thread.interrupted()) {
+            // The Pancake client saw the interrupt: whether the request arrived is unknown, and the key makes a
+            // repeat recognisable, so the answer stays due at once without using up an attempt.
+            interrupted = true;
+        }
+        Instant now = clock.instant();
+        DeliveryAttempt attempt = interrupted
+                ? new DeliveryAttempt(report.withUndelivered(DeliveryReport.Status.PENDING), DeliveryState.PENDING, now,
+                        now, false)
+                : decide(claim, report, now);
+        try {
+            if (!outbox.record(claim, attempt)) {
+                LOG.log(Level.WARNING, "conversation={0} run={1} claim ran out during the send; another claimer has it",
+                        claim.delivery().conversationId(), claim.runId());
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log(claim, attempt);
+        if (interrupted) {
+            throw new InterruptedException("delivery interrupted");
+        }
+        return attempt;
+    }
+
+    private DeliveryReport sendRenewing(ClaimedDelivery claim) throws InterruptedException {
+        // Its own virtual thread, not the dispatch executor: a holder delivering during shutdown still needs one.
+        java.util.concurrent.FutureTask<DeliveryReport> send =
+                new java.util.concurrent.FutureTask<>(() -> pancake.deliver(claim.delivery()));
+        Thread.ofVirtual().name("pancake-send-" + claim.runId()).start(send);
+        Duration renewEvery = settings.claimFor().dividedBy(3);
+        try {
+            while (true) {
+                try {
+                    return send.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillSending) {
+                    outbox.renew(claim, clock.instant().plus(settings.claimFor()));
+                } catch (java.util.concurrent.ExecutionException broken) {
+                    // PancakePort promises a report for every failure; an adapter that throws is treated as a
+                    // failure that may pass, so the answer backs off instead of blocking its conversation.
+                    return pending(claim.delivery().actions(), "delivery failed: " + broken.getCause());
+                }
+            }
+        } finally {
+            send.cancel(true);
+        }
+    }
+
+    private DeliveryAttempt decide(ClaimedDelivery claim, DeliveryReport report, Instant now) {
+        if (report.allDelivered()) {
+            return new DeliveryAttempt(report, DeliveryState.DELIVERED, now, now, true);
+        }
+        if (report.anyRejected()) {
+            return new DeliveryAttempt(report, DeliveryState.REJECTED, now, now, true);
+        }
+        if (!now.isBefore(claim.queuedAt().plus(settings.maxAge()))) {
+            return new DeliveryAttempt(report.withUndelivered(DeliveryReport.Status.DEAD_LETTER),
+                    DeliveryState.DEAD_LETTER, now, now, true);
+        }
+        Duration wait = backoff.after(claim.attempts() + 1, report.retryAfter());
+        return new DeliveryAttempt(report.withUndelivered(DeliveryReport.Status.PENDING), DeliveryState.PENDING,
+                now.plus(wait), now, true);
+    }
+
+    private static void log(ClaimedDelivery claim, DeliveryAttempt attempt) {
+        Level level = attempt.state() == DeliveryState.DELIVERED ? Level.DEBUG : Level.WARNING;
+        LOG.log(level, "conversation={0} run={1} delivery attempt={2} state={3} next_attempt_at={4} error={5}",
+                claim.delivery().conversationId(), claim.runId(), claim.attempts() + 1, attempt.state(),
+                attempt.nextAttemptAt(), attempt.report().firstError());
+    }
+
+    /** Every action not delivered yet, for {@code why}: what a caller is told while its answer waits in the outbox. */
+    static DeliveryReport pending(List<Action> actions, String why) {
+        return new DeliveryReport(IntStream.range(0, actions.size())
+                .mapToObj(i -> new ActionDelivery(i, actions.get(i).type(), DeliveryReport.Status.PENDING, 0, why))
+                .toList());
+    }
+
+    /** Stops starting sends and waits up to {@code grace} for running ones; a send cut short stays due. */
+    public void close(Duration grace) {
+        sends.shutdown();
+        try {
+            if (!sends.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                sends.shutdownNow();
+                sends.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException interrupted) {
+            sends.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(settings.claimFor());
+    }
+}
