@@ -73,6 +73,13 @@ public final class InMemoryLocks implements LockPort {
     }
 
     @Override
+    public void raiseFencingFloor(ConversationId conversationId, FencingToken floor) {
+        synchronized (store) {
+            store.raiseFencingFloor(conversationId, floor.value());
+        }
+    }
+
+    @Override
     public boolean forceRelease(ConversationId conversationId) {
         synchronized (store) {
             InMemoryStore.Conversation conversation = store.conversation(conversationId);

@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.StatePort;
 import java.util.Comparator;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** {@link StatePort} for one process, over the same {@link InMemoryStore} as the locks. */
 public final class InMemoryState implements StatePort {
@@ -64,6 +66,15 @@ public final class InMemoryState implements StatePort {
     public List<InboundMessage> pending(ConversationId conversationId, int limit) {
         synchronized (store) {
             return store.conversation(conversationId).pending.stream().limit(limit).toList();
+        }
+    }
+
+    @Override
+    public PendingSnapshot snapshot(ConversationId conversationId, int limit) {
+        synchronized (store) {
+            List<InboundMessage> pending = store.conversation(conversationId).pending.stream().toList();
+            return new PendingSnapshot(pending.stream().limit(limit).toList(),
+                    pending.stream().map(InboundMessage::id).collect(Collectors.toSet()));
         }
     }
 

@@ -61,6 +61,11 @@ public final class InMemoryStore {
         return fencingCounters.merge(id, 1L, Long::sum);
     }
 
+    /** Tokens drawn after this are above {@code floor}; a counter already higher stays as it is. */
+    void raiseFencingFloor(ConversationId id, long floor) {
+        fencingCounters.merge(id, floor, Math::max);
+    }
+
     /** Everything the store keeps for one conversation. */
     static final class Conversation {
         final ConversationId id;

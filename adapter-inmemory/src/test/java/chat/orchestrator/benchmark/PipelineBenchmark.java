@@ -56,8 +56,9 @@ public final class PipelineBenchmark {
         List<InboundMessage> traffic = traffic(messages, conversations);
         System.gc();
         long heapBefore = usedHeap();
+        InMemoryHistory history = new InMemoryHistory();
         try (Orchestrator orchestrator = Orchestrator.builder().locks(new InMemoryLocks(store))
-                .state(new InMemoryState(store)).history(new InMemoryHistory()).ai(new RuleBasedResponder())
+                .state(new InMemoryState(store)).history(history).outbox(history.outbox()).ai(new RuleBasedResponder())
                 .pancake(new LoggingPancake()).settings(settings).build();
              ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             long[] latencies = new long[messages];

@@ -31,7 +31,8 @@ class AdministrationTest {
     private final InMemoryState state = new InMemoryState(store);
     private final AtomicBoolean down = new AtomicBoolean();
     private final HealthPort memory = () -> down.get() ? ComponentHealth.down("memory", "gone") : ComponentHealth.up("memory", Map.of());
-    private final Administration administration = new Administration(locks, state, List.of(memory), clock, LOCK_TTL, 100);
+    private final Administration administration = new Administration(locks, state,
+            new chat.orchestrator.inmemory.InMemoryHistory(clock).outbox(), List.of(memory), clock, LOCK_TTL, 100);
 
     @Test
     void aMessageWaitingLongerThanALockTtlWithNoHolder_isStuck_andDegradesHealth() {

@@ -42,7 +42,7 @@ final class Harness implements AutoCloseable {
         this.state = new InMemoryState(store);
         this.ai = new RecordingAi(answers);
         this.orchestrator = Orchestrator.builder()
-                .locks(locks).state(state).history(history).ai(ai).pancake(pancake)
+                .locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai).pancake(pancake)
                 .settings(settings).clock(clock).build();
     }
 

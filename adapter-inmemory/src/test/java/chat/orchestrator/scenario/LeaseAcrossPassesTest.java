@@ -38,7 +38,7 @@ class LeaseAcrossPassesTest {
         AtomicInteger deliveries = new AtomicInteger();
         AtomicInteger aiCalls = new AtomicInteger();
         try (Orchestrator orchestrator = Orchestrator.builder()
-                .locks(new InMemoryLocks(store)).state(state).history(history)
+                .locks(new InMemoryLocks(store)).state(state).history(history).outbox(history.outbox())
                 .ai(context -> {
                     if (aiCalls.incrementAndGet() == 2) {
                         clock.advance(TTL.dividedBy(5));

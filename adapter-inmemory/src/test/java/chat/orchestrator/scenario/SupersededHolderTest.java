@@ -89,7 +89,7 @@ class SupersededHolderTest {
     }
 
     private Orchestrator orchestrator(LockPort locks, AiPort ai) {
-        return Orchestrator.builder().locks(locks).state(state).history(history).ai(ai).pancake(pancake)
+        return Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai).pancake(pancake)
                 .settings(SETTINGS).clock(clock).build();
     }
 
@@ -112,6 +112,10 @@ class SupersededHolderTest {
 
         public boolean forceRelease(ConversationId id) {
             return locks.forceRelease(id);
+        }
+
+        public void raiseFencingFloor(ConversationId id, chat.orchestrator.core.port.FencingToken floor) {
+            locks.raiseFencingFloor(id, floor);
         }
 
         public Optional<LockInfo> inspect(ConversationId id) {

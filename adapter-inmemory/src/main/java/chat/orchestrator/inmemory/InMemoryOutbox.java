@@ -1,0 +1,145 @@
+package chat.orchestrator.inmemory;
+
+import chat.orchestrator.core.domain.Action;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.DeliveryAttempt;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.OutboxPort;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
+import chat.orchestrator.inmemory.InMemoryOutboxEntries.Entry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * {@link OutboxPort} over an {@link InMemoryHistory}'s answers, under the history's monitor: only a conversation's
+ * oldest pending answer is ever claimable, and by one claim at a time.
+ */
+final class InMemoryOutbox implements OutboxPort {
+    private final InMemoryHistory history;
+
+    InMemoryOutbox(InMemoryHistory history) {
+        this.history = history;
+    }
+
+    @Override
+    public List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit) {
+        synchronized (history) {
+            return history.deliveries.heads().stream()
+                    .filter(entry -> !entry.claimedAt(now) && !entry.nextAttemptAt.isAfter(now))
+                    .sorted(Comparator.comparing((Entry entry) -> entry.nextAttemptAt).thenComparing(e -> e.sequence))
+                    .limit(limit)
+                    .map(entry -> claim(entry, now, claimFor))
+                    .toList();
+        }
+    }
+
+    @Override
+    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor) {
+        synchronized (history) {
+            return history.deliveries.heads().stream()
+                    .filter(entry -> entry.conversationId().equals(conversationId))
+                    .filter(entry -> !entry.claimedAt(now) && (entry.attempts == 0 || !entry.nextAttemptAt.isAfter(now)))
+                    .findFirst()
+                    .map(entry -> claim(entry, now, claimFor));
+        }
+    }
+
+    @Override
+    public boolean renew(ClaimedDelivery claim, Instant until) {
+        synchronized (history) {
+            Optional<Entry> entry = owned(claim);
+            entry.ifPresent(e -> e.claimedUntil = until);
+            return entry.isPresent();
+        }
+    }
+
+    @Override
+    public boolean record(ClaimedDelivery claim, DeliveryAttempt attempt) {
+        synchronized (history) {
+            Optional<Entry> owned = owned(claim);
+            if (owned.isEmpty()) {
+                return false;
+            }
+            Entry entry = owned.get();
+            entry.state = attempt.state();
+            entry.attempts += attempt.counted() ? 1 : 0;
+            String error = attempt.report().firstError();
+            entry.lastError = error.isEmpty() ? entry.lastError : error;
+            entry.nextAttemptAt = attempt.nextAttemptAt();
+            entry.updatedAt = attempt.at();
+            entry.claimToken = Optional.empty();
+            attempt.report().actions().forEach(action -> entry.actionStatus.put(action.index(), action.status()));
+            return true;
+        }
+    }
+
+    @Override
+    public List<UndeliveredAnswer> list(DeliveryState state, int limit) {
+        synchronized (history) {
+            return history.deliveries.entries.values().stream()
+                    .filter(entry -> entry.state == state)
+                    .sorted(Comparator.comparing((Entry entry) -> entry.updatedAt).reversed())
+                    .limit(limit)
+                    .map(entry -> new UndeliveredAnswer(entry.run.id(), entry.conversationId(), entry.state,
+                            entry.run.reply().actions().stream().map(Action::type).toList(), entry.attempts,
+                            entry.lastError, entry.queuedAt, entry.updatedAt))
+                    .toList();
+        }
+    }
+
+    @Override
+    public long count(DeliveryState state) {
+        synchronized (history) {
+            return history.deliveries.entries.values().stream().filter(entry -> entry.state == state).count();
+        }
+    }
+
+    @Override
+    public boolean retry(RunId runId, Instant now) {
+        synchronized (history) {
+            Entry entry = history.deliveries.entries.get(runId);
+            if (entry == null || (entry.state != DeliveryState.DEAD_LETTER && entry.state != DeliveryState.REJECTED)) {
+                return false;
+            }
+            entry.state = DeliveryState.PENDING;
+            entry.nextAttemptAt = now;
+            entry.queuedAt = now;
+            entry.updatedAt = now;
+            entry.claimToken = Optional.empty();
+            entry.actionStatus.replaceAll((index, status) -> status == DeliveryReport.Status.DELIVERED
+                    || status == DeliveryReport.Status.SKIPPED ? status : DeliveryReport.Status.PENDING);
+            return true;
+        }
+    }
+
+    private Optional<Entry> owned(ClaimedDelivery claim) {
+        Entry entry = history.deliveries.entries.get(claim.runId());
+        if (entry == null || entry.state != DeliveryState.PENDING
+                || !entry.claimToken.equals(Optional.of(claim.claimToken()))) {
+            return Optional.empty();
+        }
+        return Optional.of(entry);
+    }
+
+    private static ClaimedDelivery claim(Entry entry, Instant now, Duration claimFor) {
+        entry.claimToken = Optional.of(UUID.randomUUID().toString());
+        entry.claimedUntil = now.plus(claimFor);
+        Set<Integer> delivered = entry.actionStatus.entrySet().stream()
+                .filter(e -> e.getValue() == DeliveryReport.Status.DELIVERED || e.getValue() == DeliveryReport.Status.SKIPPED)
+                .map(java.util.Map.Entry::getKey)
+                .collect(Collectors.toSet());
+        Delivery delivery = new Delivery(entry.conversationId(), entry.run.id(), entry.run.fencingToken(),
+                entry.run.reply(), entry.run.finishedAt(), delivered);
+        return new ClaimedDelivery(delivery, entry.claimToken.get(), entry.claimedUntil, entry.attempts, entry.queuedAt);
+    }
+}
