@@ -117,6 +117,7 @@ class DeliveryThroughOutagesTest {
         try (Orchestrator orchestrator = orchestrator()) {
             ConversationId conversation = newConversation();
             completed(orchestrator.handle(message(conversation, "first", 0, "first")));
+            awaitReleased(conversation);
             clock.advance(Duration.ofSeconds(1));
             completed(orchestrator.handle(message(conversation, "second", 1_000, "second")));
             assertEquals(1, pancake.attempts.size(), "the second answer waits behind the first, unsent");
@@ -129,6 +130,15 @@ class DeliveryThroughOutagesTest {
 
             List<String> texts = pancake.attempts.stream().skip(1).map(d -> d.reply().text()).toList();
             assertEquals(List.of("answer to [first]", "answer to [second]"), texts);
+        }
+    }
+
+    /** The caller is answered just before its worker releases the lock. */
+    private void awaitReleased(ConversationId conversation) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (locks.inspect(conversation).isPresent()) {
+            assertTrue(System.nanoTime() < deadline, "the worker never released the lock");
+            Thread.sleep(1);
         }
     }
 
