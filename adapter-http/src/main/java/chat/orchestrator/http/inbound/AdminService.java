@@ -72,7 +72,10 @@ public final class AdminService implements HttpService {
         body.putObject("statistics")
                 .put("total_conversations", health.totalConversations())
                 .put("active_ai_tasks", health.activeAiTasks())
-                .put("stuck_conversations", health.stuck().size());
+                .put("stuck_conversations", health.stuck().size())
+                .put("pending_deliveries", health.deliveries().pending())
+                .put("dead_letters", health.deliveries().deadLetters())
+                .put("rejected_deliveries", health.deliveries().rejected());
         body.put("redis_status", componentStatus(health.components(), "redis"));
         body.put("postgres_status", componentStatus(health.components(), "postgres"));
         body.put("storage_backend", storage.backendName());

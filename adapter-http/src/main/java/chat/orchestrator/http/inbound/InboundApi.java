@@ -42,6 +42,7 @@ public final class InboundApi {
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
                         body, json, d.clock()),
                 new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
-                new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock())));
+                new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock()),
+                new DeliveriesService(d.administration(), adminToken, json, d.clock())));
     }
 }

@@ -95,7 +95,10 @@ final class OutcomeJson {
     private ObjectNode pancakeResult(DeliveryReport report) {
         ObjectNode node = mapper.createObjectNode();
         long delivered = report.delivered();
-        String status = report.allDelivered() ? "success" : delivered > 0 ? "partial" : "failed";
+        boolean due = report.actions().stream().anyMatch(a -> a.status() == DeliveryReport.Status.PENDING);
+        // "queued": not delivered yet, and the outbox keeps trying until the delivery horizon.
+        String status = report.allDelivered() ? "success" : report.anyRejected() ? (delivered > 0 ? "partial" : "failed")
+                : due ? "queued" : delivered > 0 ? "partial" : "failed";
         node.put("status", status);
         node.put("actions_executed", delivered);
         ArrayNode details = node.putArray("actions");

@@ -44,8 +44,8 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
             body = body(delivery);
         } catch (JsonProcessingException unencodable) {
             // Only text Jackson cannot write as UTF-8 (a lone surrogate from a model's escape) gets here.
-            return report(actions, DeliveryReport.Status.FAILED, 0,
-                    "answer cannot be encoded as JSON: " + unencodable.getOriginalMessage());
+            return report(actions, DeliveryReport.Status.REJECTED, 0,
+                    "answer cannot be encoded as JSON: " + unencodable.getOriginalMessage(), java.util.Optional.empty());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(settings.timeout())
@@ -58,13 +58,14 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
         settings.accessToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
         PancakeExchange.Result result = exchange.send(request.build(), delivery.conversationId(),
                 "delivery " + delivery.idempotencyKey());
-        return report(actions, result.status(), result.attempts(), result.lastError());
+        return report(actions, result.status(), result.attempts(), result.lastError(), result.retryAfter());
     }
 
-    private static DeliveryReport report(List<Action> actions, DeliveryReport.Status status, int attempts, String error) {
+    private static DeliveryReport report(List<Action> actions, DeliveryReport.Status status, int attempts, String error,
+                                         java.util.Optional<java.time.Duration> retryAfter) {
         return new DeliveryReport(IntStream.range(0, actions.size())
                 .mapToObj(i -> new ActionDelivery(i, actions.get(i).type(), status, attempts, error))
-                .toList());
+                .toList(), retryAfter);
     }
 
     private byte[] body(Delivery delivery) throws JsonProcessingException {

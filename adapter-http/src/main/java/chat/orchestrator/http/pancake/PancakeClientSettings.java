@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param pageId          {@code PANCAKE_PAGE_ID}: public API mode, the page to answer from unless a resolver knows
  * @param pageAccessToken {@code PANCAKE_PAGE_ACCESS_TOKEN}: public API mode, sent as Pancake asks, in the query
  * @param timeout         the longest one HTTP attempt may wait for Pancake's answer
- * @param maxAttempts     attempts per request, the first included; after the last one the action is dead-lettered
+ * @param maxAttempts     HTTP attempts per delivery attempt, the first included; after the last one the action
+ *                        stays due in the outbox
  * @param initialBackoff  wait before the second attempt; doubles per attempt (with jitter) up to maxBackoff
  * @param maxBackoff      the longest wait between two attempts
  */
@@ -34,11 +35,12 @@ public record PancakeClientSettings(
         Duration maxBackoff) {
 
     public static final String DEFAULT_CALLBACK_PATH = "/api/v1/actions";
-    // 4 attempts of 5 s plus backoffs stay under the default 30 s lock TTL, which delivery does not renew.
+    // One quick retry absorbs a blip; a longer outage is the outbox's to ride out (backoff until the delivery
+    // horizon), so an attempt never holds a holder or a claim for long.
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-    public static final int DEFAULT_MAX_ATTEMPTS = 4;
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
-    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(8);
+    public static final int DEFAULT_MAX_ATTEMPTS = 2;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(300);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(1);
 
     static final int MAX_ATTEMPTS_LIMIT = 10;
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);

@@ -38,7 +38,9 @@ final class PancakeExchange implements AutoCloseable {
         this.json = json;
         this.http = OutboundHttp.client(settings.timeout());
         this.retry = OutboundHttp.<PancakeOutcome>retry("pancake-" + mode, settings.maxAttempts(),
-                settings.initialBackoff(), settings.maxBackoff(), outcome -> outcome instanceof PancakeOutcome.Retryable);
+                settings.initialBackoff(), settings.maxBackoff(),
+                // Asked to wait: that is the outbox's backoff to honour, not a quick retry's.
+                outcome -> outcome instanceof PancakeOutcome.Retryable retryable && retryable.retryAfter().isEmpty());
     }
 
     /** How one request finally went: its last outcome, the attempts made and the last failure seen, if any. */
@@ -46,11 +48,16 @@ final class PancakeExchange implements AutoCloseable {
         DeliveryReport.Status status() {
             return switch (outcome) {
                 case PancakeOutcome.Delivered delivered -> DeliveryReport.Status.DELIVERED;
-                case PancakeOutcome.Rejected rejected -> DeliveryReport.Status.FAILED;
-                // Not the request's fault: replaying it later, as it is, may succeed.
-                case PancakeOutcome.Retryable retryable -> DeliveryReport.Status.DEAD_LETTER;
-                case PancakeOutcome.Interrupted interrupted -> DeliveryReport.Status.DEAD_LETTER;
+                case PancakeOutcome.Rejected rejected -> DeliveryReport.Status.REJECTED;
+                // Not the request's fault: the outbox replays it later, as it is, until the delivery horizon.
+                case PancakeOutcome.Retryable retryable -> DeliveryReport.Status.PENDING;
+                case PancakeOutcome.Interrupted interrupted -> DeliveryReport.Status.PENDING;
             };
+        }
+
+        /** How long Pancake asked us to wait, if it did. */
+        java.util.Optional<java.time.Duration> retryAfter() {
+            return outcome instanceof PancakeOutcome.Retryable retryable ? retryable.retryAfter() : java.util.Optional.empty();
         }
     }
 
@@ -87,7 +94,8 @@ final class PancakeExchange implements AutoCloseable {
     private PancakeOutcome attempt(HttpRequest request) throws InterruptedException {
         try {
             HttpResponse<String> response = OutboundHttp.send(http, request, settings.timeout());
-            return PancakeOutcome.of(response.statusCode(), response.body(), json);
+            return PancakeOutcome.of(response.statusCode(), response.body(), json,
+                    RetryAfter.parse(response.headers().firstValue("Retry-After"), java.time.Clock.systemUTC()));
         } catch (HttpTimeoutException timeout) {
             return new PancakeOutcome.Retryable("no answer within " + settings.timeout().toMillis() + " ms");
         } catch (IOException connection) {
@@ -119,7 +127,10 @@ final class PancakeExchange implements AutoCloseable {
      * UTF-16 surrogates unless told otherwise: valid JSON, but not the bytes the customer wrote.
      */
     static ObjectMapper mapper() {
-        return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+        // Map keys sorted: an action's data read back from the database (JSONB reorders keys) must give the same
+        // bytes as the holder's first attempt, or a receiver checking bodies against idempotency keys would balk.
+        return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     }
 
     @Override

@@ -15,12 +15,18 @@ sealed interface PancakeOutcome {
     /** Pancake's code for rate limiting: worth another attempt after a backoff. */
     Set<String> RETRYABLE_ERROR_CODES = Set.of("4029");
 
+    /** How long to hold off after Pancake's rate-limit code, which comes without a Retry-After. */
+    java.time.Duration RATE_LIMIT_WAIT = java.time.Duration.ofSeconds(5);
+
     /** Pancake took it. */
     record Delivered() implements PancakeOutcome {
     }
 
-    /** Not taken, for a reason that may pass: an outage, a timeout, rate limiting. */
-    record Retryable(String reason) implements PancakeOutcome {
+    /** Not taken, for a reason that may pass: an outage, a timeout, rate limiting; with Pancake's Retry-After. */
+    record Retryable(String reason, java.util.Optional<java.time.Duration> retryAfter) implements PancakeOutcome {
+        Retryable(String reason) {
+            this(reason, java.util.Optional.empty());
+        }
     }
 
     /** Refused for the request itself (auth, a 4xx): the same request would be refused again. */
@@ -33,12 +39,17 @@ sealed interface PancakeOutcome {
 
     /** Classifies one HTTP answer. */
     static PancakeOutcome of(int status, String body, ObjectMapper json) {
+        return of(status, body, json, java.util.Optional.empty());
+    }
+
+    /** Classifies one HTTP answer that came with a {@code Retry-After} (already parsed). */
+    static PancakeOutcome of(int status, String body, ObjectMapper json, java.util.Optional<java.time.Duration> retryAfter) {
         if (status >= 200 && status < 300) {
             return pancakeError(body, json);
         }
         String reason = "HTTP " + status + excerpt(body);
         if (status == 408 || status == 429 || status >= 500) {
-            return new Retryable(reason);
+            return new Retryable(reason, retryAfter);
         }
         return new Rejected(reason);
     }
@@ -58,7 +69,8 @@ sealed interface PancakeOutcome {
         String reason = "Pancake error " + (code.isEmpty() ? "(no code)" : code) + ": "
                 + answer.path("message").asText("(no message)");
         if (RETRYABLE_ERROR_CODES.contains(code)) {
-            return new Retryable(reason);
+            // Rate limited without a Retry-After: wait a little longer than an outage's first backoff.
+            return new Retryable(reason, java.util.Optional.of(RATE_LIMIT_WAIT));
         }
         if (AUTH_ERROR_CODES.contains(code)) {
             return new Rejected(reason + " (auth failure, not retried)");

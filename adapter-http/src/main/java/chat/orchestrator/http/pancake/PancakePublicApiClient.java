@@ -23,9 +23,10 @@ import java.util.function.Function;
  * options, card titles and links; the notice of a transfer to an agent); an action with no text is SKIPPED.
  *
  * <p>Actions go out in order, and the first one that cannot be delivered stops the rest, which are reported with
- * its status and no attempt: a customer must not read the second half of an answer without the first. FAILED
- * means Pancake refused the request itself (auth codes 4001/4003, a 4xx), so it was not retried; DEAD_LETTER means
- * the last attempt failed for a reason that may pass (5xx, 4029 rate limiting, timeouts, connection errors).
+ * its status and no attempt: a customer must not read the second half of an answer without the first.
+ * REJECTED means Pancake refused the request itself (auth codes 4001/4003, a 4xx): not retried. PENDING means the
+ * attempt failed for a reason that may pass (5xx, 4029 rate limiting, timeouts, connection errors): the outbox sends
+ * it again later, skipping the actions an earlier attempt delivered.
  */
 public final class PancakePublicApiClient implements PancakePort, AutoCloseable {
     private static final String SKIPPED_REASON = "no text for the customer; nothing to send in public API mode";
@@ -60,21 +61,27 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
                 .or(settings::pageId);
         List<ActionDelivery> report = new ArrayList<>();
         Optional<ActionDelivery> stoppedBy = Optional.empty();
+        Optional<java.time.Duration> retryAfter = Optional.empty();
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
             String text = action.asText();
             ActionDelivery result;
-            if (text.isBlank()) {
+            if (delivery.deliveredActions().contains(i)) {
+                // An earlier attempt delivered it: sending it again would show the customer the same text twice.
+                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.DELIVERED, 0, "");
+            } else if (text.isBlank()) {
                 result = new ActionDelivery(i, action.type(), DeliveryReport.Status.SKIPPED, 0, SKIPPED_REASON);
             } else if (stoppedBy.isPresent()) {
                 result = new ActionDelivery(i, action.type(), stoppedBy.get().status(), 0,
                         "not sent: action #" + stoppedBy.get().index() + " before it was not delivered");
             } else if (pageId.isEmpty()) {
-                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.FAILED, 0,
+                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.REJECTED, 0,
                         "no Pancake page id for conversation " + delivery.conversationId()
                                 + " (none from the webhook, PANCAKE_PAGE_ID not set)");
             } else {
-                result = send(delivery, pageId.get(), i, action, text);
+                Sent sent = send(delivery, pageId.get(), i, action, text);
+                result = sent.result();
+                retryAfter = retryAfter.or(sent::retryAfter);
             }
             if (result.status() != DeliveryReport.Status.DELIVERED && result.status() != DeliveryReport.Status.SKIPPED
                     && stoppedBy.isEmpty()) {
@@ -82,18 +89,21 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
             }
             report.add(result);
         }
-        return new DeliveryReport(report);
+        return new DeliveryReport(report, retryAfter);
     }
 
-    private ActionDelivery send(Delivery delivery, String pageId, int index, Action action, String text) {
+    private record Sent(ActionDelivery result, Optional<java.time.Duration> retryAfter) {
+    }
+
+    private Sent send(Delivery delivery, String pageId, int index, Action action, String text) {
         String key = delivery.idempotencyKey() + ":" + index;
         byte[] body;
         try {
             body = json.writeValueAsBytes(json.createObjectNode().put("action", "reply_inbox").put("message", text));
         } catch (JsonProcessingException unencodable) {
             // Only text Jackson cannot write as UTF-8 (a lone surrogate from a model's escape) gets here.
-            return new ActionDelivery(index, action.type(), DeliveryReport.Status.FAILED, 0,
-                    "message cannot be encoded as JSON: " + unencodable.getOriginalMessage());
+            return new Sent(new ActionDelivery(index, action.type(), DeliveryReport.Status.REJECTED, 0,
+                    "message cannot be encoded as JSON: " + unencodable.getOriginalMessage()), Optional.empty());
         }
         HttpRequest request = HttpRequest.newBuilder(messagesUrl(pageId, delivery.conversationId()))
                 .timeout(settings.timeout())
@@ -104,7 +114,8 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
                 .build();
         PancakeExchange.Result result = exchange.send(request, delivery.conversationId(),
                 "action #" + index + " (" + action.type().wireName() + ") key " + key);
-        return new ActionDelivery(index, action.type(), result.status(), result.attempts(), result.lastError());
+        return new Sent(new ActionDelivery(index, action.type(), result.status(), result.attempts(), result.lastError()),
+                result.retryAfter());
     }
 
     private URI messagesUrl(String pageId, ConversationId conversation) {

@@ -57,7 +57,7 @@ final class RunningApi implements AutoCloseable {
     /** With {@code signedWebhook}, the webhook requires an HMAC signature made with {@link #WEBHOOK_SECRET}. */
     RunningApi(AiPort ai, boolean signedWebhook) {
         Duration lockTtl = Duration.ofSeconds(30);
-        orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).ai(ai)
+        orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai)
                 .pancake(new LoggingPancake())
                 .settings(OrchestratorSettings.defaults().withConsolidation(Duration.ZERO, Duration.ZERO)
                         .withPollInterval(Duration.ofMillis(5)).withAnswerWait(Duration.ofSeconds(20)))
@@ -69,7 +69,7 @@ final class RunningApi implements AutoCloseable {
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
                         signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), MAX_BODY),
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
-                        new Administration(locks, state, List.of(memory), Clock.systemUTC(), lockTtl, 1_000),
+                        new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000),
                         botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
                         StorageDescription.MEMORY, Clock.systemUTC()));
     }

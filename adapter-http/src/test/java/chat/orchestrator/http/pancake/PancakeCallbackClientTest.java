@@ -80,14 +80,14 @@ class PancakeCallbackClientTest {
         DeliveryReport report = client(Optional.empty()).deliver(Deliveries.of(new Action.SendMessage("Dạ")));
 
         ActionDelivery action = report.actions().getFirst();
-        assertEquals(Status.FAILED, action.status());
+        assertEquals(Status.REJECTED, action.status());
         assertEquals(1, action.attempts());
         assertTrue(action.lastError().contains("Pancake error 4001: Invalid page_access_token"), action.lastError());
         assertEquals(1, server.requests().size());
     }
 
     @Test
-    void serverErrorsOnEveryAttempt_deadLetterEveryAction_withAttemptsEqualToTheMaximum() {
+    void serverErrorsOnEveryAttempt_leaveEveryActionDue_withAttemptsEqualToTheMaximum() {
         server.otherwise(Reply.json(502, "bad gateway"));
 
         DeliveryReport report = client(Optional.empty()).deliver(
@@ -95,7 +95,7 @@ class PancakeCallbackClientTest {
 
         assertEquals(Deliveries.MAX_ATTEMPTS, server.requests().size());
         for (ActionDelivery action : report.actions()) {
-            assertEquals(Status.DEAD_LETTER, action.status());
+            assertEquals(Status.PENDING, action.status());
             assertEquals(Deliveries.MAX_ATTEMPTS, action.attempts());
             assertEquals("HTTP 502: bad gateway", action.lastError());
         }
@@ -108,7 +108,7 @@ class PancakeCallbackClientTest {
         DeliveryReport report = client(Optional.empty()).deliver(Deliveries.of(new Action.SendMessage("Dạ")));
 
         assertEquals(1, server.requests().size());
-        assertEquals(new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.FAILED, 1,
+        assertEquals(new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.REJECTED, 1,
                 "HTTP 404: {\"message\": \"no such route\"}"), report.actions().getFirst());
     }
 

@@ -18,7 +18,7 @@ class PancakeClientSettingsTest {
         PancakeClientSettings settings = PancakeClientSettings.defaults(BASE);
 
         assertEquals("/api/v1/actions", settings.callbackPath());
-        assertEquals(4, settings.maxAttempts());
+        assertEquals(2, settings.maxAttempts());
         assertEquals(URI.create("https://pancake.example.com"), settings.baseUrl(), "trailing slash removed");
     }
 

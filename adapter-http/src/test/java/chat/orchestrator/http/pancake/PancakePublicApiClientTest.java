@@ -72,28 +72,29 @@ class PancakePublicApiClientTest {
 
         assertEquals(1, server.requests().size());
         ActionDelivery first = report.actions().get(0);
-        assertEquals(Status.FAILED, first.status());
+        assertEquals(Status.REJECTED, first.status());
         assertEquals(1, first.attempts());
         assertEquals("Pancake error " + code + ": Invalid page_access_token (auth failure, not retried)", first.lastError());
-        assertEquals(new ActionDelivery(1, ActionType.SEND_MESSAGE, Status.FAILED, 0,
+        assertEquals(new ActionDelivery(1, ActionType.SEND_MESSAGE, Status.REJECTED, 0,
                 "not sent: action #0 before it was not delivered"), report.actions().get(1));
     }
 
     @Test
-    void rateLimiting_isRetriedAfterABackoff_thenDelivered_withBothAttemptsCounted() {
+    void rateLimiting_isLeftToTheOutboxBackoff_notHammeredInCall() {
         server.reply(Reply.json(200, Fixtures.text("pancake-reply-rate-limited.json")), Reply.json(200, OK));
 
         DeliveryReport report = client().deliver(Deliveries.of(new Action.SendMessage("Dạ còn ạ")));
 
-        assertEquals(2, server.requests().size());
+        assertEquals(1, server.requests().size(), "a rate limit is not answered with an immediate retry");
         ActionDelivery action = report.actions().getFirst();
-        assertEquals(Status.DELIVERED, action.status());
-        assertEquals(2, action.attempts());
+        assertEquals(Status.PENDING, action.status());
+        assertEquals(1, action.attempts());
         assertEquals("Pancake error 4029: Too many requests, please try again later", action.lastError());
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(5)), report.retryAfter());
     }
 
     @Test
-    void serverErrorsUntilTheLastAttempt_deadLetterTheAction_withAttemptsEqualToTheMaximum() {
+    void serverErrorsUntilTheLastAttempt_leaveTheActionDue_withAttemptsEqualToTheMaximum() {
         server.otherwise(Reply.json(503, ""));
 
         DeliveryReport report = client().deliver(
@@ -101,8 +102,8 @@ class PancakePublicApiClientTest {
 
         assertEquals(Deliveries.MAX_ATTEMPTS, server.requests().size(), "the second action is not attempted");
         assertEquals(List.of(
-                new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.DEAD_LETTER, Deliveries.MAX_ATTEMPTS, "HTTP 503"),
-                new ActionDelivery(1, ActionType.SEND_MESSAGE, Status.DEAD_LETTER, 0,
+                new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.PENDING, Deliveries.MAX_ATTEMPTS, "HTTP 503"),
+                new ActionDelivery(1, ActionType.SEND_MESSAGE, Status.PENDING, 0,
                         "not sent: action #0 before it was not delivered")), report.actions());
     }
 
@@ -185,7 +186,7 @@ class PancakePublicApiClientTest {
     }
 
     @Test
-    void anUnreachablePancake_isRetriedAndDeadLettered_andTheTokenNeverAppearsInTheError() throws Exception {
+    void anUnreachablePancake_isRetriedAndLeftDue_andTheTokenNeverAppearsInTheError() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
@@ -194,14 +195,14 @@ class PancakePublicApiClientTest {
 
         ActionDelivery action = client.deliver(Deliveries.of(new Action.SendMessage("Dạ"))).actions().getFirst();
 
-        assertEquals(Status.DEAD_LETTER, action.status());
+        assertEquals(Status.PENDING, action.status());
         assertEquals(Deliveries.MAX_ATTEMPTS, action.attempts());
         assertTrue(action.lastError().startsWith("connection failed"), action.lastError());
         assertFalse(action.lastError().contains(TOKEN), action.lastError());
     }
 
     @Test
-    void anInterruptedDelivery_endsPromptlyWithoutThrowing_deadLettersTheRest_andKeepsTheInterrupt() throws Exception {
+    void anInterruptedDelivery_endsPromptlyWithoutThrowing_leavesTheRestDue_andKeepsTheInterrupt() throws Exception {
         server.otherwise(Reply.json(200, OK).after(Duration.ofSeconds(20)));
         PancakePublicApiClient client = client();
         AtomicReference<DeliveryReport> report = new AtomicReference<>();
@@ -215,7 +216,7 @@ class PancakePublicApiClientTest {
         worker.interrupt();
 
         assertTrue(worker.join(Duration.ofSeconds(5)), "delivery must stop soon after the interrupt");
-        assertEquals(List.of(Status.DEAD_LETTER, Status.DEAD_LETTER),
+        assertEquals(List.of(Status.PENDING, Status.PENDING),
                 report.get().actions().stream().map(ActionDelivery::status).toList());
         assertEquals("interrupted after 1 attempt(s)", report.get().actions().getFirst().lastError());
         assertTrue(stillInterrupted.get());

@@ -1,0 +1,100 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
+import chat.orchestrator.core.usecase.Administration;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The outbox for operators ({@code ADMIN_ACCESS_TOKEN}): answers by delivery state (dead letters by default) and the
+ * retry of a dead-lettered or rejected one, with its own idempotency key.
+ */
+public final class DeliveriesService implements HttpService {
+    private final Administration administration;
+    private final BearerToken token;
+    private final JsonResponses json;
+    private final Clock clock;
+
+    public DeliveriesService(Administration administration, BearerToken token, JsonResponses json, Clock clock) {
+        this.administration = administration;
+        this.token = token;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/v1/admin/deliveries", this::list)
+                .post("/api/v1/admin/deliveries/{run_id}/retry", this::retry);
+    }
+
+    private void list(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        DeliveryState state = state(request.query().first("status").orElse("dead_letter"));
+        int limit = QueryParameters.integer(request, "limit", 100, 1, 1_000);
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("status", state.name().toLowerCase(Locale.ROOT));
+        ArrayNode rows = body.putArray("deliveries");
+        for (UndeliveredAnswer answer : administration.deliveries(state, limit)) {
+            ObjectNode row = rows.addObject()
+                    .put("run_id", answer.runId().toString())
+                    .put("conversation_id", answer.conversationId().value())
+                    .put("status", answer.state().name().toLowerCase(Locale.ROOT))
+                    .put("attempts", answer.attempts())
+                    .put("last_error", answer.lastError())
+                    .put("queued_at", answer.queuedAt().toString())
+                    .put("updated_at", answer.updatedAt().toString())
+                    .put("age_seconds", Math.max(0, Duration.between(answer.queuedAt(), clock.instant()).toSeconds()));
+            ArrayNode actions = row.putArray("actions");
+            answer.actions().forEach(type -> actions.add(type.wireName()));
+        }
+        Administration.DeliveryFigures figures = administration.deliveryFigures();
+        body.putObject("totals").put("pending", figures.pending()).put("dead_letter", figures.deadLetters())
+                .put("rejected", figures.rejected());
+        json.send(response, Status.OK_200, body);
+    }
+
+    private void retry(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        RunId runId = runId(request.path().pathParameters().get("run_id"));
+        if (!administration.retryDelivery(runId)) {
+            throw new ApiException(new ApiError(Status.NOT_FOUND_404, "not_retryable",
+                    "no dead-lettered or rejected delivery with this run id", Optional.of("run_id")));
+        }
+        ObjectNode body = json.mapper().createObjectNode();
+        body.put("success", true).put("run_id", runId.toString()).put("status", "pending")
+                .put("idempotency_key", runId.toString());
+        json.send(response, Status.OK_200, body);
+    }
+
+    private static DeliveryState state(String value) {
+        return switch (value) {
+            case "dead_letter" -> DeliveryState.DEAD_LETTER;
+            case "rejected" -> DeliveryState.REJECTED;
+            case "pending" -> DeliveryState.PENDING;
+            case "delivered" -> DeliveryState.DELIVERED;
+            default -> throw new ApiException(ApiError.invalidField("status",
+                    "status must be one of dead_letter, rejected, pending, delivered"));
+        };
+    }
+
+    private static RunId runId(String value) {
+        try {
+            return new RunId(UUID.fromString(value));
+        } catch (IllegalArgumentException notAUuid) {
+            throw new ApiException(ApiError.invalidField("run_id", "run_id must be a UUID"));
+        }
+    }
+}
