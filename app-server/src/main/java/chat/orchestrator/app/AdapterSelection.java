@@ -4,6 +4,7 @@ import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.port.HistoryPort;
+import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.PancakePort;
@@ -77,7 +78,7 @@ public final class AdapterSelection {
             inUse.put("history", history.description());
             inUse.put("ai", ai.description());
             inUse.put("pancake", pancake.description());
-            return new SelectedAdapters(state.locks(), state.state(), history.history(), state.jobs(),
+            return new SelectedAdapters(state.locks(), state.state(), history.history(), history.outbox(), state.jobs(),
                     history.botProfiles(), ai.adapter(), pancake.adapter(), health, state.redis(), inUse, opened);
         } catch (RuntimeException failed) {
             try {
@@ -94,8 +95,8 @@ public final class AdapterSelection {
                               String description) {
     }
 
-    private record HistoryStore(HistoryPort history, BotProfilePort botProfiles, Optional<HealthPort> health,
-                                String description) {
+    private record HistoryStore(HistoryPort history, OutboxPort outbox, BotProfilePort botProfiles,
+                                Optional<HealthPort> health, String description) {
     }
 
     private record Chosen<T>(T adapter, String description) {
@@ -125,13 +126,14 @@ public final class AdapterSelection {
             throw new IllegalStateException("PostgreSQL at " + where + " could not be connected to and migrated at"
                     + " start: " + rootMessage(e), e);
         }
-        return new HistoryStore(storage.history(), storage.botProfiles(),
+        return new HistoryStore(storage.history(), storage.outbox(), storage.botProfiles(),
                 Optional.of(new PostgresStorageHealth(storage)),
                 "postgresql " + where + " (schema version " + storage.migration().schemaVersion() + ")");
     }
 
     private static HistoryStore memoryHistory(Clock clock) {
-        return new HistoryStore(new InMemoryHistory(clock), new InMemoryBotProfiles(), Optional.empty(), "memory");
+        InMemoryHistory history = new InMemoryHistory(clock);
+        return new HistoryStore(history, history.outbox(), new InMemoryBotProfiles(), Optional.empty(), "memory");
     }
 
     private static Chosen<AiPort> ai(AppConfig config, BotProfilePort botProfiles, OpenedResources opened) {

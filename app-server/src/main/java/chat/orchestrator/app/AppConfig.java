@@ -1,5 +1,6 @@
 package chat.orchestrator.app;
 
+import chat.orchestrator.core.DeliverySettings;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.redis.RedisSettings;
@@ -80,15 +81,28 @@ public record AppConfig(
     private static OrchestratorSettings orchestrator(Environment env) {
         Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", Duration.ofSeconds(30), 2, 3_600);
         Duration window = env.millis("CONSOLIDATION_WINDOW_MS", Duration.ofMillis(800), 0, 60_000);
+        if (window.compareTo(lockTtl.dividedBy(2)) > 0) {
+            throw new ConfigurationException("CONSOLIDATION_WINDOW_MS (" + window.toMillis()
+                    + ") must be at most half of PROCESSING_LOCK_TTL (" + lockTtl.toSeconds() + " s)");
+        }
         Duration maxWait = window.multipliedBy(6).compareTo(lockTtl.dividedBy(2)) > 0
                 ? lockTtl.dividedBy(2) : window.multipliedBy(6);
-        if (window.compareTo(maxWait) > 0) {
-            throw new ConfigurationException("CONSOLIDATION_WINDOW_MS must be at most half of PROCESSING_LOCK_TTL");
-        }
+        // The TTL first: it shrinks the default consolidation bounds to fit, then ours replace them.
         return OrchestratorSettings.defaults()
                 .withLockTtl(lockTtl)
                 .withConsolidation(window, maxWait)
-                .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false));
+                .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false))
+                .withSweepInterval(env.seconds("SWEEP_INTERVAL", Duration.ofSeconds(15), 1, 3_600))
+                .withDelivery(delivery(env));
+    }
+
+    /** The outbox's horizon and backoff cap; the rest keeps its defaults. */
+    private static DeliverySettings delivery(Environment env) {
+        DeliverySettings defaults = DeliverySettings.defaults();
+        Duration maxAge = env.seconds("PANCAKE_DELIVERY_MAX_AGE", defaults.maxAge(), 60, 30 * 24 * 3_600);
+        Duration maxBackoff = env.seconds("PANCAKE_DELIVERY_MAX_BACKOFF", defaults.maxBackoff(), 1, 3_600);
+        Duration initial = defaults.initialBackoff().compareTo(maxBackoff) > 0 ? maxBackoff : defaults.initialBackoff();
+        return defaults.withMaxAge(maxAge).withBackoff(initial, maxBackoff);
     }
 
     /** Redis is wanted when REDIS_URL, REDIS_HOST or REDIS_CLUSTER_NODES is set; the adapter reads the rest. */

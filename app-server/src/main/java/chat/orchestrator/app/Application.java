@@ -40,13 +40,15 @@ public final class Application implements AutoCloseable {
                     .locks(adapters.locks())
                     .state(adapters.state())
                     .history(adapters.history())
+                    .outbox(adapters.outbox())
                     .ai(adapters.ai())
                     .pancake(adapters.pancake())
                     .settings(config.orchestrator())
                     .clock(clock)
                     .build();
             ChatJobs chatJobs = new ChatJobs(orchestrator, adapters.jobs(), adapters.history(), clock, JOB_TTL);
-            Administration administration = new Administration(adapters.locks(), adapters.state(), adapters.health(),
+            Administration administration = new Administration(adapters.locks(), adapters.state(), adapters.outbox(),
+                    adapters.health(),
                     clock, config.orchestrator().lockTtl(), ADMIN_SCAN_LIMIT);
             ApiServer server = InboundApi.start(
                     new InboundApi.Settings(config.host(), config.port(), tokens.pancake(), tokens.admin(),

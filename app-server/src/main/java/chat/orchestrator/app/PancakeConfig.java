@@ -52,7 +52,8 @@ public record PancakeConfig(Mode mode, PancakeClientSettings client) {
         }
         PancakeClientSettings client = Environment.validatedByAdapter(() -> new PancakeClientSettings(url.get(),
                 env.string("PANCAKE_CALLBACK_PATH", PancakeClientSettings.DEFAULT_CALLBACK_PATH), accessToken,
-                pageId, pageAccessToken, PancakeClientSettings.DEFAULT_TIMEOUT,
+                pageId, pageAccessToken,
+                env.seconds("PANCAKE_TIMEOUT", PancakeClientSettings.DEFAULT_TIMEOUT, 1, 120),
                 PancakeClientSettings.DEFAULT_MAX_ATTEMPTS, PancakeClientSettings.DEFAULT_INITIAL_BACKOFF,
                 PancakeClientSettings.DEFAULT_MAX_BACKOFF));
         return Optional.of(new PancakeConfig(mode, client));

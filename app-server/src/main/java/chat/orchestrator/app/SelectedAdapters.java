@@ -4,6 +4,7 @@ import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.port.HistoryPort;
+import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.PancakePort;
@@ -30,6 +31,7 @@ public record SelectedAdapters(
         LockPort locks,
         StatePort state,
         HistoryPort history,
+        OutboxPort outbox,
         JobPort jobs,
         BotProfilePort botProfiles,
         AiPort ai,
@@ -43,6 +45,7 @@ public record SelectedAdapters(
         Objects.requireNonNull(locks, "locks");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(botProfiles, "botProfiles");
         Objects.requireNonNull(ai, "ai");
