@@ -17,11 +17,15 @@ import java.util.UUID;
  * check-then-write is one Lua script, so two instances can never both see the lock free.
  */
 public final class RedisLocks implements LockPort {
+    private static final System.Logger LOG = System.getLogger(RedisLocks.class.getName());
     private static final LuaScript ACQUIRE = LuaScript.load("lock-acquire");
     private static final LuaScript RENEW = LuaScript.load("lock-renew");
     private static final LuaScript RELEASE = LuaScript.load("lock-release");
     private static final LuaScript RELEASE_IF_NO_PENDING = LuaScript.load("lock-release-if-no-pending");
     private static final LuaScript INSPECT = LuaScript.load("lock-inspect");
+    private static final LuaScript RAISE_FENCING_FLOOR = LuaScript.load("lock-raise-fencing-floor");
+    /** Lua counts in doubles: past 2^53 the floor plus one is the floor again, so no token could exceed it. */
+    private static final long LARGEST_FLOOR = (1L << 53) - 1;
 
     private final RetryingRedis redis;
     private final RedisKeys keys;
@@ -65,6 +69,23 @@ public final class RedisLocks implements LockPort {
             return ReleaseOutcome.RELEASED;
         }
         return verdict == 0 ? ReleaseOutcome.PENDING_REMAIN : ReleaseOutcome.NOT_OWNER;
+    }
+
+    @Override
+    public void raiseFencingFloor(ConversationId conversationId, FencingToken floor) {
+        if (floor.value() > LARGEST_FLOOR) {
+            throw new IllegalArgumentException("the fencing floor of conversation " + conversationId
+                    + " must be at most 2^53 - 1 (Redis scripts count in doubles), got " + floor.value());
+        }
+        String fence = keys.conversation(conversationId).fence();
+        // Idempotent, so a retry after a lost reply raises nothing twice.
+        long raised = (Long) redis.script(RAISE_FENCING_FLOOR, List.of(fence), List.of(Long.toString(floor.value())),
+                "raising the fencing floor of conversation " + conversationId);
+        if (raised == 1) {
+            LOG.log(System.Logger.Level.WARNING,
+                    "conversation={0} fencing counter was behind durable history; raised to its floor",
+                    conversationId);
+        }
     }
 
     @Override

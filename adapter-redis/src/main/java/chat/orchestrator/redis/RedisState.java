@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.time.Clock;
@@ -33,6 +34,7 @@ public final class RedisState implements StatePort {
     private static final System.Logger LOG = System.getLogger(RedisState.class.getName());
     private static final LuaScript ACCEPT = LuaScript.load("state-accept");
     private static final LuaScript PENDING = LuaScript.load("state-pending");
+    private static final LuaScript SNAPSHOT = LuaScript.load("state-snapshot");
     private static final LuaScript REMOVE_PENDING = LuaScript.load("state-remove-pending");
     private static final LuaScript SUMMARY = LuaScript.load("state-summary");
     private static final LuaScript REMOVE_IDLE = LuaScript.load("state-remove-idle");
@@ -94,6 +96,24 @@ public final class RedisState implements StatePort {
                 List.of(Integer.toString(limit)), "reading the pending messages of conversation " + conversationId);
         // Redis orders equal scores by the ids' bytes; sorting again applies the core's own order exactly.
         return bodies.stream().map(body -> MessageJson.read((String) body)).sorted(TimestampOrder.MESSAGES).toList();
+    }
+
+    /**
+     * One script reads the batch and every pending id. It may hand over more than {@code limit} messages when the
+     * last ones tie on their microsecond score; sorting by the core's order and cutting here makes the batch exactly
+     * the core's oldest {@code limit}.
+     */
+    @Override
+    public PendingSnapshot snapshot(ConversationId conversationId, int limit) {
+        int size = Math.max(0, limit);
+        RedisKeys.ConversationKeys key = keys.conversation(conversationId);
+        List<?> reply = (List<?>) redis.script(SNAPSHOT, List.of(key.pending(), key.bodies()),
+                List.of(Integer.toString(size)), "reading the pending snapshot of conversation " + conversationId);
+        List<InboundMessage> batch = ((List<?>) reply.get(0)).stream().map(body -> MessageJson.read((String) body))
+                .sorted(TimestampOrder.MESSAGES).limit(size).toList();
+        Set<MessageId> ids = ((List<?>) reply.get(1)).stream().map(id -> MessageId.of((String) id))
+                .collect(Collectors.toUnmodifiableSet());
+        return new PendingSnapshot(batch, ids);
     }
 
     @Override

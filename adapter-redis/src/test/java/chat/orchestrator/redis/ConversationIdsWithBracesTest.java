@@ -9,6 +9,7 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.ReleaseOutcome;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,9 @@ class ConversationIdsWithBracesTest {
         Lease lease = store.locks().tryAcquire(conversation, Duration.ofSeconds(10)).orElseThrow();
         assertEquals(ReleaseOutcome.PENDING_REMAIN, store.locks().releaseIfNoPending(lease));
         assertEquals(List.of(hello), store.state().pending(conversation, 10));
+        assertEquals(new PendingSnapshot(List.of(hello), Set.of(hello.id())),
+                store.state().snapshot(conversation, 10));
+        store.locks().raiseFencingFloor(conversation, lease.fencingToken());
         assertTrue(store.state().removePending(lease, Set.of(hello.id())));
         assertEquals(ReleaseOutcome.RELEASED, store.locks().releaseIfNoPending(lease));
 

@@ -13,6 +13,7 @@ import static org.mockito.Mockito.verify;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +76,20 @@ class LostRepliesTest {
         assertEquals(AcceptOutcome.ACCEPTED, state.accept(message(conversation, "m1", 0, "Xin chào")));
         assertEquals(AcceptOutcome.ALREADY_SEEN, state.accept(message(conversation, "m1", 0, "Xin chào")));
         assertEquals(1, state.pending(conversation, 10).size());
+    }
+
+    @Test
+    void aFloorRaiseWhoseReplyWasLostIsRetriedIntoTheSameCounter() {
+        loseTheReplyOfTheFirstScriptCall();
+        RedisLocks locks = new RedisLocks(redis, keys);
+        ConversationId conversation = newConversation();
+        // A day past the server clock, so the next token comes from the counter, not from the clock.
+        long floor = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000;
+
+        locks.raiseFencingFloor(conversation, new FencingToken(floor));
+
+        assertEquals(Long.toString(floor), client.get(keys.conversation(conversation).fence()));
+        assertEquals(floor + 1, locks.tryAcquire(conversation, TTL).orElseThrow().fencingToken().value());
     }
 
     @Test

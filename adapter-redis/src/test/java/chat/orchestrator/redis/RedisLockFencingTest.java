@@ -4,9 +4,11 @@ import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LockInfo;
 import chat.orchestrator.core.port.ReleaseOutcome;
@@ -109,6 +111,21 @@ class RedisLockFencingTest {
         assertTrue(afterTheLoss.fencingToken().isNewerThan(beforeTheLoss.fencingToken()));
         assertTrue(afterTheLoss.fencingToken().isNewerThan(highWater.fencingToken()),
                 "tokens follow the server clock, so they pass anything drawn before the loss");
+    }
+
+    @Test
+    void aFloorPastWhatLuaCountsExactlyIsRefusedBeforeRedisIsAsked() {
+        ConversationId conversation = newConversation();
+        String fence = keys.conversation(conversation).fence();
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> store.locks().raiseFencingFloor(conversation, new FencingToken(1L << 53)));
+
+        assertTrue(refused.getMessage().contains(conversation.value()), refused.getMessage());
+        assertFalse(redis.exists(fence));
+        store.locks().raiseFencingFloor(conversation, new FencingToken((1L << 53) - 1));
+        assertEquals(1L << 53, store.locks().tryAcquire(conversation, TTL).orElseThrow().fencingToken().value());
+        assertEquals(-1, redis.pttl(fence), "a raised counter never expires either");
     }
 
     @Test

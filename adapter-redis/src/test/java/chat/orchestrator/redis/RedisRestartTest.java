@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.StoreUnavailableException;
@@ -56,6 +57,9 @@ class RedisRestartTest {
         assertThrows(StoreUnavailableException.class,
                 () -> store.state().accept(message(conversation, "m1", 0, "Xin chào")));
         assertThrows(StoreUnavailableException.class, () -> store.state().pendingIds(conversation));
+        assertThrows(StoreUnavailableException.class, () -> store.state().snapshot(conversation, 10));
+        assertThrows(StoreUnavailableException.class,
+                () -> store.locks().raiseFencingFloor(conversation, held.fencingToken()));
         assertThrows(StoreUnavailableException.class, () -> store.jobs().find(UUID.randomUUID()));
         assertThrows(StoreUnavailableException.class, () -> store.stats().statistics());
         assertFalse(store.stats().ping());
@@ -81,6 +85,26 @@ class RedisRestartTest {
     }
 
     @Test
+    void aFloorRaisedAfterRedisCameBackEmptyLiftsTheNextTokenAboveWhatPostgresSaw() {
+        ConversationId conversation = newConversation();
+        // Tokens drawn before the loss ran ahead of the server clock (a counter lifted earlier, or a clock that has
+        // since been set back); PostgreSQL remembers the highest of them.
+        store.locks().raiseFencingFloor(conversation, aDayAheadOfTheClock());
+        Lease highestPostgresSaw = store.locks().tryAcquire(conversation, TTL).orElseThrow();
+        server.stop();
+        server.start();
+
+        Lease fromTheClockAlone = store.locks().tryAcquire(conversation, TTL).orElseThrow();
+        assertTrue(highestPostgresSaw.fencingToken().isNewerThan(fromTheClockAlone.fencingToken()),
+                "without the floor, PostgreSQL would refuse every write of this holder as stale");
+        assertTrue(store.locks().release(fromTheClockAlone));
+        store.locks().raiseFencingFloor(conversation, highestPostgresSaw.fencingToken());
+        Lease lifted = store.locks().tryAcquire(conversation, TTL).orElseThrow();
+
+        assertTrue(lifted.fencingToken().isNewerThan(highestPostgresSaw.fencingToken()));
+    }
+
+    @Test
     void scriptsFlushedFromTheServerAreLoadedAgain() {
         ConversationId conversation = newConversation();
         store.locks().tryAcquire(conversation, TTL).orElseThrow();
@@ -90,6 +114,17 @@ class RedisRestartTest {
 
         assertTrue(store.locks().inspect(conversation).isPresent());
         assertTrue(store.locks().tryAcquire(newConversation(), TTL).isPresent());
+        assertTrue(store.state().snapshot(conversation, 10).ids().isEmpty());
+        ConversationId other = newConversation();
+        FencingToken floor = aDayAheadOfTheClock();
+        store.locks().raiseFencingFloor(other, floor);
+        assertTrue(store.locks().tryAcquire(other, TTL).orElseThrow().fencingToken().isNewerThan(floor));
+    }
+
+    /** Above any token the server clock gives today: lock-acquire never draws less than the clock in µs. */
+    private static FencingToken aDayAheadOfTheClock() {
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        return new FencingToken(tomorrow.getEpochSecond() * 1_000_000 + tomorrow.getNano() / 1_000);
     }
 
     /** Opens every pooled connection, so the restart leaves all of them dead. */

@@ -1,0 +1,27 @@
+-- Reads the batch to answer and the ids of everything pending in one step, so the set that decides whether
+-- the answer is stale is the set the batch was cut from: a message accepted at any moment is either among
+-- the ids or arrives after this read, and is then newer than the batch (DESIGN.md, the worker loop).
+-- KEYS[1] pending sorted set, KEYS[2] bodies hash; ARGV[1] batch size (0 or more)
+-- Returns {batch, ids}: batch = message JSONs of the oldest ARGV[1] pending messages, plus any further ones
+-- tied with the last of them (see below), oldest first; ids = every pending message id.
+local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+local last = math.min(tonumber(ARGV[1]), #ids)
+if last > 0 then
+  -- Scores are whole microseconds and equal scores sort by the ids' bytes, while the core orders by the
+  -- full timestamp, then by the id's UTF-16 units: a message just past the cut that ties with the last one
+  -- may come first in the core's order. Hand over the whole tie; the adapter sorts and cuts to the size.
+  local boundary = redis.call('ZSCORE', KEYS[1], ids[last])
+  while last < #ids and redis.call('ZSCORE', KEYS[1], ids[last + 1]) == boundary do
+    last = last + 1
+  end
+end
+local batch = {}
+for i = 1, last do
+  -- A missing body is skipped as state-pending skips it; its id stays among the ids, so the batch is never
+  -- taken for stale because of it.
+  local body = redis.call('HGET', KEYS[2], ids[i])
+  if body then
+    batch[#batch + 1] = body
+  end
+end
+return {batch, ids}
