@@ -128,6 +128,7 @@ class TwoOrchestratorsShareOneRedisTest {
                 .locks(store.locks())
                 .state(store.state())
                 .history(history)
+                .outbox(history.outbox())
                 .ai(countingAi())
                 .pancake(recordingPancake())
                 .settings(settings)
