@@ -1,12 +1,14 @@
 package chat.orchestrator.postgres;
 
 import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
+import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.Turn;
+import chat.orchestrator.core.port.DeliveryState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,8 +21,9 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * The conversation's last turns as the AI saw them: for each sent run (oldest first) the messages it consumed in
- * timestamp order, then its answer unless its recorded delivery delivered none of its actions. Discarded runs
- * answer nothing, so neither they nor their messages appear.
+ * timestamp order, then its answer unless its delivery ended (rejected or dead-lettered) with none of its actions
+ * delivered; an answer still pending in the outbox counts. Discarded runs answer nothing, so neither they nor their
+ * messages appear.
  */
 final class RecentTurnsQuery {
     private static final Field<String> TEXT = DSL.field(DSL.name("text"), SQLDataType.CLOB);
@@ -31,6 +34,9 @@ final class RecentTurnsQuery {
     private static final Field<Integer> KIND = DSL.field(DSL.name("kind"), SQLDataType.INTEGER);
     private static final Field<String> MESSAGE_ID = DSL.field(DSL.name("message_id"), SQLDataType.VARCHAR);
     private static final int CUSTOMER = 0;
+    private static final List<Field<String>> ENDED_UNDELIVERED = List.of(
+            DSL.inline(DeliveryRows.name(DeliveryState.REJECTED)), DSL.inline(DeliveryRows.name(DeliveryState.DEAD_LETTER)));
+    private static final Field<String> DELIVERED = DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED));
 
     private RecentTurnsQuery() {
     }
@@ -46,11 +52,12 @@ final class RecentTurnsQuery {
                         DSL.inline(1), DSL.inline(""))
                 .from(AI_RUNS)
                 .where(AI_RUNS.CONVERSATION_ID.eq(conversation), AI_RUNS.OUTCOME.eq(AiRunRows.SENT),
-                        // An answer whose recorded delivery reached the customer with nothing is no turn of theirs.
-                        AI_RUNS.DELIVERY_RECORDED_AT.isNull().or(DSL.exists(DSL.selectOne().from(MESSAGE_ACTIONS)
-                                .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID),
-                                        MESSAGE_ACTIONS.STATUS.eq(DSL.inline(
-                                                AiRunRows.statusName(DeliveryReport.Status.DELIVERED)))))));
+                        // An answer whose delivery ended having reached the customer with nothing is no turn of theirs.
+                        DSL.notExists(DSL.selectOne().from(DELIVERIES)
+                                .where(DELIVERIES.RUN_ID.eq(AI_RUNS.ID), DELIVERIES.STATUS.in(ENDED_UNDELIVERED))
+                                .andNotExists(DSL.selectOne().from(MESSAGE_ACTIONS)
+                                        .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID),
+                                                MESSAGE_ACTIONS.STATUS.eq(DELIVERED)))));
         List<Turn> newestFirst = customerTurns.unionAll(botTurns)
                 .orderBy(RUN_AT.desc(), RUN_ID.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
                 .limit(maxTurns)

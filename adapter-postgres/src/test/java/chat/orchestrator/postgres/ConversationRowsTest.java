@@ -54,9 +54,9 @@ class ConversationRowsTest {
         InboundMessage c = message(conversation, "c", 5_000, "Sáng thứ Hai nhé");
         InboundMessage d = message(conversation, "d", 8_000, "Cảm ơn");
         List.of(b, a, c, d).forEach(history::record);
-        history.recordAnswer(run(1, BASE.plusMillis(3_000), "Dạ, chị muốn khám gì ạ?", b, a));
+        answer(run(1, BASE.plusMillis(3_000), "Dạ, chị muốn khám gì ạ?", b, a));
         history.recordDiscarded(run(2, BASE.plusMillis(5_500), "stale", c));
-        history.recordAnswer(run(2, BASE.plusMillis(6_000), "Dạ em đặt 8:00 thứ Hai ạ", c));
+        answer(run(2, BASE.plusMillis(6_000), "Dạ em đặt 8:00 thứ Hai ạ", c));
 
         List<Turn> all = List.of(
                 new Turn(Role.CUSTOMER, "Xin chào", BASE.plusMillis(1_000)),
@@ -68,6 +68,10 @@ class ConversationRowsTest {
         assertEquals(all.subList(2, 5), history.recentTurns(conversation, 3));
         assertEquals(List.of(), history.recentTurns(conversation, 0));
         assertEquals(List.of(), history.recentTurns(newConversation(), 10));
+    }
+
+    private void answer(AiRun run) {
+        history.recordAnswer(run, run.finishedAt());
     }
 
     private AiRun run(long token, Instant finishedAt, String text, InboundMessage... answered) {
