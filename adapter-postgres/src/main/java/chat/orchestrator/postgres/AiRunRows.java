@@ -13,8 +13,10 @@ import chat.orchestrator.postgres.schema.tables.records.AiRunsRecord;
 import chat.orchestrator.postgres.schema.tables.records.MessageActionsRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +24,10 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.InsertSetMoreStep;
 
-/** Writes an AI run with its outbox rows and reads an answer back, mapping between rows and domain values. */
+/**
+ * Writes an AI run with its action rows and reads an answer back, mapping between rows and domain values. Shared by
+ * the history (which stores answers) and the outbox (which hands them out again, as they were stored).
+ */
 final class AiRunRows {
     static final String SENT = "sent";
     static final String DISCARDED = "discarded";
@@ -46,15 +51,21 @@ final class AiRunRows {
                 .set(AI_RUNS.PROCESSING_TIME_MS, reply.processingTime().toMillis())
                 .set(AI_RUNS.FENCING_TOKEN, run.fencingToken().value())
                 .set(AI_RUNS.OUTCOME, outcome)
-                .set(AI_RUNS.FINISHED_AT, run.finishedAt())
+                // Truncated as Delivery.answeredAt is: an answer read back carries the instant its holder had.
+                .set(AI_RUNS.FINISHED_AT, answeredAt(run))
                 .set(AI_RUNS.CREATED_AT, now)
                 .onConflict(AI_RUNS.ID).doNothing()
                 .execute() == 1;
     }
 
+    /** When the run answered, at the precision the store keeps (microseconds). */
+    static Instant answeredAt(AiRun run) {
+        return run.finishedAt().truncatedTo(ChronoUnit.MICROS);
+    }
+
     /**
-     * Queues the answer's actions in the outbox, due at once. Every row carries the delivery's idempotency key
-     * (the run id), the key every attempt of this delivery sends (invariant 3).
+     * Stores the answer's actions, each pending until a delivery attempt reports on it. Every row carries the
+     * delivery's idempotency key (the run id), the key every attempt of this delivery sends (invariant 3).
      */
     static void insertActions(DSLContext sql, AiRun run, Instant now) {
         List<MessageActionsRecord> rows = new ArrayList<>();
@@ -69,7 +80,6 @@ final class AiRunRows {
             row.setActionType(action.type().wireName());
             row.setPayload(Json.of(action.data()));
             row.setStatus(PENDING);
-            row.setNextAttemptAt(now);
             row.setIdempotencyKey(run.id().toString());
             row.setCreatedAt(now);
             row.setUpdatedAt(now);
@@ -97,12 +107,29 @@ final class AiRunRows {
 
     /** The actions of each of these runs, in their order; a run that queued nothing has no entry. */
     static Map<UUID, List<Action>> actions(DSLContext sql, Collection<UUID> runIds) {
-        return sql.select(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD)
+        Map<UUID, List<Action>> actions = new HashMap<>();
+        storedActions(sql, runIds).forEach((run, stored) -> actions.put(run, stored.stream().map(StoredAction::action)
+                .toList()));
+        return actions;
+    }
+
+    /** One stored action of a run: its position in the answer, the action, and where its delivery stands. */
+    record StoredAction(int index, Action action, DeliveryReport.Status status) {
+        /** Delivered, or nothing to send: an attempt that sends action by action leaves it out. */
+        boolean done() {
+            return status == DeliveryReport.Status.DELIVERED || status == DeliveryReport.Status.SKIPPED;
+        }
+    }
+
+    /** The stored actions of each of these runs, in their order; a run that queued nothing has no entry. */
+    static Map<UUID, List<StoredAction>> storedActions(DSLContext sql, Collection<UUID> runIds) {
+        return sql.select(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE,
+                        MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS)
                 .from(MESSAGE_ACTIONS)
                 .where(MESSAGE_ACTIONS.RUN_ID.in(runIds))
                 .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX)
-                .fetchGroups(row -> row.value1(),
-                        row -> Action.fromData(actionType(row.value2()), Json.objectMap(row.value3())));
+                .fetchGroups(row -> row.value1(), row -> new StoredAction(row.value2(),
+                        Action.fromData(actionType(row.value3()), Json.objectMap(row.value4())), status(row.value5())));
     }
 
     static String statusName(DeliveryReport.Status status) {

@@ -3,23 +3,18 @@ package chat.orchestrator.postgres;
 import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
 import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
-import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
-import chat.orchestrator.core.domain.DeliveryReport;
-import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
-import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.FencedWrite;
+import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.RecordOutcome;
-import chat.orchestrator.core.port.RunId;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -31,15 +26,15 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.Query;
 import org.jooq.impl.DSL;
 
 /**
  * {@link HistoryPort} on PostgreSQL: each method is one transaction. Writes of a holder are fenced on the
  * conversation row: {@code UPDATE conversations SET max_fencing_token = t WHERE id = c AND max_fencing_token <= t}
  * both checks the token and takes the row lock, so fenced writes of one conversation run one after another and
- * see each other's commits. Dedup rests on the unique (conversation, message id) constraint, so it survives
- * restarts and races between instances.
+ * see each other's commits. A stored answer is queued for delivery in the same transaction (its {@code deliveries}
+ * row, which {@link PostgresOutbox} claims). Dedup rests on the unique (conversation, message id) constraint, so it
+ * survives restarts and races between instances.
  */
 public final class PostgresHistory implements HistoryPort {
     private final Database database;
@@ -49,7 +44,7 @@ public final class PostgresHistory implements HistoryPort {
         this(dataSource, Clock.systemUTC());
     }
 
-    /** @param clock stamps the bookkeeping columns (created, updated, delivery recorded) */
+    /** @param clock stamps the bookkeeping columns (created, updated) */
     public PostgresHistory(DataSource dataSource, Clock clock) {
         this.database = new Database(Objects.requireNonNull(dataSource, "dataSource"));
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -108,7 +103,10 @@ public final class PostgresHistory implements HistoryPort {
                 .execute();
     }
 
-    /** Turns come run by run, as the AI saw them: each burst in timestamp order, then the answer sent to it. */
+    /**
+     * Turns come run by run in commit order, as the AI and the customer saw them: each burst in timestamp order, then
+     * the answer sent to it; see {@link RecentTurnsQuery}.
+     */
     @Override
     public List<Turn> recentTurns(ConversationId conversationId, int maxTurns) {
         if (maxTurns <= 0) {
@@ -127,6 +125,22 @@ public final class PostgresHistory implements HistoryPort {
                 sql -> answered(sql, conversationId, ids).keySet());
     }
 
+    /**
+     * The fence alone, at lease start: the same conditional update the writes begin with, committed on its own. A
+     * conversation with no row has no message recorded, so nothing a paused holder could write: committed.
+     */
+    @Override
+    public FencedWrite raiseFence(ConversationId conversationId, FencingToken token) {
+        return fencedWrite(attempt("raise the fence to " + token.value(), conversationId), sql -> {
+            if (raise(sql, conversationId, token.value(), clock.instant()) == 0) {
+                highestToken(sql, conversationId).ifPresent(highest -> {
+                    throw Refusal.stale(highest);
+                });
+            }
+            return FencedWrite.committed();
+        });
+    }
+
     @Override
     public FencedWrite recordDiscarded(AiRun run) {
         return fencedWrite(attempt("record discarded run " + run.id(), run.conversationId()), sql -> {
@@ -137,8 +151,13 @@ public final class PostgresHistory implements HistoryPort {
         });
     }
 
+    /**
+     * Fence, consume, queue: the run, its messages marked answered, its actions, and its deliveries row (pending,
+     * due for the dispatchers from {@code dispatchFrom}, commit_seq taken under the fence's lock), in one transaction.
+     */
     @Override
-    public FencedWrite recordAnswer(AiRun run) {
+    public FencedWrite recordAnswer(AiRun run, Instant dispatchFrom) {
+        Objects.requireNonNull(dispatchFrom, "dispatchFrom");
         return fencedWrite(attempt("record answer run " + run.id(), run.conversationId()), sql -> {
             Instant now = clock.instant();
             admit(sql, run, now);
@@ -151,7 +170,7 @@ public final class PostgresHistory implements HistoryPort {
                 if (byThisRun) {
                     return FencedWrite.committed();
                 }
-                throw new Refusal(FencedWrite.Reason.ALREADY_ANSWERED);
+                throw Refusal.alreadyAnswered();
             }
             AiRunRows.insertRun(sql, run, AiRunRows.SENT, now);
             int marked = sql.update(MESSAGES)
@@ -164,98 +183,30 @@ public final class PostgresHistory implements HistoryPort {
                         + " answers messages that were never recorded: record every message before answering it");
             }
             AiRunRows.insertActions(sql, run, now);
+            DeliveryRows.queue(sql, run, dispatchFrom, now);
             return FencedWrite.committed();
         });
     }
 
-    /**
-     * Updates the outbox rows of a sent run with how their delivery went. A run that is not a stored sent answer
-     * of this conversation has no outbox rows, so there is nothing to record and nothing is written.
-     */
+    /** Conversation ids in byte order after {@code after}; see {@link RecoveryQueries#conversationsQuery}. */
     @Override
-    public void recordDelivery(ConversationId conversationId, RunId runId, DeliveryReport report) {
-        database.transaction(attempt("record delivery of run " + runId, conversationId), sql -> {
-            Instant now = clock.instant();
-            int known = sql.update(AI_RUNS)
-                    .set(AI_RUNS.DELIVERY_RECORDED_AT, now)
-                    .where(AI_RUNS.ID.eq(runId.value()), AI_RUNS.CONVERSATION_ID.eq(conversationId.value()),
-                            AI_RUNS.OUTCOME.eq(AiRunRows.SENT))
-                    .execute();
-            if (known == 1 && !report.actions().isEmpty()) {
-                sql.batch(report.actions().stream().map(action -> deliveryUpdate(sql, runId, action, now)).toList())
-                        .execute();
-            }
-            return known;
-        });
+    public List<ConversationId> conversationsWithUnanswered(Instant recordedBefore, Optional<ConversationId> after,
+                                                           int limit) {
+        Objects.requireNonNull(recordedBefore, "recordedBefore");
+        Objects.requireNonNull(after, "after");
+        requirePositive(limit);
+        return database.read("list conversations with messages unanswered since before " + recordedBefore,
+                sql -> RecoveryQueries.conversationsQuery(sql, recordedBefore, after, limit)
+                        .fetch(row -> ConversationId.of(row.value1())));
     }
 
-    private static Query deliveryUpdate(DSLContext sql, RunId runId, ActionDelivery action, Instant now) {
-        boolean settled = action.status() != DeliveryReport.Status.FAILED;
-        return sql.update(MESSAGE_ACTIONS)
-                .set(MESSAGE_ACTIONS.STATUS, AiRunRows.statusName(action.status()))
-                .set(MESSAGE_ACTIONS.ATTEMPTS, action.attempts())
-                .set(MESSAGE_ACTIONS.RETRY_COUNT, Math.max(0, action.attempts() - 1))
-                .set(MESSAGE_ACTIONS.LAST_ERROR, action.lastError())
-                // A failed action stays due for the outbox dispatcher; any other outcome is final.
-                .set(MESSAGE_ACTIONS.NEXT_ATTEMPT_AT, settled ? DSL.val((Instant) null) : MESSAGE_ACTIONS.NEXT_ATTEMPT_AT)
-                .set(MESSAGE_ACTIONS.UPDATED_AT, now)
-                .where(MESSAGE_ACTIONS.RUN_ID.eq(runId.value()), MESSAGE_ACTIONS.ACTION_INDEX.eq(action.index()));
-    }
-
-    /**
-     * Claims, in one transaction, the oldest sent answers finished before {@code answeredBefore} whose delivery was
-     * never recorded and whose outbox rows are due ({@code next_attempt_at} NULL or not after {@code now}): their
-     * pending rows are made due again only at {@code now + claimFor}, so no other instance takes them until this
-     * claim runs out. The run's row is the claim's lock, taken with SKIP LOCKED: concurrent claimers each take
-     * other runs rather than waiting for one another. See docs/postgres.md, "Outbox recovery".
-     */
+    /** Timestamp order; messages with the same timestamp by message id, so every call lists them alike. */
     @Override
-    public List<Delivery> claimUndelivered(Instant answeredBefore, Instant now, Duration claimFor, int limit) {
-        Objects.requireNonNull(answeredBefore, "answeredBefore");
-        Objects.requireNonNull(now, "now");
-        Objects.requireNonNull(claimFor, "claimFor");
-        if (claimFor.isNegative() || claimFor.isZero()) {
-            throw new IllegalArgumentException("claimFor must be positive, got " + claimFor);
-        }
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        return database.transaction("claim undelivered answers stored before " + answeredBefore,
-                sql -> RecoveryQueries.claimUndelivered(sql, answeredBefore, now, now.plus(claimFor), clock.instant(),
-                        limit));
-    }
-
-    @Override
-    public Optional<DeliveryReport> delivery(ConversationId conversationId, RunId runId) {
-        return database.read(attempt("read delivery of run " + runId, conversationId), sql -> {
-            boolean recorded = sql.fetchExists(AI_RUNS, AI_RUNS.ID.eq(runId.value()),
-                    AI_RUNS.CONVERSATION_ID.eq(conversationId.value()), AI_RUNS.DELIVERY_RECORDED_AT.isNotNull());
-            if (!recorded) {
-                return Optional.empty();
-            }
-            return Optional.of(new DeliveryReport(sql.select(MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE,
-                            MESSAGE_ACTIONS.STATUS, MESSAGE_ACTIONS.ATTEMPTS, MESSAGE_ACTIONS.LAST_ERROR)
-                    .from(MESSAGE_ACTIONS)
-                    .where(MESSAGE_ACTIONS.RUN_ID.eq(runId.value()), MESSAGE_ACTIONS.STATUS.ne(AiRunRows.PENDING))
-                    .orderBy(MESSAGE_ACTIONS.ACTION_INDEX)
-                    .fetch(row -> new ActionDelivery(row.value1(), AiRunRows.actionType(row.value2()),
-                            AiRunRows.status(row.value3()), row.value4(), row.value5()))));
-        });
-    }
-
-    /**
-     * Oldest record first, by {@code created_at} (when this adapter recorded the message, from its clock); records
-     * stamped with the same instant (a coarse or fixed clock) follow their timestamp, then conversation and message
-     * id, so two calls over the same rows list them in the same order.
-     */
-    @Override
-    public List<InboundMessage> unansweredRecordedBefore(Instant cutoff, int limit) {
-        Objects.requireNonNull(cutoff, "cutoff");
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
-        }
-        return database.read("list unanswered messages recorded before " + cutoff,
-                sql -> RecoveryQueries.unansweredQuery(sql, cutoff, limit).fetch(RecoveryQueries::inboundMessage));
+    public List<InboundMessage> unanswered(ConversationId conversationId, int limit) {
+        requirePositive(limit);
+        return database.read(attempt("list unanswered messages", conversationId),
+                sql -> RecoveryQueries.unansweredQuery(sql, conversationId, limit)
+                        .fetch(RecoveryQueries::inboundMessage));
     }
 
     @Override
@@ -274,20 +225,28 @@ public final class PostgresHistory implements HistoryPort {
      * cannot interleave; a write whose token is below the highest seen changes nothing.
      */
     private static void admit(DSLContext sql, AiRun run, Instant now) {
-        long token = run.fencingToken().value();
-        int admitted = sql.update(CONVERSATIONS)
-                .set(CONVERSATIONS.MAX_FENCING_TOKEN, token)
-                .set(CONVERSATIONS.UPDATED_AT, now)
-                .where(CONVERSATIONS.ID.eq(run.conversationId().value()), CONVERSATIONS.MAX_FENCING_TOKEN.le(token))
-                .execute();
-        if (admitted == 1) {
+        if (raise(sql, run.conversationId(), run.fencingToken().value(), now) == 1) {
             return;
         }
-        if (!sql.fetchExists(CONVERSATIONS, CONVERSATIONS.ID.eq(run.conversationId().value()))) {
-            throw new IllegalArgumentException("conversation " + run.conversationId()
-                    + " has no recorded message: record messages before storing a run that answers them");
-        }
-        throw new Refusal(FencedWrite.Reason.STALE_FENCING_TOKEN);
+        long highest = highestToken(sql, run.conversationId()).orElseThrow(() -> new IllegalArgumentException(
+                "conversation " + run.conversationId()
+                        + " has no recorded message: record messages before storing a run that answers them"));
+        throw Refusal.stale(highest);
+    }
+
+    private static int raise(DSLContext sql, ConversationId conversationId, long token, Instant now) {
+        return sql.update(CONVERSATIONS)
+                .set(CONVERSATIONS.MAX_FENCING_TOKEN, token)
+                .set(CONVERSATIONS.UPDATED_AT, now)
+                .where(CONVERSATIONS.ID.eq(conversationId.value()), CONVERSATIONS.MAX_FENCING_TOKEN.le(token))
+                .execute();
+    }
+
+    /** Read after a refused raise, in the same transaction: the newer token that refused it, committed by now. */
+    private static Optional<Long> highestToken(DSLContext sql, ConversationId conversationId) {
+        return sql.select(CONVERSATIONS.MAX_FENCING_TOKEN).from(CONVERSATIONS)
+                .where(CONVERSATIONS.ID.eq(conversationId.value()))
+                .fetchOptional(CONVERSATIONS.MAX_FENCING_TOKEN);
     }
 
     private static Map<MessageId, UUID> answered(DSLContext sql, ConversationId conversationId, Set<MessageId> ids) {
@@ -301,7 +260,7 @@ public final class PostgresHistory implements HistoryPort {
         try {
             return database.transaction(attempt, work);
         } catch (Refusal refusal) {
-            return FencedWrite.refused(refusal.reason);
+            return refusal.outcome;
         }
     }
 
@@ -313,13 +272,27 @@ public final class PostgresHistory implements HistoryPort {
         return what + " for conversation " + conversationId;
     }
 
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+    }
+
     /** Thrown inside a transaction to roll it back: a refused write must leave no trace, not even a raised fence. */
     private static final class Refusal extends RuntimeException {
-        private final FencedWrite.Reason reason;
+        private final FencedWrite outcome;
 
-        Refusal(FencedWrite.Reason reason) {
-            super(reason.name(), null, false, false);
-            this.reason = reason;
+        private Refusal(FencedWrite outcome) {
+            super(outcome.toString(), null, false, false);
+            this.outcome = outcome;
+        }
+
+        static Refusal stale(long highestSeen) {
+            return new Refusal(FencedWrite.stale(highestSeen));
+        }
+
+        static Refusal alreadyAnswered() {
+            return new Refusal(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED));
         }
     }
 }

@@ -11,6 +11,7 @@ public final class PostgresStorage implements AutoCloseable {
     private final HikariDataSource pool;
     private final PostgresMigrations.Result migration;
     private final PostgresHistory history;
+    private final PostgresOutbox outbox;
     private final PostgresBotProfiles botProfiles;
     private final PostgresAnalytics analytics;
     private final PostgresHealthCheck healthCheck;
@@ -19,6 +20,7 @@ public final class PostgresStorage implements AutoCloseable {
         this.pool = pool;
         this.migration = migration;
         this.history = new PostgresHistory(pool, clock);
+        this.outbox = new PostgresOutbox(pool);
         this.botProfiles = new PostgresBotProfiles(pool, clock);
         this.analytics = new PostgresAnalytics(pool);
         this.healthCheck = new PostgresHealthCheck(pool);
@@ -45,6 +47,11 @@ public final class PostgresStorage implements AutoCloseable {
 
     public PostgresHistory history() {
         return history;
+    }
+
+    /** The outbox of the answers {@link #history()} stores: the same database, the same pool. */
+    public PostgresOutbox outbox() {
+        return outbox;
     }
 
     public PostgresBotProfiles botProfiles() {

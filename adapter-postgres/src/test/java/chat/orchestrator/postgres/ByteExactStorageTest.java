@@ -56,7 +56,7 @@ class ByteExactStorageTest {
                 new Action.EndConversation("Cảm ơn chị 💐")));
 
         history.record(message);
-        history.recordAnswer(run(conversation, 1, reply, message));
+        history.recordAnswer(run(conversation, 1, reply, message), BASE);
 
         Record2<String, JSONB> row = database.sql().select(MESSAGES.CONTENT, MESSAGES.METADATA).from(MESSAGES)
                 .fetchSingle();

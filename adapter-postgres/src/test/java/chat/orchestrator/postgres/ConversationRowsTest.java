@@ -54,9 +54,9 @@ class ConversationRowsTest {
         InboundMessage c = message(conversation, "c", 5_000, "Sáng thứ Hai nhé");
         InboundMessage d = message(conversation, "d", 8_000, "Cảm ơn");
         List.of(b, a, c, d).forEach(history::record);
-        history.recordAnswer(run(1, BASE.plusMillis(3_000), "Dạ, chị muốn khám gì ạ?", b, a));
+        answer(run(1, BASE.plusMillis(3_000), "Dạ, chị muốn khám gì ạ?", b, a));
         history.recordDiscarded(run(2, BASE.plusMillis(5_500), "stale", c));
-        history.recordAnswer(run(2, BASE.plusMillis(6_000), "Dạ em đặt 8:00 thứ Hai ạ", c));
+        answer(run(2, BASE.plusMillis(6_000), "Dạ em đặt 8:00 thứ Hai ạ", c));
 
         List<Turn> all = List.of(
                 new Turn(Role.CUSTOMER, "Xin chào", BASE.plusMillis(1_000)),
@@ -68,6 +68,23 @@ class ConversationRowsTest {
         assertEquals(all.subList(2, 5), history.recentTurns(conversation, 3));
         assertEquals(List.of(), history.recentTurns(conversation, 0));
         assertEquals(List.of(), history.recentTurns(newConversation(), 10));
+    }
+
+    @Test
+    void recentTurnsFollowTheOrderTheAnswersCommitted_notTheHoldersClocks() {
+        InboundMessage a = message(conversation, "a", 1_000, "Xin chào");
+        InboundMessage b = message(conversation, "b", 2_000, "Alo?");
+        List.of(a, b).forEach(history::record);
+        answer(run(1, BASE.plusMillis(9_000), "first answer", a));
+        // Another instance, its clock behind: finished "earlier", committed later, and delivered later.
+        answer(run(2, BASE.plusMillis(4_000), "second answer", b));
+
+        assertEquals(List.of("Xin chào", "first answer", "Alo?", "second answer"),
+                history.recentTurns(conversation, 10).stream().map(Turn::text).toList());
+    }
+
+    private void answer(AiRun run) {
+        history.recordAnswer(run, run.finishedAt());
     }
 
     private AiRun run(long token, Instant finishedAt, String text, InboundMessage... answered) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.RecordOutcome;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
@@ -40,7 +41,8 @@ class DeduplicationAcrossInstancesTest {
 
         PostgresHistory afterRestart = new PostgresHistory(database.openPool());
         assertEquals(RecordOutcome.UNANSWERED, afterRestart.record(hello));
-        afterRestart.recordAnswer(run(conversation, 1, reply("Dạ"), hello));
+        AiRun answer = run(conversation, 1, reply("Dạ"), hello);
+        afterRestart.recordAnswer(answer, answer.finishedAt());
 
         PostgresHistory afterSecondRestart = new PostgresHistory(database.openPool());
         assertEquals(RecordOutcome.ANSWERED, afterSecondRestart.record(hello));

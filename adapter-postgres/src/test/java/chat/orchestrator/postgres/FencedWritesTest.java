@@ -1,11 +1,13 @@
 package chat.orchestrator.postgres;
 
+import static chat.orchestrator.core.contract.TestMessages.BASE;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static chat.orchestrator.core.contract.TestMessages.reply;
 import static chat.orchestrator.postgres.TestRuns.run;
 import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
 import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
+import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +19,8 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencedWrite;
+import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.RunId;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -50,14 +54,16 @@ class FencedWritesTest {
         AiRun staleAnswer = run(conversation, 6, reply("stale answer"), second);
         AiRun staleDiscard = run(conversation, 6, reply("stale discard"), second);
 
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(newer));
-        assertEquals(FencedWrite.refused(FencedWrite.Reason.STALE_FENCING_TOKEN), history.recordAnswer(staleAnswer));
-        assertEquals(FencedWrite.refused(FencedWrite.Reason.STALE_FENCING_TOKEN), history.recordDiscarded(staleDiscard));
+        assertInstanceOf(FencedWrite.Committed.class, answer(newer));
+        assertEquals(FencedWrite.stale(7), answer(staleAnswer));
+        assertEquals(FencedWrite.stale(7), history.recordDiscarded(staleDiscard));
 
         assertEquals(List.of(newer.id().value()), database.sql().select(AI_RUNS.ID).from(AI_RUNS).fetch(AI_RUNS.ID));
         assertEquals(List.of(newer.id().value()),
                 database.sql().selectDistinct(MESSAGE_ACTIONS.RUN_ID).from(MESSAGE_ACTIONS).fetch(MESSAGE_ACTIONS.RUN_ID));
         assertEquals(2, database.sql().fetchCount(MESSAGE_ACTIONS));
+        assertEquals(List.of(newer.id().value()), database.sql().select(DELIVERIES.RUN_ID).from(DELIVERIES)
+                .fetch(DELIVERIES.RUN_ID), "only the fenced holder's answer is queued for delivery");
         assertNull(answeredBy(second), "the stale holder consumed nothing");
         assertEquals(7L, highestToken());
     }
@@ -67,22 +73,23 @@ class FencedWritesTest {
         assertInstanceOf(FencedWrite.Committed.class,
                 history.recordDiscarded(run(conversation, 9, reply("discarded"), first, second)));
 
-        assertEquals(FencedWrite.refused(FencedWrite.Reason.STALE_FENCING_TOKEN),
-                history.recordAnswer(run(conversation, 8, reply("late"), first, second)));
+        assertEquals(FencedWrite.stale(9), answer(run(conversation, 8, reply("late"), first, second)));
         assertEquals(9L, highestToken());
         assertEquals(List.of(AiRunRows.DISCARDED), database.sql().select(AI_RUNS.OUTCOME).from(AI_RUNS).fetch(AI_RUNS.OUTCOME));
         assertEquals(0, database.sql().fetchCount(MESSAGE_ACTIONS), "a discarded run queues nothing to send");
+        assertEquals(0, database.sql().fetchCount(DELIVERIES));
     }
 
     @Test
     void anAlreadyAnsweredRefusalRollsBackTheFenceItRaised() {
-        history.recordAnswer(run(conversation, 3, reply("first answer"), first));
+        answer(run(conversation, 3, reply("first answer"), first));
 
-        FencedWrite refused = history.recordAnswer(run(conversation, 5, reply("second answer"), first, second));
+        FencedWrite refused = answer(run(conversation, 5, reply("second answer"), first, second));
 
         assertEquals(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED), refused);
         assertEquals(3L, highestToken(), "nothing of the refused write remains, not even its token");
         assertEquals(1, database.sql().fetchCount(AI_RUNS));
+        assertEquals(1, database.sql().fetchCount(DELIVERIES));
         assertNull(answeredBy(second));
     }
 
@@ -93,12 +100,13 @@ class FencedWritesTest {
 
         assertInstanceOf(FencedWrite.Committed.class, history.recordDiscarded(discarded));
         assertInstanceOf(FencedWrite.Committed.class, history.recordDiscarded(discarded));
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(answer));
-        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(answer),
+        assertInstanceOf(FencedWrite.Committed.class, answer(answer));
+        assertInstanceOf(FencedWrite.Committed.class, answer(answer),
                 "a retry after a lost commit acknowledgement finds its own write");
 
         assertEquals(2, database.sql().fetchCount(AI_RUNS));
         assertEquals(answer.reply().actions().size(), database.sql().fetchCount(MESSAGE_ACTIONS));
+        assertEquals(1, database.sql().fetchCount(DELIVERIES), "queued once");
     }
 
     @Test
@@ -106,11 +114,45 @@ class FencedWritesTest {
         InboundMessage unknown = message(conversation, "never-recorded", 2_000, "?");
 
         assertThrows(IllegalArgumentException.class,
-                () -> history.recordAnswer(run(conversation, 2, reply("Dạ"), first, unknown)));
+                () -> answer(run(conversation, 2, reply("Dạ"), first, unknown)));
 
         assertEquals(0, database.sql().fetchCount(AI_RUNS));
+        assertEquals(0, database.sql().fetchCount(DELIVERIES));
         assertNull(answeredBy(first));
         assertEquals(0L, highestToken());
+    }
+
+    @Test
+    void aRefusedFenceRaiseChangesNothing_andAConversationNeverRecordedGetsNoRow() {
+        assertInstanceOf(FencedWrite.Committed.class, history.raiseFence(conversation, new FencingToken(4)));
+        assertEquals(4L, highestToken());
+
+        assertEquals(FencedWrite.stale(4), history.raiseFence(conversation, new FencingToken(2)));
+        assertEquals(4L, highestToken());
+
+        ConversationId unknown = newConversation();
+        assertInstanceOf(FencedWrite.Committed.class, history.raiseFence(unknown, new FencingToken(1)));
+        assertEquals(0, database.sql().fetchCount(CONVERSATIONS, CONVERSATIONS.ID.eq(unknown.value())));
+    }
+
+    @Test
+    void answersAreQueuedInCommitOrder_whateverTheirHoldersClocksSay() {
+        AiRun earlier = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(first.id()),
+                reply("committed first"), BASE.plusSeconds(90));
+        AiRun later = new AiRun(RunId.random(), conversation, new FencingToken(2), List.of(second.id()),
+                reply("committed second, clock behind"), BASE.plusSeconds(30));
+        answer(earlier);
+        answer(later);
+
+        assertEquals(List.of(earlier.id().value(), later.id().value()), database.sql().select(DELIVERIES.RUN_ID)
+                .from(DELIVERIES).orderBy(DELIVERIES.COMMIT_SEQ).fetch(DELIVERIES.RUN_ID));
+        assertEquals(List.of(BASE.plusSeconds(90), BASE.plusSeconds(30)), database.sql().select(DELIVERIES.QUEUED_AT)
+                .from(DELIVERIES).orderBy(DELIVERIES.COMMIT_SEQ).fetch(DELIVERIES.QUEUED_AT),
+                "the horizon starts when each answer was made");
+    }
+
+    private FencedWrite answer(AiRun run) {
+        return history.recordAnswer(run, run.finishedAt());
     }
 
     private UUID answeredBy(InboundMessage message) {

@@ -14,6 +14,9 @@ import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.DeliveryReport.Status;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.DeliveryAttempt;
+import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.postgres.PostgresAnalytics.ActionTypeFigures;
 import chat.orchestrator.postgres.PostgresAnalytics.RecentConversation;
 import java.time.Duration;
@@ -28,6 +31,7 @@ class PostgresAnalyticsTest {
     private final MutableClock clock = new MutableClock(BASE);
     private final TestDatabase database = TestDatabase.migrated();
     private final PostgresHistory history = new PostgresHistory(database.pool(), clock);
+    private final PostgresOutbox outbox = new PostgresOutbox(database.pool());
     private final PostgresAnalytics analytics = new PostgresAnalytics(database.pool());
 
     @AfterEach
@@ -88,9 +92,10 @@ class PostgresAnalyticsTest {
                 ? (Action) new Action.SendMessage("Dạ") : new Action.TransferToAgent("complex", "")).toList();
         AiReply reply = new AiReply("Dạ", "ask", 0.5, Map.of(), "m", Duration.ZERO, actions);
         var run = TestRuns.run(conversation, token, reply, message);
-        history.recordAnswer(run);
-        history.recordDelivery(conversation, run.id(), new DeliveryReport(types.stream()
+        history.recordAnswer(run, at);
+        ClaimedDelivery claim = outbox.claimNext(conversation, at, Duration.ofSeconds(30)).orElseThrow();
+        outbox.record(claim, new DeliveryAttempt(new DeliveryReport(types.stream()
                 .map(type -> new ActionDelivery(types.indexOf(type), type, Status.DELIVERED, attemptsByType.get(type), ""))
-                .toList()));
+                .toList()), DeliveryState.DELIVERED, at, at, true));
     }
 }

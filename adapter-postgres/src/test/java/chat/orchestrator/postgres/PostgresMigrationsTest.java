@@ -12,6 +12,7 @@ import chat.orchestrator.postgres.schema.DefaultSchema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -40,26 +41,28 @@ class PostgresMigrationsTest {
 
         PostgresMigrations.Result second = PostgresMigrations.migrate(database.pool());
 
-        assertEquals(new PostgresMigrations.Result(3, "3"), first);
-        assertEquals(new PostgresMigrations.Result(0, "3"), second);
+        assertEquals(new PostgresMigrations.Result(4, "4"), first);
+        assertEquals(new PostgresMigrations.Result(0, "4"), second);
         assertEquals(schemaAfterFirst, liveColumns());
-        assertEquals(3, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
+        assertEquals(4, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
     }
 
     @Test
-    void theSchemaHasTheIndexesOfTheListingStuckWorkAndAnalyticsQueries() {
+    void theSchemaHasTheIndexesOfTheListingStuckWorkOutboxAndAnalyticsQueries_andNoneThatNothingReads() {
         PostgresMigrations.migrate(database.pool());
 
         Set<String> live = indexNames();
 
         assertTrue(live.containsAll(Set.of("conversations_last_message_idx", "messages_unanswered_idx",
-                "messages_unanswered_age_idx", "message_actions_due_idx", "message_actions_created_type_idx",
-                "ai_runs_conversation_idx", "ai_runs_undelivered_idx")), live.toString());
+                "message_actions_created_type_idx", "ai_runs_conversation_idx", "deliveries_due_idx",
+                "deliveries_conversation_pending_idx", "deliveries_undeliverable_idx")), live.toString());
+        assertTrue(live.stream().noneMatch(Set.of("messages_unanswered_age_idx", "message_actions_due_idx",
+                "ai_runs_undelivered_idx")::contains), "V4 dropped the indexes of the reads it replaced: " + live);
     }
 
     @Test
-    void aDatabaseAtVersionOneWithMessagesIsUpgradedToTheRecoveryIndexesAndKeepsThem() {
-        // Production databases are at V1 today: migrate only that far, as the previous release did.
+    void aDatabaseAtVersionOneWithMessagesIsUpgradedAndKeepsThem() {
+        // The oldest schema a production database can have: migrate only that far, as the first release did.
         Flyway.configure().dataSource(database.pool()).locations(PostgresMigrations.LOCATION).target("1").load()
                 .migrate();
         PostgresHistory history = new PostgresHistory(database.pool());
@@ -67,10 +70,12 @@ class PostgresMigrationsTest {
         InboundMessage waiting = message(conversation, "waiting", 0, "Còn lịch sáng thứ Hai không?");
         history.record(waiting);
 
-        assertEquals(new PostgresMigrations.Result(2, "3"), PostgresMigrations.migrate(database.pool()));
+        assertEquals(new PostgresMigrations.Result(3, "4"), PostgresMigrations.migrate(database.pool()));
 
-        assertTrue(indexNames().containsAll(Set.of("messages_unanswered_age_idx", "ai_runs_undelivered_idx")));
-        assertEquals(List.of(waiting), history.unansweredRecordedBefore(Instant.parse("2100-01-01T00:00:00Z"), 10));
+        assertTrue(indexNames().containsAll(Set.of("messages_unanswered_idx", "deliveries_due_idx")));
+        assertEquals(List.of(conversation), history.conversationsWithUnanswered(
+                Instant.parse("2100-01-01T00:00:00Z"), Optional.empty(), 10));
+        assertEquals(List.of(waiting), history.unanswered(conversation, 10));
     }
 
     @Test
@@ -78,7 +83,7 @@ class PostgresMigrationsTest {
         PostgresMigrations.migrate(database.pool());
 
         try (PostgresStorage storage = PostgresStorage.start(database.settings())) {
-            assertEquals(new PostgresMigrations.Result(0, "3"), storage.migration());
+            assertEquals(new PostgresMigrations.Result(0, "4"), storage.migration());
             assertEquals(BotProfile.DEFAULT, storage.botProfiles().current());
             assertTrue(storage.health().reachable());
             assertEquals(database.settings().poolSize(), storage.poolFigures().maximumPoolSize());

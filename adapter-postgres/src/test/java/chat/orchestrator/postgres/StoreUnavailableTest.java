@@ -1,5 +1,6 @@
 package chat.orchestrator.postgres;
 
+import static chat.orchestrator.core.contract.TestMessages.BASE;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static chat.orchestrator.core.contract.TestMessages.reply;
@@ -14,6 +15,9 @@ import static org.mockito.Mockito.when;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.BotProfile;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.RunId;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -21,6 +25,7 @@ import java.net.ServerSocket;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -42,18 +47,25 @@ class StoreUnavailableTest {
                 failure.getMessage());
         assertTrue(failure.getMessage().contains("Connection refused"), failure.getMessage());
         assertThrows(StoreUnavailableException.class,
-                () -> history.recordAnswer(run(conversation, 1, reply("Dạ"), hello)));
+                () -> history.recordAnswer(run(conversation, 1, reply("Dạ"), hello), BASE));
+        assertThrows(StoreUnavailableException.class, () -> history.raiseFence(conversation, new FencingToken(1)));
         assertThrows(StoreUnavailableException.class, () -> history.recentTurns(conversation, 10));
         assertThrows(StoreUnavailableException.class, () -> history.answeredAmong(conversation, Set.of(hello.id())));
         StoreUnavailableException recovery = assertThrows(StoreUnavailableException.class,
-                () -> history.unansweredRecordedBefore(Instant.parse("2026-11-25T09:41:27Z"), 100));
-        assertTrue(recovery.getMessage().contains("list unanswered messages recorded before 2026-11-25T09:41:27Z"),
-                recovery.getMessage());
-        StoreUnavailableException outbox = assertThrows(StoreUnavailableException.class,
-                () -> history.claimUndelivered(Instant.parse("2026-11-25T09:41:27Z"),
-                        Instant.parse("2026-11-25T09:45:27Z"), Duration.ofMinutes(4), 100));
-        assertTrue(outbox.getMessage().contains("claim undelivered answers stored before 2026-11-25T09:41:27Z"),
-                outbox.getMessage());
+                () -> history.conversationsWithUnanswered(Instant.parse("2026-11-25T09:41:27Z"), Optional.empty(), 100));
+        assertTrue(recovery.getMessage().contains(
+                "list conversations with messages unanswered since before 2026-11-25T09:41:27Z"), recovery.getMessage());
+        assertThrows(StoreUnavailableException.class, () -> history.unanswered(conversation, 100));
+
+        PostgresOutbox outbox = new PostgresOutbox(refusing);
+        StoreUnavailableException claim = assertThrows(StoreUnavailableException.class,
+                () -> outbox.claimNext(conversation, BASE, Duration.ofSeconds(30)));
+        assertTrue(claim.getMessage().contains("claim the next answer for conversation " + conversation),
+                claim.getMessage());
+        assertThrows(StoreUnavailableException.class, () -> outbox.claimDue(BASE, Duration.ofSeconds(30), 10));
+        assertThrows(StoreUnavailableException.class, () -> outbox.list(DeliveryState.DEAD_LETTER, 10));
+        assertThrows(StoreUnavailableException.class, () -> outbox.count(DeliveryState.DEAD_LETTER));
+        assertThrows(StoreUnavailableException.class, () -> outbox.retry(RunId.random(), BASE));
         assertThrows(StoreUnavailableException.class, () -> new PostgresBotProfiles(refusing).current());
         assertThrows(StoreUnavailableException.class, () -> new PostgresBotProfiles(refusing).save(BotProfile.DEFAULT));
     }

@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.IntStream;
+import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
@@ -27,22 +28,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sweeper's recovery query reads the oldest unanswered records from messages_unanswered_age_idx, however much
- * answered history the table holds. 20,000 answered messages and 100 unanswered ones (and, for the backlog case,
- * 10,000) are made by the server itself (INSERT ... SELECT over generate_series), then ANALYZEd. The plans are
- * printed for docs/postgres.md (target/surefire-reports/*UnansweredQueryPlanTest-output.txt).
+ * The sweeper's recovery reads come from messages_unanswered_idx (partial: only messages no answer consumed),
+ * however much answered history the table holds: the page of conversations with unanswered messages, in id order,
+ * and one conversation's unanswered messages in timestamp order. 100,000 answered messages and 100 unanswered ones
+ * (and, for the backlog case, 10,000) are made by the server itself (INSERT ... SELECT over generate_series), then
+ * VACUUM ANALYZEd. The plans are printed for docs/postgres.md
+ * (target/surefire-reports/*UnansweredQueryPlanTest-output.txt).
  */
 class UnansweredQueryPlanTest {
     static final int CONVERSATION_COUNT = 1_000;
-    static final int RUN_COUNT = 2_000;
+    static final int RUN_COUNT = 10_000;
     static final int MESSAGES_PER_RUN = 10;
     static final int UNANSWERED_COUNT = 100;
     /** Messages a ~5 hour AI outage leaves unanswered, one every 2 seconds. */
     static final int BACKLOG_COUNT = 10_000;
     /** The sweeper's default scan limit (OrchestratorSettings.sweepScanLimit). */
     static final int SWEEPER_LIMIT = 1_000;
-    /** Runs one every 30 minutes, over ~42 days. */
-    static final int SECONDS_BETWEEN_RUNS = 1_800;
+    /** Runs one every 10 minutes, over ~70 days. */
+    static final int SECONDS_BETWEEN_RUNS = 600;
     static final Instant NOW = BASE;
     /** What the sweeper asks for: recorded more than a lock TTL ago. */
     static final Instant CUTOFF = NOW.minus(Duration.ofMinutes(2));
@@ -64,54 +67,85 @@ class UnansweredQueryPlanTest {
     }
 
     @Test
-    void aSmallRecoveryPageIsReadFromTheAgeIndexOldestFirst() {
-        Query query = RecoveryQueries.unansweredQuery(sql, CUTOFF, 20);
+    void aPageOfConversationsWithUnansweredMessagesIsReadFromThePartialIndexInIdOrder() {
+        Query query = RecoveryQueries.conversationsQuery(sql, CUTOFF, Optional.empty(), 20);
 
         String plan = sql.explain(query).plan();
-        QueryPlans.printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 20", query);
+        QueryPlans.printAnalyzed(sql, "100,000 answered, 100 unanswered: first page of 20 conversations", query);
 
-        assertTrue(plan.contains("Index Scan using messages_unanswered_age_idx"), plan);
-        List<MessageId> oldestTwenty = IntStream.iterate(UNANSWERED_COUNT, i -> i - 1).limit(20)
-                .mapToObj(i -> MessageId.of("waiting_" + i)).toList();
-        assertEquals(oldestTwenty, new PostgresHistory(database.pool()).unansweredRecordedBefore(CUTOFF, 20).stream()
-                .map(InboundMessage::id).toList());
-    }
-
-    @Test
-    void aPageThatHoldsEveryUnansweredMessageIsReadFromAPartialIndexNeverFromTheAnsweredHistory() {
-        Query query = RecoveryQueries.unansweredQuery(sql, CUTOFF, SWEEPER_LIMIT);
-
-        String plan = sql.explain(query).plan();
-        QueryPlans.printAnalyzed(sql, "20,000 answered, 100 unanswered: limit 1,000", query);
-
-        // The whole unanswered set is read and sorted anyway, so PostgreSQL may take it from either partial index
-        // (both hold the same 100 rows); what matters is that the 20,000 answered rows are never visited.
-        assertTrue(plan.contains(" messages_unanswered_age_idx") || plan.contains(" messages_unanswered_idx"), plan);
+        assertTrue(plan.contains("Index Scan using messages_unanswered_idx"), plan);
         assertFalse(plan.contains("Seq Scan"), plan);
-        assertEquals(UNANSWERED_COUNT,
-                new PostgresHistory(database.pool()).unansweredRecordedBefore(CUTOFF, SWEEPER_LIMIT).size());
+        List<ConversationId> all = walk(new PostgresHistory(database.pool()), 20);
+        assertEquals(UNANSWERED_COUNT, all.size(), "the 100 unanswered messages are in 100 conversations");
+        assertEquals(all.stream().sorted(java.util.Comparator.comparing(ConversationId::value)).toList(), all);
     }
 
     @Test
-    void duringABacklogTheSweepersPageReadsOnlyItsLimitFromTheAgeIndex() {
+    void aLaterPageStartsInTheIndexAtTheLastIdSeen() {
+        Query query = RecoveryQueries.conversationsQuery(sql, CUTOFF, Optional.of(ConversationId.of("conv_50")), 20);
+
+        String plan = sql.explain(query).plan();
+        QueryPlans.printAnalyzed(sql, "100,000 answered, 100 unanswered: the page after conv_50", query);
+
+        assertTrue(plan.contains("Index Scan using messages_unanswered_idx"), plan);
+        assertTrue(plan.contains("conversation_id)::text > "), plan);
+    }
+
+    @Test
+    void aConversationsUnansweredMessagesAreReadFromThePartialIndexInTimestampOrder() {
+        ConversationId conversation = ConversationId.of("conv_2");
+        Query query = RecoveryQueries.unansweredQuery(sql, conversation, SWEEPER_LIMIT);
+
+        String plan = sql.explain(query).plan();
+        QueryPlans.printAnalyzed(sql, "100,000 answered, 100 unanswered: one conversation's", query);
+
+        assertTrue(plan.contains("Index Scan using messages_unanswered_idx"), plan);
+        assertEquals(List.of(MessageId.of("waiting_1")), new PostgresHistory(database.pool())
+                .unanswered(conversation, SWEEPER_LIMIT).stream().map(InboundMessage::id).toList());
+    }
+
+    @Test
+    void duringABacklogAPageStillReadsOnlyWhatItLists() {
         try (TestDatabase backlog = TestDatabase.migrated()) {
             DSLContext backlogSql = backlog.sql();
             generate(backlogSql, BACKLOG_COUNT, 2);
-            Query query = RecoveryQueries.unansweredQuery(backlogSql, CUTOFF, SWEEPER_LIMIT);
+            Query conversations = RecoveryQueries.conversationsQuery(backlogSql, CUTOFF, Optional.empty(), 100);
+            Query messages = RecoveryQueries.unansweredQuery(backlogSql, ConversationId.of("conv_2"), SWEEPER_LIMIT);
 
-            String plan = backlogSql.explain(query).plan();
-            QueryPlans.printAnalyzed(backlogSql, "20,000 answered, 10,000 unanswered: limit 1,000", query);
+            String conversationsPlan = backlogSql.explain(conversations).plan();
+            String messagesPlan = backlogSql.explain(messages).plan();
+            QueryPlans.printAnalyzed(backlogSql, "100,000 answered, 10,000 unanswered: first page of 100 conversations",
+                    conversations);
+            QueryPlans.printAnalyzed(backlogSql, "100,000 answered, 10,000 unanswered: one conversation's", messages);
 
-            assertTrue(plan.contains("Index Scan using messages_unanswered_age_idx"), plan);
-            List<InboundMessage> page = new PostgresHistory(backlog.pool()).unansweredRecordedBefore(CUTOFF,
-                    SWEEPER_LIMIT);
-            assertEquals(SWEEPER_LIMIT, page.size());
-            assertEquals(MessageId.of("waiting_" + BACKLOG_COUNT), page.getFirst().id(), "the oldest comes first");
+            assertTrue(conversationsPlan.contains("Index Scan using messages_unanswered_idx"), conversationsPlan);
+            assertFalse(conversationsPlan.contains("Seq Scan"), conversationsPlan);
+            // Ten rows of one conversation: PostgreSQL may fetch them through a bitmap of the same index.
+            assertTrue(messagesPlan.contains(" messages_unanswered_idx"), messagesPlan);
+            assertFalse(messagesPlan.contains("Seq Scan"), messagesPlan);
+            PostgresHistory history = new PostgresHistory(backlog.pool());
+            assertEquals(CONVERSATION_COUNT, walk(history, 100).size());
+            List<InboundMessage> waiting = history.unanswered(ConversationId.of("conv_2"), SWEEPER_LIMIT);
+            assertEquals(BACKLOG_COUNT / CONVERSATION_COUNT, waiting.size());
+            assertEquals(MessageId.of("waiting_" + (BACKLOG_COUNT - CONVERSATION_COUNT + 1)), waiting.getFirst().id(),
+                    "the oldest comes first");
         }
     }
 
+    /** Every conversation with unanswered messages, paging as the sweeper does. */
+    private static List<ConversationId> walk(PostgresHistory history, int pageSize) {
+        List<ConversationId> seen = new java.util.ArrayList<>();
+        Optional<ConversationId> after = Optional.empty();
+        for (List<ConversationId> page = history.conversationsWithUnanswered(CUTOFF, after, pageSize);
+             !page.isEmpty(); page = history.conversationsWithUnanswered(CUTOFF, after, pageSize)) {
+            seen.addAll(page);
+            after = Optional.of(page.getLast());
+        }
+        return seen;
+    }
+
     /**
-     * 1,000 conversations, 2,000 sent runs consuming 10 messages each, then {@code unanswered} messages recorded
+     * 1,000 conversations, 10,000 sent runs consuming 10 messages each, then {@code unanswered} messages recorded
      * {@code secondsApart} from one another before now (waiting_1 the newest), and VACUUM ANALYZE.
      */
     private static void generate(DSLContext sql, int unanswered, int secondsApart) {

@@ -1,0 +1,96 @@
+package chat.orchestrator.postgres;
+
+import static chat.orchestrator.postgres.schema.Sequences.DELIVERIES_COMMIT_SEQ;
+import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
+import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
+
+import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
+import chat.orchestrator.postgres.AiRunRows.StoredAction;
+import chat.orchestrator.postgres.schema.tables.records.AiRunsRecord;
+import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
+
+/**
+ * The {@code deliveries} rows (V4): one per sent answer, where its delivery stands. The history queues the row in
+ * the answer's fenced transaction; the outbox claims, records and lists it. Both map it here.
+ */
+final class DeliveryRows {
+    static final String PENDING = name(DeliveryState.PENDING);
+
+    private DeliveryRows() {
+    }
+
+    static String name(DeliveryState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    static DeliveryState state(String name) {
+        return DeliveryState.valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Queues the answer of a run whose fence was just admitted. commit_seq is taken here, after the fence locked
+     * the conversation row: fenced writes of one conversation are serialized by that lock, so a conversation's
+     * commit_seq values follow the order in which its answers committed (whatever their finished_at).
+     */
+    static void queue(DSLContext sql, AiRun run, Instant dispatchFrom, Instant now) {
+        sql.insertInto(DELIVERIES)
+                .set(DELIVERIES.RUN_ID, run.id().value())
+                .set(DELIVERIES.CONVERSATION_ID, run.conversationId().value())
+                .set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval())
+                .set(DELIVERIES.STATUS, PENDING)
+                .set(DELIVERIES.NEXT_ATTEMPT_AT, micros(dispatchFrom))
+                .set(DELIVERIES.QUEUED_AT, AiRunRows.answeredAt(run))
+                .set(DELIVERIES.UPDATED_AT, now)
+                .execute();
+    }
+
+    /** The claimed rows as their claimer gets them: each answer rebuilt from its stored run and actions. */
+    static List<ClaimedDelivery> claimed(DSLContext sql, List<DeliveriesRecord> claims) {
+        if (claims.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> runIds = claims.stream().map(DeliveriesRecord::getRunId).toList();
+        Map<UUID, AiRunsRecord> runs = sql.selectFrom(AI_RUNS).where(AI_RUNS.ID.in(runIds)).fetchMap(AI_RUNS.ID);
+        Map<UUID, List<StoredAction>> actions = AiRunRows.storedActions(sql, runIds);
+        return claims.stream().map(claim -> {
+            AiRunsRecord run = runs.get(claim.getRunId());
+            List<StoredAction> stored = actions.getOrDefault(claim.getRunId(), List.of());
+            Set<Integer> done = stored.stream().filter(StoredAction::done).map(StoredAction::index)
+                    .collect(Collectors.toSet());
+            Delivery delivery = new Delivery(ConversationId.of(run.getConversationId()), new RunId(run.getId()),
+                    new FencingToken(run.getFencingToken()),
+                    AiRunRows.reply(run, stored.stream().map(StoredAction::action).toList()), run.getFinishedAt(),
+                    done);
+            return new ClaimedDelivery(delivery, claim.getClaimToken().toString(), claim.getClaimedUntil(),
+                    claim.getAttempts(), claim.getQueuedAt());
+        }).toList();
+    }
+
+    static UndeliveredAnswer undelivered(DeliveriesRecord row, List<ActionType> actions) {
+        return new UndeliveredAnswer(new RunId(row.getRunId()), ConversationId.of(row.getConversationId()),
+                state(row.getStatus()), actions, row.getAttempts(), row.getLastError(), row.getQueuedAt(),
+                row.getUpdatedAt());
+    }
+
+    /** PostgreSQL keeps microseconds and rounds what it drops; truncating first keeps the instant a caller compares. */
+    static Instant micros(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,134 @@
+package chat.orchestrator.postgres;
+
+import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
+import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
+
+import chat.orchestrator.postgres.schema.tables.Deliveries;
+import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record1;
+import org.jooq.ResultQuery;
+import org.jooq.impl.DSL;
+
+/**
+ * The outbox claim, in two statements of the caller's transaction (READ COMMITTED). An answer is claimable when it
+ * is pending, unclaimed (or its claim ran out), the oldest pending answer of its conversation by commit_seq, and no
+ * other answer of its conversation is in flight (holds a live claim).
+ * <ol>
+ * <li>Lock the candidates, {@code FOR UPDATE SKIP LOCKED}: a row another claimer is claiming right now is skipped,
+ * never waited for. A row that another claimer claimed or settled after this statement's snapshot is re-read when
+ * locked and PostgreSQL re-checks the row's own conditions (status, claimed_until) on that latest version, so it
+ * drops out: two claimers never both get one answer.</li>
+ * <li>Claim, with a fresh snapshot (a new statement, taken after the locks), only those of the locked rows that are
+ * still claimable: heading the conversation and nothing else of it in flight are re-checked against everything
+ * committed before this claimer held the rows.</li>
+ * </ol>
+ * A conversation's pending answers change in three ways only. recordAnswer appends one whose commit_seq is larger
+ * than any other of the conversation (commit_seq is taken under the fence's conversation row lock), so it never
+ * comes before a head someone saw. The head's claimer settles it, and {@code record} ends that claim in the same
+ * statement, so the next answer can be claimed only once the previous one is out of flight. And an operator's retry
+ * re-opens an older answer: {@link #holdClaimsOf} serializes it with the claims of the conversation (see there). So
+ * two claimers never hold two answers of one conversation, and the racing contract test holds.
+ */
+final class OutboxClaims {
+    private static final Deliveries OTHER = DELIVERIES.as("other");
+    private static final Comparator<DeliveriesRecord> DUE_ORDER = Comparator
+            .comparing(DeliveriesRecord::getNextAttemptAt).thenComparing(DeliveriesRecord::getCommitSeq);
+
+    private OutboxClaims() {
+    }
+
+    /** Claims up to {@code limit} due heads until {@code until}, oldest due first. */
+    static List<DeliveriesRecord> claimDue(DSLContext sql, Instant now, Instant until, int limit) {
+        List<UUID> locked = dueHeadsQuery(sql, now, limit).fetch(DELIVERIES.RUN_ID);
+        if (locked.isEmpty()) {
+            return List.of();
+        }
+        return claim(sql, locked, DELIVERIES.NEXT_ATTEMPT_AT.le(now), now, until).stream().sorted(DUE_ORDER).toList();
+    }
+
+    /**
+     * The holder's claim: the conversation's oldest pending answer, if it is claimable and either never tried or
+     * due. The lock skips a head someone else is claiming; the row after it then fails the head check in step 2.
+     */
+    static Optional<DeliveriesRecord> claimNext(DSLContext sql, String conversation, Instant now, Instant until) {
+        Optional<UUID> head = headQuery(sql, conversation).fetchOptional(DELIVERIES.RUN_ID);
+        return head.flatMap(run -> claim(sql, List.of(run),
+                DELIVERIES.ATTEMPTS.eq(0).or(DELIVERIES.NEXT_ATTEMPT_AT.le(now)), now, until).stream().findFirst());
+    }
+
+    /** Step 1 of claimNext, read from deliveries_conversation_pending_idx: the first entry of the conversation. */
+    static ResultQuery<Record1<UUID>> headQuery(DSLContext sql, String conversation) {
+        return sql.select(DELIVERIES.RUN_ID).from(DELIVERIES)
+                .where(DELIVERIES.CONVERSATION_ID.eq(conversation), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)))
+                .orderBy(DELIVERIES.COMMIT_SEQ)
+                .limit(1)
+                .forUpdate()
+                .skipLocked();
+    }
+
+    /**
+     * Step 1 of claimDue. Served by deliveries_due_idx (pending rows by next_attempt_at), the head checks by
+     * deliveries_conversation_pending_idx; both partial, so they hold only the work still to do. The status is
+     * inlined, not bound: PostgreSQL uses a partial index only when it can prove the query implies the index's
+     * predicate, which a generic plan of a bound parameter cannot.
+     */
+    static ResultQuery<Record1<UUID>> dueHeadsQuery(DSLContext sql, Instant now, int limit) {
+        return sql.select(DELIVERIES.RUN_ID).from(DELIVERIES)
+                .where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), DELIVERIES.NEXT_ATTEMPT_AT.le(now),
+                        claimable(now))
+                .orderBy(DELIVERIES.NEXT_ATTEMPT_AT, DELIVERIES.COMMIT_SEQ)
+                .limit(limit)
+                .forUpdate()
+                .skipLocked();
+    }
+
+    /**
+     * An operator's retry re-opens an older answer of the conversation, ahead of its pending ones. Before it does,
+     * this takes the conversation row (so no answer is being stored meanwhile) and then locks every pending answer
+     * of the conversation. A claimer that locked one of them first commits its claim before the retry can go on,
+     * so whoever claims the re-opened answer sees that claim in flight and waits for it. A claimer that locks one
+     * after the retry committed sees the re-opened answer pending, older, in step 2's fresh snapshot, and backs off.
+     */
+    static void holdClaimsOf(DSLContext sql, String conversation) {
+        sql.select(CONVERSATIONS.ID).from(CONVERSATIONS).where(CONVERSATIONS.ID.eq(conversation))
+                .forNoKeyUpdate()
+                .execute();
+        sql.select(DELIVERIES.RUN_ID).from(DELIVERIES)
+                .where(DELIVERIES.CONVERSATION_ID.eq(conversation), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)))
+                .forUpdate()
+                .execute();
+    }
+
+    /** Step 2: a new random token per claimed row, and the claim's end. */
+    private static List<DeliveriesRecord> claim(DSLContext sql, List<UUID> locked, Condition ready, Instant now,
+                                                Instant until) {
+        return sql.update(DELIVERIES)
+                .set(DELIVERIES.CLAIM_TOKEN, DSL.uuid())
+                .set(DELIVERIES.CLAIMED_UNTIL, until)
+                .where(DELIVERIES.RUN_ID.in(locked), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), ready,
+                        claimable(now))
+                .returning()
+                .fetch();
+    }
+
+    /**
+     * Not claimed by anyone else, and no other pending answer of its conversation ahead of it (heading it) or in
+     * flight (only after an operator's retry can an answer other than the head hold a live claim). One probe of
+     * deliveries_conversation_pending_idx per candidate: the conversation's pending answers, in commit order.
+     */
+    private static Condition claimable(Instant now) {
+        return DELIVERIES.CLAIMED_UNTIL.isNull().or(DELIVERIES.CLAIMED_UNTIL.le(now))
+                .andNotExists(DSL.selectOne().from(OTHER)
+                        .where(OTHER.CONVERSATION_ID.eq(DELIVERIES.CONVERSATION_ID),
+                                OTHER.STATUS.eq(DSL.inline(DeliveryRows.PENDING)),
+                                OTHER.RUN_ID.ne(DELIVERIES.RUN_ID),
+                                OTHER.COMMIT_SEQ.lt(DELIVERIES.COMMIT_SEQ).or(OTHER.CLAIMED_UNTIL.gt(now))));
+    }
+}

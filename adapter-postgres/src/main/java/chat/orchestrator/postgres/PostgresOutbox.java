@@ -1,0 +1,232 @@
+package chat.orchestrator.postgres;
+
+import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
+import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
+
+import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.DeliveryAttempt;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.OutboxPort;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
+import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.jooq.Record1;
+import org.jooq.ResultQuery;
+import org.jooq.impl.DSL;
+
+/**
+ * {@link OutboxPort} on PostgreSQL, over the history's database: one {@code deliveries} row per sent answer (queued
+ * by {@link PostgresHistory#recordAnswer} in the answer's transaction), its actions in {@code message_actions}. Each
+ * method is one transaction. The claim and why two claimers never share an answer or a conversation:
+ * {@link OutboxClaims}. Time comes from the caller ({@code now}, the attempt's instants), never from this class.
+ */
+public final class PostgresOutbox implements OutboxPort {
+    private static final List<String> OPERATORS_STATES = List.of(DeliveryRows.name(DeliveryState.DEAD_LETTER),
+            DeliveryRows.name(DeliveryState.REJECTED));
+    private static final List<String> DONE_ACTIONS = List.of(AiRunRows.statusName(DeliveryReport.Status.DELIVERED),
+            AiRunRows.statusName(DeliveryReport.Status.SKIPPED));
+
+    private final Database database;
+
+    public PostgresOutbox(DataSource dataSource) {
+        this.database = new Database(Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    @Override
+    public List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit) {
+        Instant until = until(now, claimFor);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return database.transaction("claim due answers at " + now,
+                sql -> DeliveryRows.claimed(sql, OutboxClaims.claimDue(sql, now, until, limit)));
+    }
+
+    @Override
+    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor) {
+        Instant until = until(now, claimFor);
+        return database.transaction("claim the next answer for conversation " + conversationId,
+                sql -> OutboxClaims.claimNext(sql, conversationId.value(), now, until)
+                        .map(claim -> DeliveryRows.claimed(sql, List.of(claim)).getFirst()));
+    }
+
+    @Override
+    public boolean renew(ClaimedDelivery claim, Instant until) {
+        Optional<UUID> token = token(claim);
+        if (token.isEmpty()) {
+            return false;
+        }
+        return database.transaction(attempt("renew the claim on", claim), sql -> sql.update(DELIVERIES)
+                .set(DELIVERIES.CLAIMED_UNTIL, DeliveryRows.micros(until))
+                .where(DELIVERIES.RUN_ID.eq(claim.runId().value()), DELIVERIES.CLAIM_TOKEN.eq(token.get()),
+                        DELIVERIES.STATUS.eq(DeliveryRows.PENDING))
+                .execute() == 1);
+    }
+
+    /**
+     * Owner-checked on the claim token: a claim that ran out and was taken by another claimer has another token, and
+     * an attempt already recorded cleared it, so a lost claim writes nothing. A final state settles the answer.
+     */
+    @Override
+    public boolean record(ClaimedDelivery claim, DeliveryAttempt attempt) {
+        Optional<UUID> token = token(claim);
+        if (token.isEmpty()) {
+            return false;
+        }
+        UUID runId = claim.runId().value();
+        Instant at = DeliveryRows.micros(attempt.at());
+        boolean settled = attempt.state() != DeliveryState.PENDING;
+        String error = attempt.report().firstError();
+        return database.transaction(attempt("record a delivery attempt of", claim), sql -> {
+            int owned = sql.update(DELIVERIES)
+                    .set(DELIVERIES.STATUS, DeliveryRows.name(attempt.state()))
+                    .set(DELIVERIES.ATTEMPTS, DELIVERIES.ATTEMPTS.plus(attempt.counted() ? 1 : 0))
+                    .set(DELIVERIES.LAST_ERROR, error.isEmpty() ? DELIVERIES.LAST_ERROR : DSL.val(error))
+                    .set(DELIVERIES.NEXT_ATTEMPT_AT, DeliveryRows.micros(attempt.nextAttemptAt()))
+                    .set(DELIVERIES.CLAIM_TOKEN, (UUID) null)
+                    .set(DELIVERIES.CLAIMED_UNTIL, (Instant) null)
+                    .set(DELIVERIES.UPDATED_AT, at)
+                    .set(DELIVERIES.SETTLED_AT, settled ? at : null)
+                    .where(DELIVERIES.RUN_ID.eq(runId), DELIVERIES.CLAIM_TOKEN.eq(token.get()),
+                            DELIVERIES.STATUS.eq(DeliveryRows.PENDING))
+                    .execute();
+            if (owned == 0) {
+                return false;
+            }
+            List<ActionDelivery> actions = attempt.report().actions();
+            if (!actions.isEmpty()) {
+                sql.batch(actions.stream().map(action -> actionUpdate(sql, runId, action, at)).toList()).execute();
+            }
+            return true;
+        });
+    }
+
+    private static Query actionUpdate(DSLContext sql, UUID runId, ActionDelivery action, Instant at) {
+        return sql.update(MESSAGE_ACTIONS)
+                .set(MESSAGE_ACTIONS.STATUS, AiRunRows.statusName(action.status()))
+                .set(MESSAGE_ACTIONS.ATTEMPTS, MESSAGE_ACTIONS.ATTEMPTS.plus(action.attempts()))
+                // Right-hand sides see the row before the update: attempts here is the count before this attempt.
+                .set(MESSAGE_ACTIONS.RETRY_COUNT, DSL.greatest(DSL.inline(0),
+                        MESSAGE_ACTIONS.ATTEMPTS.plus(action.attempts()).minus(DSL.inline(1))))
+                .set(MESSAGE_ACTIONS.LAST_ERROR,
+                        action.lastError().isEmpty() ? MESSAGE_ACTIONS.LAST_ERROR : DSL.val(action.lastError()))
+                .set(MESSAGE_ACTIONS.UPDATED_AT, at)
+                .where(MESSAGE_ACTIONS.RUN_ID.eq(runId), MESSAGE_ACTIONS.ACTION_INDEX.eq(action.index()));
+    }
+
+    @Override
+    public List<UndeliveredAnswer> list(DeliveryState state, int limit) {
+        Objects.requireNonNull(state, "state");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        return database.read("list " + DeliveryRows.name(state) + " answers", sql -> {
+            List<DeliveriesRecord> rows = listQuery(sql, state, limit).fetch();
+            Map<UUID, List<ActionType>> actions = sql.select(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_TYPE)
+                    .from(MESSAGE_ACTIONS)
+                    .where(MESSAGE_ACTIONS.RUN_ID.in(rows.stream().map(DeliveriesRecord::getRunId).toList()))
+                    .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX)
+                    .fetchGroups(row -> row.value1(), row -> AiRunRows.actionType(row.value2()));
+            return rows.stream()
+                    .map(row -> DeliveryRows.undelivered(row, actions.getOrDefault(row.getRunId(), List.of())))
+                    .toList();
+        });
+    }
+
+    /**
+     * Dead letters and rejections (what operators list) come from deliveries_undeliverable_idx, newest update
+     * first, stopping at the limit; the state is inlined so the partial index applies (see OutboxClaims).
+     */
+    static ResultQuery<DeliveriesRecord> listQuery(DSLContext sql, DeliveryState state, int limit) {
+        return sql.selectFrom(DELIVERIES)
+                .where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.name(state))))
+                .orderBy(DELIVERIES.UPDATED_AT.desc(), DELIVERIES.RUN_ID)
+                .limit(limit);
+    }
+
+    @Override
+    public long count(DeliveryState state) {
+        Objects.requireNonNull(state, "state");
+        return database.read("count " + DeliveryRows.name(state) + " answers",
+                sql -> countQuery(sql, state).fetchSingle().value1().longValue());
+    }
+
+    /** Pending, dead-letter and rejected answers are counted from their partial indexes; delivered ones are the rest. */
+    static ResultQuery<Record1<Integer>> countQuery(DSLContext sql, DeliveryState state) {
+        return sql.selectCount().from(DELIVERIES).where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.name(state))));
+    }
+
+    /**
+     * Re-opens a dead letter or a rejection: pending, due at {@code now}, its horizon starting at {@code now}, the
+     * actions not delivered yet pending again. It keeps its commit_seq, so it goes out before the newer answers of
+     * its conversation still waiting; {@link OutboxClaims#holdClaimsOf} keeps that safe against concurrent claims.
+     */
+    @Override
+    public boolean retry(RunId runId, Instant now) {
+        Instant at = DeliveryRows.micros(now);
+        return database.transaction("retry the delivery of run " + runId, sql -> {
+            Optional<String> conversation = sql.select(DELIVERIES.CONVERSATION_ID).from(DELIVERIES)
+                    .where(DELIVERIES.RUN_ID.eq(runId.value()), DELIVERIES.STATUS.in(OPERATORS_STATES))
+                    .fetchOptional(DELIVERIES.CONVERSATION_ID);
+            if (conversation.isEmpty()) {
+                return false;
+            }
+            OutboxClaims.holdClaimsOf(sql, conversation.get());
+            int reopened = sql.update(DELIVERIES)
+                    .set(DELIVERIES.STATUS, DeliveryRows.PENDING)
+                    .set(DELIVERIES.NEXT_ATTEMPT_AT, at)
+                    .set(DELIVERIES.QUEUED_AT, at)
+                    .set(DELIVERIES.CLAIM_TOKEN, (UUID) null)
+                    .set(DELIVERIES.CLAIMED_UNTIL, (Instant) null)
+                    .set(DELIVERIES.UPDATED_AT, at)
+                    .set(DELIVERIES.SETTLED_AT, (Instant) null)
+                    // Re-checked: a concurrent retry of the same answer re-opens it once.
+                    .where(DELIVERIES.RUN_ID.eq(runId.value()), DELIVERIES.STATUS.in(OPERATORS_STATES))
+                    .execute();
+            if (reopened == 0) {
+                return false;
+            }
+            sql.update(MESSAGE_ACTIONS)
+                    .set(MESSAGE_ACTIONS.STATUS, AiRunRows.PENDING)
+                    .set(MESSAGE_ACTIONS.UPDATED_AT, at)
+                    .where(MESSAGE_ACTIONS.RUN_ID.eq(runId.value()), MESSAGE_ACTIONS.STATUS.notIn(DONE_ACTIONS))
+                    .execute();
+            return true;
+        });
+    }
+
+    private static Instant until(Instant now, Duration claimFor) {
+        Objects.requireNonNull(now, "now");
+        if (claimFor.isNegative() || claimFor.isZero()) {
+            throw new IllegalArgumentException("claimFor must be positive, got " + claimFor);
+        }
+        return DeliveryRows.micros(now.plus(claimFor));
+    }
+
+    /** A token this adapter did not hand out (not a UUID) is no claim of this outbox's. */
+    private static Optional<UUID> token(ClaimedDelivery claim) {
+        try {
+            return Optional.of(UUID.fromString(claim.claimToken()));
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
+    }
+
+    private static String attempt(String what, ClaimedDelivery claim) {
+        return what + " run " + claim.runId() + " for conversation " + claim.delivery().conversationId();
+    }
+}

@@ -1,0 +1,20 @@
+package chat.orchestrator.postgres;
+
+import chat.orchestrator.core.contract.OutboxPortContract;
+import org.junit.jupiter.api.AfterEach;
+
+/** The shared outbox contract, against a real PostgreSQL with a fresh database per test. */
+class PostgresOutboxContractTest extends OutboxPortContract {
+    private TestDatabase database;
+
+    @Override
+    protected Stores freshStores() {
+        database = TestDatabase.migrated();
+        return new Stores(new PostgresHistory(database.pool()), new PostgresOutbox(database.pool()));
+    }
+
+    @AfterEach
+    void dropDatabase() {
+        database.close();
+    }
+}
