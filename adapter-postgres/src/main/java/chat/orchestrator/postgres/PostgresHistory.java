@@ -32,8 +32,9 @@ import org.jooq.impl.DSL;
  * {@link HistoryPort} on PostgreSQL: each method is one transaction. Writes of a holder are fenced on the
  * conversation row: {@code UPDATE conversations SET max_fencing_token = t WHERE id = c AND max_fencing_token <= t}
  * both checks the token and takes the row lock, so fenced writes of one conversation run one after another and
- * see each other's commits. Dedup rests on the unique (conversation, message id) constraint, so it survives
- * restarts and races between instances.
+ * see each other's commits. A stored answer is queued for delivery in the same transaction (its {@code deliveries}
+ * row, which {@link PostgresOutbox} claims). Dedup rests on the unique (conversation, message id) constraint, so it
+ * survives restarts and races between instances.
  */
 public final class PostgresHistory implements HistoryPort {
     private final Database database;
@@ -102,7 +103,10 @@ public final class PostgresHistory implements HistoryPort {
                 .execute();
     }
 
-    /** Turns come run by run, as the AI saw them: each burst in timestamp order, then the answer sent to it. */
+    /**
+     * Turns come run by run in commit order, as the AI and the customer saw them: each burst in timestamp order, then
+     * the answer sent to it; see {@link RecentTurnsQuery}.
+     */
     @Override
     public List<Turn> recentTurns(ConversationId conversationId, int maxTurns) {
         if (maxTurns <= 0) {

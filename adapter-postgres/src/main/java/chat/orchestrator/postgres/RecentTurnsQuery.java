@@ -13,23 +13,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The conversation's last turns as the AI saw them: for each sent run (oldest first) the messages it consumed in
- * timestamp order, then its answer unless its delivery ended (rejected or dead-lettered) with none of its actions
- * delivered; an answer still pending in the outbox counts. Discarded runs answer nothing, so neither they nor their
- * messages appear.
+ * The conversation's last turns as the AI saw them: for each sent run, in the order the runs committed (their
+ * deliveries' commit_seq, which is also the order the customer gets them; the holders' clocks may disagree), the
+ * messages it consumed in timestamp order, then its answer unless its delivery ended (rejected or dead-lettered)
+ * with none of its actions delivered; an answer still pending in the outbox counts. Discarded runs answer nothing,
+ * so neither they nor their messages appear.
  */
 final class RecentTurnsQuery {
     private static final Field<String> TEXT = DSL.field(DSL.name("text"), SQLDataType.CLOB);
     private static final Field<Instant> AT = DSL.field(DSL.name("at"), SQLDataType.INSTANT);
-    private static final Field<Instant> RUN_AT = DSL.field(DSL.name("run_at"), SQLDataType.INSTANT);
-    private static final Field<UUID> RUN_ID = DSL.field(DSL.name("run_id"), SQLDataType.UUID);
+    private static final Field<Long> RUN_SEQ = DSL.field(DSL.name("run_seq"), SQLDataType.BIGINT);
     /** 0 for a customer message, 1 for the answer: within a run the answer comes last. */
     private static final Field<Integer> KIND = DSL.field(DSL.name("kind"), SQLDataType.INTEGER);
     private static final Field<String> MESSAGE_ID = DSL.field(DSL.name("message_id"), SQLDataType.VARCHAR);
@@ -43,23 +42,22 @@ final class RecentTurnsQuery {
 
     static List<Turn> lastTurns(DSLContext sql, ConversationId conversationId, int maxTurns) {
         String conversation = conversationId.value();
-        var customerTurns = sql.select(MESSAGES.CONTENT.as(TEXT), MESSAGES.SENT_AT.as(AT), AI_RUNS.FINISHED_AT.as(RUN_AT),
-                        AI_RUNS.ID.as(RUN_ID), DSL.inline(CUSTOMER).as(KIND), MESSAGES.MESSAGE_ID.as(MESSAGE_ID))
+        // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none.
+        var customerTurns = sql.select(MESSAGES.CONTENT.as(TEXT), MESSAGES.SENT_AT.as(AT), DELIVERIES.COMMIT_SEQ.as(RUN_SEQ),
+                        DSL.inline(CUSTOMER).as(KIND), MESSAGES.MESSAGE_ID.as(MESSAGE_ID))
                 .from(MESSAGES)
-                .join(AI_RUNS).on(AI_RUNS.ID.eq(MESSAGES.ANSWERED_BY))
-                .where(MESSAGES.CONVERSATION_ID.eq(conversation), AI_RUNS.OUTCOME.eq(AiRunRows.SENT));
-        var botTurns = sql.select(AI_RUNS.RESPONSE_TEXT, AI_RUNS.FINISHED_AT, AI_RUNS.FINISHED_AT, AI_RUNS.ID,
-                        DSL.inline(1), DSL.inline(""))
+                .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(MESSAGES.ANSWERED_BY))
+                .where(MESSAGES.CONVERSATION_ID.eq(conversation));
+        var botTurns = sql.select(AI_RUNS.RESPONSE_TEXT, AI_RUNS.FINISHED_AT, DELIVERIES.COMMIT_SEQ, DSL.inline(1),
+                        DSL.inline(""))
                 .from(AI_RUNS)
-                .where(AI_RUNS.CONVERSATION_ID.eq(conversation), AI_RUNS.OUTCOME.eq(AiRunRows.SENT),
+                .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(AI_RUNS.ID))
+                .where(AI_RUNS.CONVERSATION_ID.eq(conversation),
                         // An answer whose delivery ended having reached the customer with nothing is no turn of theirs.
-                        DSL.notExists(DSL.selectOne().from(DELIVERIES)
-                                .where(DELIVERIES.RUN_ID.eq(AI_RUNS.ID), DELIVERIES.STATUS.in(ENDED_UNDELIVERED))
-                                .andNotExists(DSL.selectOne().from(MESSAGE_ACTIONS)
-                                        .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID),
-                                                MESSAGE_ACTIONS.STATUS.eq(DELIVERED)))));
+                        DELIVERIES.STATUS.notIn(ENDED_UNDELIVERED).orExists(DSL.selectOne().from(MESSAGE_ACTIONS)
+                                .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID), MESSAGE_ACTIONS.STATUS.eq(DELIVERED))));
         List<Turn> newestFirst = customerTurns.unionAll(botTurns)
-                .orderBy(RUN_AT.desc(), RUN_ID.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
+                .orderBy(RUN_SEQ.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
                 .limit(maxTurns)
                 .fetch(row -> new Turn(row.get(KIND) == CUSTOMER ? Turn.Role.CUSTOMER : Turn.Role.BOT,
                         row.get(TEXT), row.get(AT)));

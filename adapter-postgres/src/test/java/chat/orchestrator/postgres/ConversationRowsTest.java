@@ -70,6 +70,19 @@ class ConversationRowsTest {
         assertEquals(List.of(), history.recentTurns(newConversation(), 10));
     }
 
+    @Test
+    void recentTurnsFollowTheOrderTheAnswersCommitted_notTheHoldersClocks() {
+        InboundMessage a = message(conversation, "a", 1_000, "Xin chào");
+        InboundMessage b = message(conversation, "b", 2_000, "Alo?");
+        List.of(a, b).forEach(history::record);
+        answer(run(1, BASE.plusMillis(9_000), "first answer", a));
+        // Another instance, its clock behind: finished "earlier", committed later, and delivered later.
+        answer(run(2, BASE.plusMillis(4_000), "second answer", b));
+
+        assertEquals(List.of("Xin chào", "first answer", "Alo?", "second answer"),
+                history.recentTurns(conversation, 10).stream().map(Turn::text).toList());
+    }
+
     private void answer(AiRun run) {
         history.recordAnswer(run, run.finishedAt());
     }
