@@ -21,7 +21,8 @@ public interface HistoryPort {
     RecordOutcome record(InboundMessage message);
 
     /**
-     * The conversation's last {@code maxTurns} turns, oldest first: customer messages that were answered and the
+     * The conversation's last {@code maxTurns} turns, oldest first (answers in commit order, each after the burst it
+     * answered): customer messages that were answered and the
      * answers really sent: never a discarded one, nor one whose delivery ended (rejected or dead-lettered) with none
      * of its actions delivered (an answer still waiting in the outbox counts).
      */
