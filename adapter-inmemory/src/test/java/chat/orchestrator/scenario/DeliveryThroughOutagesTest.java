@@ -167,6 +167,38 @@ class DeliveryThroughOutagesTest {
     }
 
     @Test
+    void aSendCutShortByShutdown_leavesTheAnswerDueAtOnce_withoutUsingAnAttempt() throws Exception {
+        pancake.answer.set(DeliveryReport.Status.PENDING);
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        PancakePort hanging = delivery -> {
+            if (pancake.answer.get() == DeliveryReport.Status.DELIVERED) {
+                sending.countDown();
+                try {
+                    Thread.sleep(Duration.ofMinutes(5));
+                } catch (InterruptedException shutdown) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return pancake.deliver(delivery);
+        };
+        OrchestratorSettings shortLease = SETTINGS.withLockTtl(Duration.ofSeconds(2));
+        Orchestrator orchestrator = Orchestrator.builder().locks(locks).state(state).history(history)
+                .outbox(history.outbox()).ai(Harness::echo).pancake(hanging).settings(shortLease).clock(clock).build();
+        completed(orchestrator.handle(message(newConversation(), "m1", 0, "Xin chào")));
+        pancake.answer.set(DeliveryReport.Status.DELIVERED);
+        clock.advance(DELIVERY.maxBackoff().plusSeconds(1));
+        assertEquals(1, orchestrator.dispatch());
+        assertTrue(sending.await(10, java.util.concurrent.TimeUnit.SECONDS));
+
+        orchestrator.close();
+
+        assertEquals(0, history.outbox().count(DeliveryState.DEAD_LETTER), "never dead for a shutdown");
+        var due = history.outbox().claimDue(clock.instant(), Duration.ofSeconds(30), 10);
+        assertEquals(1, due.size(), "due at once, its claim let go");
+        assertEquals(1, due.getFirst().attempts(), "the cut-short attempt is not counted");
+    }
+
+    @Test
     void aPermanentRefusalStopsAtOnce_asRejected() throws Exception {
         pancake.answer.set(DeliveryReport.Status.REJECTED);
         try (Orchestrator orchestrator = orchestrator()) {
