@@ -4,6 +4,7 @@ import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
@@ -85,6 +86,51 @@ class SupersededHolderTest {
             assertEquals(1, pancake.deliveries().size(), "only the newer holder sent anything");
             assertEquals(List.of("answer to [m1, m2]"),
                     history.sentRuns().stream().map(run -> run.reply().text()).toList());
+        }
+    }
+
+    @Test
+    void aPausedHolderCannotCommit_evenBeforeTheNewHolderHasWrittenAnything() throws Exception {
+        ConversationId conversation = newConversation();
+        AtomicInteger pausedCalls = new AtomicInteger();
+        java.util.concurrent.CountDownLatch newHolderAsking = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch letNewHolderAnswer = new java.util.concurrent.CountDownLatch(1);
+        LockPort blindLocks = new RenewalAlwaysSucceeds(new InMemoryLocks(store));
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Orchestrator newHolder = orchestrator(new InMemoryLocks(store), context -> {
+                 newHolderAsking.countDown();
+                 try {
+                     letNewHolderAnswer.await();
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+                 return Harness.echo(context);
+             });
+             Orchestrator pausedHolder = orchestrator(blindLocks, context -> {
+                 if (pausedCalls.incrementAndGet() == 1) {
+                     clock.advance(TTL.multipliedBy(2));
+                     background.submit(() -> newHolder.handle(message(conversation, "m2", 1_000, "are you there?")));
+                     try {
+                         // The new holder has its lease and is waiting for its AI: it has written nothing yet.
+                         newHolderAsking.await();
+                     } catch (InterruptedException e) {
+                         Thread.currentThread().interrupt();
+                     }
+                 }
+                 return Harness.echo(context);
+             })) {
+
+            MessageOutcome paused = pausedHolder.handle(message(conversation, "m1", 0, "hi"));
+            assertInstanceOf(MessageOutcome.Locked.class, paused, "refused by the fence the new holder raised at start");
+            assertEquals(0, pancake.deliveries().size(), "the paused holder sent nothing");
+            letNewHolderAnswer.countDown();
+            background.shutdown();
+            assertTrue(background.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+
+            assertEquals(List.of("answer to [m1, m2]"),
+                    history.sentRuns().stream().map(run -> run.reply().text()).toList());
+        } finally {
+            background.shutdownNow();
         }
     }
 
