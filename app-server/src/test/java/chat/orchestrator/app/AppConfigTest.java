@@ -60,6 +60,30 @@ class AppConfigTest {
     }
 
     @Test
+    void aShortLockTtlIsAccepted_andTheDeliverySettingsAreRead() {
+        AppConfig config = AppConfig.fromEnvironment(Map.of("PROCESSING_LOCK_TTL", "4",
+                "PANCAKE_DELIVERY_MAX_AGE", "7200", "PANCAKE_DELIVERY_MAX_BACKOFF", "5", "SWEEP_INTERVAL", "2"));
+
+        assertEquals(java.time.Duration.ofSeconds(4), config.orchestrator().lockTtl());
+        assertTrue(config.orchestrator().consolidationMaxWait().compareTo(java.time.Duration.ofSeconds(2)) <= 0);
+        assertEquals(java.time.Duration.ofHours(2), config.orchestrator().delivery().maxAge());
+        assertEquals(java.time.Duration.ofSeconds(5), config.orchestrator().delivery().maxBackoff());
+        assertEquals(java.time.Duration.ofSeconds(2), config.orchestrator().sweepInterval());
+    }
+
+    @Test
+    void aConsolidationWindowLongerThanHalfTheLease_isRefusedNamingBothVariables() {
+        ConfigurationException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of("PROCESSING_LOCK_TTL", "4", "CONSOLIDATION_WINDOW_MS", "3000")));
+
+        assertTrue(refused.getMessage().contains("CONSOLIDATION_WINDOW_MS"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("PROCESSING_LOCK_TTL"), refused.getMessage());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of("PANCAKE_DELIVERY_MAX_AGE", "10"))).getMessage()
+                .contains("PANCAKE_DELIVERY_MAX_AGE"));
+    }
+
+    @Test
     void missingTokensAreGeneratedAndAnnouncedOnce_configuredOnesAreKeptAndNeverPrinted() {
         AppConfig partly = AppConfig.fromEnvironment(Map.of("PANCAKE_ACCESS_TOKEN", "pancake-secret"));
 
