@@ -52,6 +52,31 @@ class AdminAndStatusEndpointTest {
     }
 
     @Test
+    void deliveriesAreListedByStatus_andOnlyADeadOrRejectedOneCanBeRetried() {
+        RunningApi.Reply dead = api.get("/api/v1/admin/deliveries", RunningApi.ADMIN_TOKEN);
+        assertEquals(200, dead.status());
+        assertEquals("dead_letter", dead.json().get("status").asText());
+        assertEquals(0, dead.json().get("deliveries").size());
+        assertEquals(0, dead.json().get("totals").get("dead_letter").asInt());
+
+        RunningApi.Reply delivered = api.get("/api/v1/admin/deliveries?status=delivered", RunningApi.ADMIN_TOKEN);
+        assertEquals(1, delivered.json().get("deliveries").size(), "the answer of the start-up message");
+        JsonNode answer = delivered.json().get("deliveries").get(0);
+        assertEquals("conv_12345", answer.get("conversation_id").asText());
+        assertTrue(answer.get("actions").size() > 0, answer.toString());
+
+        RunningApi.Reply again = api.post("/api/v1/admin/deliveries/" + answer.get("run_id").asText() + "/retry", "",
+                RunningApi.ADMIN_TOKEN);
+        assertEquals(404, again.status(), "a delivered answer is not sent again");
+        assertEquals("not_retryable", again.json().get("error").get("code").asText());
+        assertEquals(422, api.post("/api/v1/admin/deliveries/not-a-uuid/retry", "", RunningApi.ADMIN_TOKEN).status());
+        assertEquals(422, api.get("/api/v1/admin/deliveries?status=lost", RunningApi.ADMIN_TOKEN).status());
+        assertEquals(401, api.get("/api/v1/admin/deliveries", RunningApi.TOKEN).status());
+        assertEquals(0, api.get("/api/v1/admin/health", RunningApi.ADMIN_TOKEN).json()
+                .get("statistics").get("dead_letters").asInt());
+    }
+
+    @Test
     void healthNamesTheStoresTheStuckConversationsAndTheActionTypes() {
         JsonNode health = api.get("/api/v1/admin/health", RunningApi.ADMIN_TOKEN).json();
 
