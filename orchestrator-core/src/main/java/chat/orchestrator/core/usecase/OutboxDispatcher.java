@@ -203,7 +203,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                 try {
                     return send.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.TimeoutException stillSending) {
-                    outbox.renew(claim, clock.instant().plus(settings.claimFor()));
+                    renewQuietly(claim);
                 } catch (java.util.concurrent.ExecutionException broken) {
                     // PancakePort promises a report for every failure; an adapter that throws is treated as a
                     // failure that may pass, so the answer backs off instead of blocking its conversation.
@@ -212,6 +212,22 @@ public final class OutboxDispatcher implements AutoCloseable {
             }
         } finally {
             send.cancel(true);
+        }
+    }
+
+    /**
+     * A renewal that fails (the store is unreachable for a moment) must not cut the send short: the request may be
+     * arriving, and if the claim runs out meanwhile the next claimer resends it with the same key.
+     */
+    private void renewQuietly(ClaimedDelivery claim) {
+        try {
+            if (!outbox.renew(claim, clock.instant().plus(settings.claimFor()))) {
+                LOG.log(Level.WARNING, "conversation={0} run={1} claim ran out during a slow send",
+                        claim.delivery().conversationId(), claim.runId());
+            }
+        } catch (RuntimeException unreachable) {
+            LOG.log(Level.WARNING, "conversation={0} run={1} claim not renewed: {2}",
+                    claim.delivery().conversationId(), claim.runId(), unreachable.getMessage());
         }
     }
 
