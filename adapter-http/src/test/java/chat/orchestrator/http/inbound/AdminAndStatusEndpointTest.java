@@ -115,8 +115,12 @@ class AdminAndStatusEndpointTest {
     }
 
     @Test
-    void theStatusHandlerSaysWhatIsInUse() {
-        JsonNode status = api.send(api.request("/api/v1/status/handler").GET().build()).json();
+    void theStatusHandlerSaysWhatIsInUse_andOnlyTheAdminSeesTheAdapters() {
+        JsonNode anonymous = api.send(api.request("/api/v1/status/handler").GET().build()).json();
+        assertFalse(anonymous.has("adapters"), anonymous.toString());
+        assertEquals("up", anonymous.get("components").get("memory_status").asText());
+
+        JsonNode status = api.get("/api/v1/status/handler", RunningApi.ADMIN_TOKEN).json();
 
         assertTrue(status.get("initialized").asBoolean());
         assertEquals("healthy", status.get("status").asText());
