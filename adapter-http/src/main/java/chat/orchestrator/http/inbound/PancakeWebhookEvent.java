@@ -86,7 +86,12 @@ final class PancakeWebhookEvent {
             return clock.instant();
         }
         if (value.isNumber()) {
-            return Instant.ofEpochMilli((long) (value.asDouble() * 1000));
+            double seconds = value.asDouble();
+            // The same range as the sync endpoint's timestamp: a far-future one would sort after every real message.
+            if (!(seconds >= 0 && seconds < 4_102_444_800d)) {
+                throw new InvalidInputException("data.message.created_at", "must be seconds since the epoch before the year 2100");
+            }
+            return Instant.ofEpochMilli((long) (seconds * 1000));
         }
         String text = value.asText();
         try {

@@ -72,6 +72,8 @@ final class BodyCases {
         cases.add(json("webhook: message id with spaces", WEBHOOK, EVENT.replace("m_1", "m 1"), 422, "invalid_field"));
         cases.add(json("webhook: conversation id with a zero-width joiner", WEBHOOK, EVENT.replace("105_602", "105\\u200d602"),
                 422, "invalid_field"));
+        cases.add(json("webhook: created_at 1e300, past any real date", WEBHOOK,
+                EVENT.replace("\"2026-11-25T09:41:27\"", "1e300"), 422, "invalid_field"));
         cases.add(json("webhook: created_at 1e400", WEBHOOK, EVENT.replace("\"2026-11-25T09:41:27\"", "1e400"), 422,
                 "invalid_field"));
         cases.add(HostileCase.raw("sync: a body of invalid UTF-8", invalidUtf8(), 400, "invalid_json"));
