@@ -2,7 +2,6 @@ package chat.orchestrator.http.inbound;
 
 import chat.orchestrator.core.domain.InvalidInputException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -21,9 +20,7 @@ final class JsonValues {
 
     private static void check(JsonNode node, String path) {
         if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 String child = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 if (!wellFormed(field.getKey())) {
                     throw new InvalidInputException(path.isEmpty() ? "(field name)" : path,
