@@ -42,7 +42,7 @@ final class PostgresEnvironment {
     private Optional<PostgresSettings> settings() {
         Optional<String> url = value(DATABASE_URL);
         if (url.isEmpty() && value(HOST).isEmpty()) {
-            for (String dependent : List.of(PORT, DB, USER, PASSWORD, SSL_MODE, POOL_SIZE)) {
+            for (String dependent : List.of(PORT, DB, USER, PASSWORD, SSL_MODE, POOL_SIZE, CONNECTION_TIMEOUT_MS)) {
                 if (value(dependent).isPresent()) {
                     throw new IllegalArgumentException(dependent + " is set but neither " + HOST + " nor "
                             + DATABASE_URL + " is: set one of them to use PostgreSQL, or unset " + dependent);

@@ -43,6 +43,23 @@ final class RedisEnvironment {
         return isSet(URL) || isSet(HOST) || isSet(CLUSTER_NODES);
     }
 
+    /** Variables that only mean something once a Redis is named. */
+    private static final List<String> NEED_A_SERVER = List.of(PORT, DB, USERNAME, PASSWORD, TLS, MAX_CONNECTIONS,
+            SOCKET_TIMEOUT, RETRY_ATTEMPTS, RETRY_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, KEY_PREFIX, DEDUP_TTL);
+
+    void requireServerForSettings() {
+        if (isConfigured()) {
+            return;
+        }
+        for (String name : NEED_A_SERVER) {
+            if (isSet(name)) {
+                throw new IllegalArgumentException(name + " is set but none of " + URL + ", " + HOST + " or "
+                        + CLUSTER_NODES + " is: name the Redis to use, or unset " + name
+                        + " (without Redis, locks and state are in memory, for one instance only)");
+            }
+        }
+    }
+
     RedisSettings settings() {
         if (!isConfigured()) {
             throw new IllegalArgumentException("Redis is not configured: set " + URL + ", " + HOST + " or "

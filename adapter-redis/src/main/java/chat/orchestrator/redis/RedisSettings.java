@@ -88,6 +88,17 @@ public record RedisSettings(
         return new RedisEnvironment(environment).isConfigured();
     }
 
+    /**
+     * Refuses Redis variables set without a Redis to apply them to ({@code REDIS_PORT} or {@code REDIS_PASSWORD}
+     * without {@code REDIS_HOST}, say): the operator meant to use Redis, and running on in-memory locks instead,
+     * without a word, would lose every guarantee between instances.
+     *
+     * @throws IllegalArgumentException naming the first such variable
+     */
+    public static void requireServerForSettingsIn(Map<String, String> environment) {
+        new RedisEnvironment(environment).requireServerForSettings();
+    }
+
     public RedisSettings withRetry(RedisRetryPolicy value) {
         return new RedisSettings(topology, username, password, tls, maxConnections, socketTimeout, value, keyPrefix,
                 conversationStateTtl, dedupTtl);

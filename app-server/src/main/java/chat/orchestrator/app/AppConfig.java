@@ -108,6 +108,10 @@ public record AppConfig(
     /** Redis is wanted when REDIS_URL, REDIS_HOST or REDIS_CLUSTER_NODES is set; the adapter reads the rest. */
     private static Optional<RedisSettings> redis(Environment env) {
         if (!RedisSettings.isConfiguredIn(env.variables())) {
+            Environment.validatedByAdapter(() -> {
+                RedisSettings.requireServerForSettingsIn(env.variables());
+                return null;
+            });
             return Optional.empty();
         }
         return Optional.of(Environment.validatedByAdapter(() -> RedisSettings.fromEnvironment(env.variables())));

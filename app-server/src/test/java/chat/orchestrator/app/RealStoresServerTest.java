@@ -64,7 +64,10 @@ class RealStoresServerTest {
             assertTrue(stats.get("postgres_stats").get("total").asInt() >= 1, stats.toString());
             assertEquals(1, stats.get("conversations").get("total").asInt());
 
-            JsonNode status = call(HttpRequest.newBuilder(URI.create(base + "/api/v1/status/handler")).GET());
+            JsonNode anonymous = call(HttpRequest.newBuilder(URI.create(base + "/api/v1/status/handler")).GET());
+            assertFalse(anonymous.has("adapters"), "hosts are for the admin only: " + anonymous);
+            JsonNode status = call(HttpRequest.newBuilder(URI.create(base + "/api/v1/status/handler"))
+                    .header("Authorization", "Bearer admin-token").GET());
             assertTrue(status.get("components").get("redis_connected").asBoolean());
             assertEquals("redis", status.get("components").get("lock_manager").asText());
             assertTrue(status.get("adapters").get("history").asText().startsWith("postgresql"));

@@ -111,7 +111,7 @@ public final class AdminService implements HttpService {
 
     private void cancel(ServerRequest request, ServerResponse response) {
         token.require(request);
-        ConversationId conversation = ConversationId.of(request.path().pathParameters().get("id"));
+        ConversationId conversation = ConversationId.of(WireIds.require("id", request.path().pathParameters().get("id")));
         boolean released = administration.forceRelease(conversation);
         int cancelled = chatJobs.cancelRunning(conversation, "cancelled by an admin");
         ObjectNode body = json.mapper().createObjectNode();

@@ -6,8 +6,19 @@ import java.util.Optional;
 /**
  * An error answered to a caller: HTTP status, a stable machine-readable code, a message for people and, for
  * validation errors, the offending field. Every error body has the same shape.
+ *
+ * @param closeConnection answer with {@code Connection: close} and close: the request's framing cannot be trusted,
+ *                        so the bytes after it are not a next request
  */
-public record ApiError(Status status, String code, String message, Optional<String> field) {
+public record ApiError(Status status, String code, String message, Optional<String> field, boolean closeConnection) {
+
+    public ApiError(Status status, String code, String message, Optional<String> field) {
+        this(status, code, message, field, false);
+    }
+
+    public ApiError closingConnection() {
+        return new ApiError(status, code, message, field, true);
+    }
 
     public static ApiError badRequest(String code, String message) {
         return new ApiError(Status.BAD_REQUEST_400, code, message, Optional.empty());
@@ -15,6 +26,10 @@ public record ApiError(Status status, String code, String message, Optional<Stri
 
     public static ApiError invalidField(String field, String message) {
         return new ApiError(Status.UNPROCESSABLE_CONTENT_422, "invalid_field", message, Optional.of(field));
+    }
+
+    public static ApiError notFound() {
+        return new ApiError(Status.NOT_FOUND_404, "not_found", "no such endpoint", Optional.empty());
     }
 
     public static ApiError unauthorized() {

@@ -22,13 +22,18 @@ public final class BearerToken {
 
     /** Throws a 401 {@link ApiException} unless the request carries this token. */
     public void require(ServerRequest request) {
+        if (!presentIn(request)) {
+            throw new ApiException(ApiError.unauthorized());
+        }
+    }
+
+    /** Whether the request carries this token, for endpoints that show more to the holder of a token. */
+    public boolean presentIn(ServerRequest request) {
         String header = request.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw new ApiException(ApiError.unauthorized());
+            return false;
         }
         byte[] presented = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(expected, presented)) {
-            throw new ApiException(ApiError.unauthorized());
-        }
+        return MessageDigest.isEqual(expected, presented);
     }
 }

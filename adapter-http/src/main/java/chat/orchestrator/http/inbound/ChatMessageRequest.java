@@ -21,13 +21,13 @@ record ChatMessageRequest(ConversationId conversationId, List<InboundMessage> bu
     static ChatMessageRequest parse(JsonNode body, Instant now) {
         JsonFields fields = new JsonFields(body);
         ConversationId conversation = ConversationId.of(
-                fields.optionalString("conversation_id").orElseGet(() -> UUID.randomUUID().toString()));
+                fields.optionalId("conversation_id").orElseGet(() -> UUID.randomUUID().toString()));
         String markup = fields.requiredString("history");
         Map<String, String> resources = fields.optionalStringMap("resources");
         if (resources.size() > InboundMessage.MAX_METADATA_ENTRIES) {
             throw new InvalidInputException("resources", "must have at most " + InboundMessage.MAX_METADATA_ENTRIES + " entries");
         }
-        String sender = resources.getOrDefault("user_id", "anonymous");
+        String sender = WireIds.require("resources.user_id", resources.getOrDefault("user_id", "anonymous"));
         List<HistoryMarkup.MarkupTurn> turns = HistoryMarkup.parse(markup);
         List<InboundMessage> burst = HistoryMarkup.unansweredCustomerTurns(turns).stream()
                 .map(index -> new InboundMessage(

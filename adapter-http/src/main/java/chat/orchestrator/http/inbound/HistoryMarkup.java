@@ -4,17 +4,14 @@ import chat.orchestrator.core.domain.InvalidInputException;
 import chat.orchestrator.core.domain.Turn;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The asynchronous API's history markup, {@code <USER>…</USER><br><BOT>…</BOT><br>}, as turns in order. Only the
  * two tags and {@code <br>} separators are allowed between turns, so a malformed history is refused, not guessed at.
  */
 final class HistoryMarkup {
-    private static final Pattern TURN = Pattern.compile("<(USER|BOT)>(.*?)</\\1>", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
-    private static final Pattern SEPARATOR = Pattern.compile("(\\s|<br\\s*/?>)*", Pattern.CASE_INSENSITIVE);
     static final int MAX_TURNS = 200;
+    private static final String MALFORMED = "must be <USER>…</USER> and <BOT>…</BOT> turns separated by <br>";
 
     /** One parsed turn: who spoke, and the text as sent. */
     record MarkupTurn(Turn.Role role, String text) {
@@ -23,27 +20,87 @@ final class HistoryMarkup {
     private HistoryMarkup() {
     }
 
+    /**
+     * A single left-to-right scan: every character is looked at a bounded number of times, whatever the input. (The
+     * regular expressions this replaces took seconds on {@code <BOT>} repeated, and overflowed the stack on long
+     * runs of spaces.)
+     */
     static List<MarkupTurn> parse(String markup) {
         List<MarkupTurn> turns = new ArrayList<>();
-        Matcher matcher = TURN.matcher(markup);
-        int end = 0;
-        while (matcher.find()) {
-            requireSeparator(markup.substring(end, matcher.start()));
-            String text = matcher.group(2).trim();
+        int at = skipSeparators(markup, 0);
+        while (at < markup.length()) {
+            Turn.Role role = openingTag(markup, at);
+            String open = role == Turn.Role.CUSTOMER ? "<USER>" : "<BOT>";
+            String close = "</" + open.substring(1);
+            int textStart = at + open.length();
+            int textEnd = indexOfIgnoreCase(markup, close, textStart);
+            if (textEnd < 0) {
+                throw new InvalidInputException("history", "has a turn with no closing " + close + " at position " + turns.size());
+            }
+            String text = markup.substring(textStart, textEnd).trim();
             if (text.isEmpty()) {
                 throw new InvalidInputException("history", "has an empty turn at position " + turns.size());
             }
-            turns.add(new MarkupTurn(matcher.group(1).equalsIgnoreCase("USER") ? Turn.Role.CUSTOMER : Turn.Role.BOT, text));
+            turns.add(new MarkupTurn(role, text));
             if (turns.size() > MAX_TURNS) {
                 throw new InvalidInputException("history", "must have at most " + MAX_TURNS + " turns");
             }
-            end = matcher.end();
+            at = skipSeparators(markup, textEnd + close.length());
         }
-        requireSeparator(markup.substring(end));
         if (turns.isEmpty()) {
             throw new InvalidInputException("history", "must contain at least one <USER>…</USER> turn");
         }
         return turns;
+    }
+
+    private static Turn.Role openingTag(String markup, int at) {
+        if (markup.regionMatches(true, at, "<USER>", 0, 6)) {
+            return Turn.Role.CUSTOMER;
+        }
+        if (markup.regionMatches(true, at, "<BOT>", 0, 5)) {
+            return Turn.Role.BOT;
+        }
+        throw new InvalidInputException("history", MALFORMED);
+    }
+
+    /** Whitespace and {@code <br>}, {@code <br/>}, {@code <br />} (any case) between turns. */
+    private static int skipSeparators(String markup, int from) {
+        int at = from;
+        while (at < markup.length()) {
+            if (isSpace(markup.charAt(at))) {
+                at++;
+            } else if (markup.regionMatches(true, at, "<br", 0, 3)) {
+                int end = at + 3;
+                while (end < markup.length() && isSpace(markup.charAt(end))) {
+                    end++;
+                }
+                if (end < markup.length() && markup.charAt(end) == '/') {
+                    end++;
+                }
+                if (end >= markup.length() || markup.charAt(end) != '>') {
+                    throw new InvalidInputException("history", MALFORMED);
+                }
+                at = end + 1;
+            } else {
+                return at;
+            }
+        }
+        return at;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
+    }
+
+    /** Tags are ASCII, so comparing region by region ignoring case needs no lower-cased copy. */
+    private static int indexOfIgnoreCase(String text, String tag, int from) {
+        char first = tag.charAt(0);
+        for (int i = from; i <= text.length() - tag.length(); i++) {
+            if (text.charAt(i) == first && text.regionMatches(true, i, tag, 0, tag.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The customer turns after the bot's last answer: what is still to be answered, with their positions. */
@@ -62,11 +119,5 @@ final class HistoryMarkup {
             throw new InvalidInputException("history", "must end with at least one <USER> turn to answer");
         }
         return positions;
-    }
-
-    private static void requireSeparator(String between) {
-        if (!SEPARATOR.matcher(between).matches()) {
-            throw new InvalidInputException("history", "must be <USER>…</USER> and <BOT>…</BOT> turns separated by <br>");
-        }
     }
 }

@@ -7,6 +7,7 @@ import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.ChatJobs;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,9 +20,18 @@ public final class InboundApi {
     private InboundApi() {
     }
 
-    /** Where to listen and how requests are checked. */
+    /**
+     * Where to listen and how requests are checked.
+     *
+     * @param bodyReadTimeout how long a client may take to send a body once its headers are in
+     */
     public record Settings(String host, int port, String messageToken, String adminToken,
-                           Optional<String> webhookSecret, long maxBodyBytes) {
+                           Optional<String> webhookSecret, long maxBodyBytes, Duration bodyReadTimeout) {
+
+        public Settings(String host, int port, String messageToken, String adminToken, Optional<String> webhookSecret,
+                        long maxBodyBytes) {
+            this(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, JsonBody.DEFAULT_READ_TIMEOUT);
+        }
     }
 
     /** The use cases and facts the endpoints need. */
@@ -32,12 +42,12 @@ public final class InboundApi {
 
     public static ApiServer start(Settings settings, Dependencies d) {
         JsonResponses json = JsonResponses.withDefaultMapper();
-        JsonBody body = new JsonBody(settings.maxBodyBytes());
+        JsonBody body = new JsonBody(settings.maxBodyBytes(), settings.bodyReadTimeout());
         BearerToken messageToken = new BearerToken(settings.messageToken());
         BearerToken adminToken = new BearerToken(settings.adminToken());
-        return ApiServer.start(settings.host(), settings.port(), json, List.of(
+        return ApiServer.start(settings.host(), settings.port(), json, body, List.of(
                 new HealthService(json, d.storage(), d.health(), d.clock()),
-                new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse()),
+                new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse(), adminToken),
                 new SyncMessageService(d.messages(), messageToken, body, json, d.storage(), d.clock()),
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
                         body, json, d.clock()),

@@ -21,6 +21,15 @@ final class JsonFields {
         return optionalString(field).orElseThrow(() -> new InvalidInputException(field, "is required"));
     }
 
+    /** A string that names something (see {@link WireIds}). */
+    String requiredId(String field) {
+        return WireIds.require(field, requiredString(field));
+    }
+
+    Optional<String> optionalId(String field) {
+        return optionalString(field).map(value -> WireIds.require(field, value));
+    }
+
     Optional<String> optionalString(String field) {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {

@@ -39,19 +39,29 @@ public final class JsonResponses {
     }
 
     public void error(ServerResponse response, ApiError error) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("success", false);
-        ObjectNode detail = body.putObject("error");
-        detail.put("code", error.code());
-        detail.put("message", error.message());
-        error.field().ifPresent(field -> detail.put("field", field));
+        ObjectNode body = errorBody(error);
         if (error.status() == Status.SERVICE_UNAVAILABLE_503) {
             response.header(HeaderNames.RETRY_AFTER, "5");
         }
         if (error.status() == Status.UNAUTHORIZED_401) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
+        if (error.closeConnection()) {
+            // ConnectionGuard closes after the response; the header tells the client not to reuse the connection.
+            response.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
+        }
         send(response, error.status(), body);
+    }
+
+    /** The one error shape: {"success": false, "error": {"code", "message", "field"?}}. */
+    public ObjectNode errorBody(ApiError error) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("success", false);
+        ObjectNode detail = body.putObject("error");
+        detail.put("code", error.code());
+        detail.put("message", error.message());
+        error.field().ifPresent(field -> detail.put("field", field));
+        return body;
     }
 
     static byte[] utf8(String text) {

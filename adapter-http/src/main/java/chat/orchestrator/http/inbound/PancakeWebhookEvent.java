@@ -38,12 +38,13 @@ final class PancakeWebhookEvent {
         if (!"messaging".equals(eventType)) {
             return new Parsed.Ignored("not_a_message_event");
         }
-        String pageId = text(body, "page_id").orElseThrow(() -> new InvalidInputException("page_id", "is required"));
+        String pageId = WireIds.require("page_id",
+                text(body, "page_id").orElseThrow(() -> new InvalidInputException("page_id", "is required")));
         JsonNode data = object(body, "data");
         JsonNode conversation = object(data, "data.conversation", "conversation");
         JsonNode message = object(data, "data.message", "message");
-        String senderId = text(object(message, "data.message.from", "from"), "id")
-                .orElseThrow(() -> new InvalidInputException("data.message.from.id", "is required"));
+        String senderId = WireIds.require("data.message.from.id", text(object(message, "data.message.from", "from"), "id")
+                .orElseThrow(() -> new InvalidInputException("data.message.from.id", "is required")));
         if (senderId.equals(pageId)) {
             // Pancake echoes what the page sends, our own replies included: answering them would loop.
             return new Parsed.Ignored("echo_of_page_message");
@@ -54,8 +55,10 @@ final class PancakeWebhookEvent {
         text(conversation, "type").ifPresent(type -> metadata.put("conversation_type", type));
         text(message.get("from"), "name").ifPresent(name -> metadata.put("sender_name", name));
         return new Parsed.CustomerMessage(new InboundMessage(
-                MessageId.of(text(message, "id").orElseThrow(() -> new InvalidInputException("data.message.id", "is required"))),
-                ConversationId.of(text(conversation, "id").orElseThrow(() -> new InvalidInputException("data.conversation.id", "is required"))),
+                MessageId.of(WireIds.require("data.message.id", text(message, "id")
+                        .orElseThrow(() -> new InvalidInputException("data.message.id", "is required")))),
+                ConversationId.of(WireIds.require("data.conversation.id", text(conversation, "id")
+                        .orElseThrow(() -> new InvalidInputException("data.conversation.id", "is required")))),
                 content(message),
                 senderId,
                 SenderType.USER,
@@ -83,7 +86,12 @@ final class PancakeWebhookEvent {
             return clock.instant();
         }
         if (value.isNumber()) {
-            return Instant.ofEpochMilli((long) (value.asDouble() * 1000));
+            double seconds = value.asDouble();
+            // The same range as the sync endpoint's timestamp: a far-future one would sort after every real message.
+            if (!(seconds >= 0 && seconds < 4_102_444_800d)) {
+                throw new InvalidInputException("data.message.created_at", "must be seconds since the epoch before the year 2100");
+            }
+            return Instant.ofEpochMilli((long) (seconds * 1000));
         }
         String text = value.asText();
         try {

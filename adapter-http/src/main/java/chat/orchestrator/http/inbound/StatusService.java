@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/status/handler} (no token, like the health endpoints): which adapters are in use and whether
- * the stores answer. Never shows a secret: {@code adapters} holds descriptions made for logs.
+ * {@code GET /api/v1/status/handler} (no token, like the health endpoints): whether the stores answer, up or down.
+ * Which adapters serve, with their hosts, the AI's URL and model and the Pancake page, is shown only to the holder of
+ * the admin token: an anonymous caller learns nothing that helps it aim at the stores behind the server.
  */
 public final class StatusService implements HttpService {
     private final JsonResponses json;
@@ -22,9 +23,11 @@ public final class StatusService implements HttpService {
     private final List<HealthPort> components;
     private final ChatJobs chatJobs;
     private final Map<String, String> adaptersInUse;
+    private final BearerToken adminToken;
 
     public StatusService(JsonResponses json, StorageDescription storage, List<HealthPort> components, ChatJobs chatJobs,
-                         Map<String, String> adaptersInUse) {
+                         Map<String, String> adaptersInUse, BearerToken adminToken) {
+        this.adminToken = adminToken;
         this.json = json;
         this.storage = storage;
         this.components = List.copyOf(components);
@@ -51,7 +54,9 @@ public final class StatusService implements HttpService {
                 .put("status", allUp ? "running" : "degraded")
                 .put("active_jobs", chatJobs.activeJobs());
         checked.forEach(c -> parts.put(c.component() + "_status", c.up() ? "up" : "down"));
-        body.set("adapters", json.mapper().valueToTree(new java.util.TreeMap<>(adaptersInUse)));
+        if (adminToken.presentIn(request)) {
+            body.set("adapters", json.mapper().valueToTree(new java.util.TreeMap<>(adaptersInUse)));
+        }
         body.put("status", allUp ? "healthy" : "degraded");
         json.send(response, Status.OK_200, body);
     }

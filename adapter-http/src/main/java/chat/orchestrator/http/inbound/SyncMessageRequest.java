@@ -15,10 +15,10 @@ final class SyncMessageRequest {
     static InboundMessage parse(JsonNode body) {
         JsonFields fields = new JsonFields(body);
         return new InboundMessage(
-                MessageId.of(fields.requiredString("message_id")),
-                ConversationId.of(fields.requiredString("conversation_id")),
+                MessageId.of(fields.requiredId("message_id")),
+                ConversationId.of(fields.requiredId("conversation_id")),
                 fields.requiredString("message_content"),
-                fields.requiredString("sender_id"),
+                fields.requiredId("sender_id"),
                 SenderType.parse(fields.optionalString("sender_type").orElse("user")),
                 fields.requiredTimestamp("timestamp"),
                 fields.optionalStringMap("metadata"));

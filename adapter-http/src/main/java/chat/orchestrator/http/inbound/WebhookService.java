@@ -43,11 +43,14 @@ public final class WebhookService implements HttpService {
     }
 
     private void handle(ServerRequest request, ServerResponse response) {
-        byte[] raw = body.readBytes(request);
-        if (signature.isPresent()) {
-            requireSignature(request, raw, signature.get());
-        } else {
+        // Who is calling is settled before a byte of the body is read: an anonymous client gets no read of its body.
+        Optional<String> presented = signature.isPresent() ? Optional.of(presentedSignature(request)) : Optional.empty();
+        if (signature.isEmpty()) {
             token.require(request);
+        }
+        byte[] raw = body.readBytes(request);
+        if (signature.isPresent() && !signature.get().verifies(raw, presented.orElseThrow())) {
+            throw new ApiException(invalidSignature());
         }
         JsonNode payload = body.parseObject(raw);
         ObjectNode answer = json.mapper().createObjectNode().put("success", true);
@@ -76,17 +79,19 @@ public final class WebhookService implements HttpService {
         };
     }
 
-    private static void requireSignature(ServerRequest request, byte[] raw, WebhookSignature signature) {
+    /** The first signature header present, in {@link WebhookSignature#HEADERS} order; none is a 401. */
+    private static String presentedSignature(ServerRequest request) {
         for (String header : WebhookSignature.HEADERS) {
             Optional<String> presented = request.headers().first(io.helidon.http.HeaderNames.create(header));
             if (presented.isPresent()) {
-                if (signature.verifies(raw, presented.get())) {
-                    return;
-                }
-                break;
+                return presented.get();
             }
         }
-        throw new ApiException(new ApiError(Status.UNAUTHORIZED_401, "invalid_signature",
-                "missing or invalid webhook signature", Optional.empty()));
+        throw new ApiException(invalidSignature());
+    }
+
+    private static ApiError invalidSignature() {
+        return new ApiError(Status.UNAUTHORIZED_401, "invalid_signature", "missing or invalid webhook signature",
+                Optional.empty());
     }
 }

@@ -77,8 +77,14 @@ class AdminAndStatusEndpointTest {
     }
 
     @Test
-    void healthNamesTheStoresTheStuckConversationsAndTheActionTypes() {
+    void healthNamesTheStoresTheStuckConversationsAndTheActionTypes() throws InterruptedException {
         JsonNode health = api.get("/api/v1/admin/health", RunningApi.ADMIN_TOKEN).json();
+        // The answer is sent before the worker releases the lock (it re-checks for pending messages first), so on a
+        // loaded machine the task can still count as active for a moment.
+        for (int i = 0; i < 100 && health.get("statistics").get("active_ai_tasks").asInt() != 0; i++) {
+            Thread.sleep(50);
+            health = api.get("/api/v1/admin/health", RunningApi.ADMIN_TOKEN).json();
+        }
 
         assertEquals("healthy", health.get("status").asText());
         assertEquals(1, health.get("statistics").get("total_conversations").asInt());
@@ -140,8 +146,12 @@ class AdminAndStatusEndpointTest {
     }
 
     @Test
-    void theStatusHandlerSaysWhatIsInUse() {
-        JsonNode status = api.send(api.request("/api/v1/status/handler").GET().build()).json();
+    void theStatusHandlerSaysWhatIsInUse_andOnlyTheAdminSeesTheAdapters() {
+        JsonNode anonymous = api.send(api.request("/api/v1/status/handler").GET().build()).json();
+        assertFalse(anonymous.has("adapters"), anonymous.toString());
+        assertEquals("up", anonymous.get("components").get("memory_status").asText());
+
+        JsonNode status = api.get("/api/v1/status/handler", RunningApi.ADMIN_TOKEN).json();
 
         assertTrue(status.get("initialized").asBoolean());
         assertEquals("healthy", status.get("status").asText());

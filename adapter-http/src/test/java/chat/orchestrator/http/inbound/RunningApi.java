@@ -56,6 +56,11 @@ final class RunningApi implements AutoCloseable {
 
     /** With {@code signedWebhook}, the webhook requires an HMAC signature made with {@link #WEBHOOK_SECRET}. */
     RunningApi(AiPort ai, boolean signedWebhook) {
+        this(ai, signedWebhook, MAX_BODY, Duration.ofSeconds(20));
+    }
+
+    /** With the body limit and body read deadline of the caller's choice. */
+    RunningApi(AiPort ai, boolean signedWebhook, long maxBody, Duration bodyReadTimeout) {
         Duration lockTtl = Duration.ofSeconds(30);
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai)
                 .pancake(new LoggingPancake())
@@ -67,7 +72,7 @@ final class RunningApi implements AutoCloseable {
                 : ComponentHealth.up("memory", Map.of("conversations", "0"));
         server = InboundApi.start(
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
-                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), MAX_BODY),
+                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout),
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000),
                         botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
