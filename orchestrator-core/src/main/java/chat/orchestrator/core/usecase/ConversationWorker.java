@@ -81,9 +81,9 @@ public final class ConversationWorker {
                 current = renewed;
                 next = pass(current, caller);
             }
-            // The caller's message was answered by someone else before any of our batches held it.
-            WaitingCaller.completeIfWaiting(caller,
-                    id -> new MessageOutcome.Duplicate(id, history.answerFor(conversation, id)));
+            // The caller's message joined another holder's burst between its accept and our lock, and that holder
+            // answered it: as for any caller who found the conversation held, it is in another worker's hands.
+            WaitingCaller.completeIfWaiting(caller, MessageOutcome.Locked::new);
         } catch (InterruptedException shutdown) {
             Thread.currentThread().interrupt();
             stopWith(current, caller, "shutting down", true);
