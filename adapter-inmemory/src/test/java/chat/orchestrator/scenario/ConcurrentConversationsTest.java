@@ -109,7 +109,10 @@ class ConcurrentConversationsTest {
 
     private static void awaitAllDelivered(Harness harness, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (answeredIds(harness).size() < expected && System.nanoTime() < deadline) {
+        // Stored first, delivered right after: wait for both, so the check below sees the last delivery too.
+        while ((answeredIds(harness).size() < expected
+                || harness.pancake.deliveries().size() < harness.history.sentRuns().size())
+                && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
     }
