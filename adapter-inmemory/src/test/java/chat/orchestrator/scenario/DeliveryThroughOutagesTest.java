@@ -199,6 +199,50 @@ class DeliveryThroughOutagesTest {
     }
 
     @Test
+    void dueAnswersAreDeliveredWhileTheLockAndStateStoreIsDown_andAFailingOneHoldsUpNoOther() throws Exception {
+        ConversationId broken = newConversation();
+        ConversationId fine = newConversation();
+        pancake.answer.set(DeliveryReport.Status.PENDING);
+        try (Orchestrator orchestrator = orchestrator()) {
+            completed(orchestrator.handle(message(broken, "b1", 0, "one")));
+            completed(orchestrator.handle(message(fine, "f1", 0, "two")));
+        }
+        pancake.answer.set(DeliveryReport.Status.DELIVERED);
+        PancakePort throwsForOne = delivery -> {
+            if (delivery.conversationId().equals(broken)) {
+                throw new IllegalStateException("a bug in the adapter for this one answer");
+            }
+            return pancake.deliver(delivery);
+        };
+        // Redis is down: every lock and state call fails. Delivery needs only the outbox.
+        chat.orchestrator.core.port.LockPort downLocks = unreachable(chat.orchestrator.core.port.LockPort.class);
+        chat.orchestrator.core.port.StatePort downState = unreachable(chat.orchestrator.core.port.StatePort.class);
+        try (Orchestrator orchestrator = Orchestrator.builder().locks(downLocks).state(downState).history(history)
+                .outbox(history.outbox()).ai(Harness::echo).pancake(throwsForOne).settings(SETTINGS).clock(clock)
+                .build()) {
+            clock.advance(DELIVERY.maxBackoff().plusSeconds(1));
+            dispatch(orchestrator);
+        }
+
+        assertEquals(1, history.outbox().count(DeliveryState.PENDING), "the broken one backs off and stays due");
+        assertEquals("answer to [f1]", pancake.attempts.getLast().reply().text(), "the other one went out");
+        assertEquals(DeliveryState.PENDING, history.outbox().list(DeliveryState.PENDING, 10).getFirst().state());
+        assertEquals(broken, history.outbox().list(DeliveryState.PENDING, 10).getFirst().conversationId());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T unreachable(Class<T> port) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port},
+                (proxy, method, args) -> {
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.getName().equals("toString") ? "unreachable " + port.getSimpleName()
+                                : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : proxy == args[0];
+                    }
+                    throw new chat.orchestrator.core.port.StoreUnavailableException("Redis is down");
+                });
+    }
+
+    @Test
     void aPermanentRefusalStopsAtOnce_asRejected() throws Exception {
         pancake.answer.set(DeliveryReport.Status.REJECTED);
         try (Orchestrator orchestrator = orchestrator()) {
