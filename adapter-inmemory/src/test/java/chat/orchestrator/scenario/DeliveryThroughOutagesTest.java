@@ -230,6 +230,30 @@ class DeliveryThroughOutagesTest {
         assertEquals(broken, history.outbox().list(DeliveryState.PENDING, 10).getFirst().conversationId());
     }
 
+    @Test
+    void anAnswerStoredJustAsTheStateStoreWentAway_isDeliveredAtOnceAllTheSame() {
+        chat.orchestrator.core.port.StatePort goneAfterCommit = (chat.orchestrator.core.port.StatePort)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {chat.orchestrator.core.port.StatePort.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("removePending")) {
+                                throw new chat.orchestrator.core.port.StoreUnavailableException("Redis is down");
+                            }
+                            try {
+                                return method.invoke(state, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        try (Orchestrator orchestrator = Orchestrator.builder().locks(locks).state(goneAfterCommit).history(history)
+                .outbox(history.outbox()).ai(Harness::echo).pancake(pancake).settings(SETTINGS).clock(clock).build()) {
+
+            MessageOutcome.Completed outcome = completed(orchestrator.handle(message(newConversation(), "m1", 0, "hi")));
+
+            assertEquals(1, outcome.delivery().delivered(), "delivered by its holder, not minutes later by recovery");
+            assertEquals(1, pancake.attempts.size());
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> T unreachable(Class<T> port) {
         return (T) java.lang.reflect.Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port},

@@ -151,15 +151,25 @@ public final class ConversationWorker {
         if (write instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, caller, refused);
         }
-        // Removal fails only if the lease was lost after the commit; the answer stands (it was fenced), and the
-        // next holder will see its messages as answered and drop them.
-        boolean stillHolder = state.removePending(lease, ids(batch));
+        // Removal fails if the lease was lost after the commit, or the state store just went away; the answer
+        // stands (it was fenced) and is delivered all the same, and the next holder drops its messages as answered.
+        boolean stillHolder = removeAnswered(lease, batch);
         DeliveryReport report = outbox.deliverOwn(lease.conversationId(), run.id(), reply.actions());
         WaitingCaller.completeIfAmong(caller, ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
         LOG.log(Level.INFO, "conversation={0} run={1} answered={2} delivered={3}/{4}", lease.conversationId(),
                 run.id(), batch.size(), report.delivered(), report.actions().size());
         return stillHolder ? release(lease) : STOP;
+    }
+
+    private boolean removeAnswered(Lease lease, List<InboundMessage> batch) {
+        try {
+            return state.removePending(lease, ids(batch));
+        } catch (StoreUnavailableException unreachable) {
+            LOG.log(Level.WARNING, "conversation={0} answer stored, pending not cleared ({1}); delivering it anyway",
+                    lease.conversationId(), unreachable.getMessage());
+            return false;
+        }
     }
 
     /** Invariant 4: the answer is recorded as discarded, never sent; the loop answers all pending messages again. */
