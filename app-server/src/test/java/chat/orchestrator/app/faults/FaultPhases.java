@@ -54,15 +54,15 @@ final class FaultPhases {
             timeline.faultEnds();
             pause(Duration.ofSeconds(5));
         });
-        phase("redis-empty", "Redis SIGKILLed and started again empty on the same port", () -> {
+        phase("redis-empty", "Redis SIGKILLed, started again empty on the same port 2 s later", () -> {
             timeline.faultStarts();
-            redis.restartEmpty();
+            redis.restartEmpty(Duration.ofSeconds(2));
             timeline.faultEnds();
             pause(scale.phase());
         });
-        phase("postgres-restart", "PostgreSQL stopped (fast) and started again on the same data", () -> {
+        phase("postgres-restart", "PostgreSQL stopped (fast), started again on the same data 5 s later", () -> {
             timeline.faultStarts();
-            postgres.restart();
+            postgres.restart(Duration.ofSeconds(5));
             timeline.faultEnds();
             pause(scale.phase());
         });

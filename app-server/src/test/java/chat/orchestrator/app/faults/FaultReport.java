@@ -22,13 +22,28 @@ import java.util.stream.Stream;
  * The verdict per phase, from the audit: messages sent in the phase (first attempt), accepted with a 2xx, lost (an
  * accepted message that no answer Pancake took covers), doubled (covered by two taken answers), stale (Pancake took
  * an answer that is no sent run), out of order (taken after a later-committed answer of its conversation), and how
- * long after the fault ended its last answer reached Pancake. Lost messages are explained (never answered, or
- * answered and its outbox row in some state) with lines of the instances' logs.
+ * long after the fault ended the last answer to the phase's messages reached Pancake. A finding about an answer
+ * (committed but never taken, taken out of order) is charged to the phase the answer was committed in; one about a
+ * message (never answered, doubled) to the phase it was sent in. Each is explained with lines of the instances' logs.
  */
 final class FaultReport {
     /** One row of the table. */
     record Row(String phase, String fault, long faultSeconds, int messages, int accepted, long refusals,
                int lost, int doubled, int stale, int outOfOrder, Map<String, Integer> lostWhy, Double latestAnswerAfter) {
+        boolean clean() {
+            return lost == 0 && doubled == 0 && stale == 0 && outOfOrder == 0;
+        }
+    }
+
+    /** What one phase is charged with, and examples to explain it. */
+    private static final class Finding {
+        int lost;
+        int doubled;
+        int stale;
+        int outOfOrder;
+        final Map<String, Integer> why = new TreeMap<>();
+        final List<String> examples = new ArrayList<>();
+
         boolean clean() {
             return lost == 0 && doubled == 0 && stale == 0 && outOfOrder == 0;
         }
@@ -45,50 +60,72 @@ final class FaultReport {
     FaultReport(DeliveryAudit audit, List<Message> sent, List<Phase> phases, List<Call> calls,
                 Map<String, Long> refusals, List<Path> logs) {
         Map<String, List<Run>> coverage = audit.coverage();
+        // Where each finding belongs: an answer committed but never taken, and an answer taken out of order, belong
+        // to the phase the answer was committed in (the fault it met on its way out); a message never answered,
+        // or doubled, to the phase it was sent in.
+        Map<String, Finding> findings = new LinkedHashMap<>();
+        phases.forEach(phase -> findings.put(phase.name(), new Finding()));
+        Map<String, Instant> latest = new LinkedHashMap<>();
+        for (Message message : sent) {
+            String key = DeliveryAudit.key(message.conversationId, message.messageId);
+            List<Run> covering = coverage.getOrDefault(key, List.of());
+            boolean recorded = audit.recorded.containsKey(key);
+            if (covering.isEmpty() && (recorded || message.accepted)) {
+                Optional<Run> answer = Optional.ofNullable(recorded ? audit.recorded.get(key).answeredBy() : null)
+                        .map(audit.runs::get);
+                String reason = lostReason(audit, key, recorded);
+                Finding finding = findings.get(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt())).orElse(message.phase));
+                finding.lost++;
+                finding.why.merge(reason.replaceAll(" run [0-9a-f-]+", "").replaceAll(" after .*", "").replaceAll(":.*", ""),
+                        1, Integer::sum);
+                finding.examples.add(message.messageId + ": " + reason);
+            }
+            if (covering.size() > 1) {
+                Finding finding = findings.get(message.phase);
+                finding.doubled++;
+                finding.examples.add(message.messageId + ": covered by " + covering.size() + " delivered answers "
+                        + covering.stream().map(Run::id).toList());
+            }
+            for (Run run : covering) {
+                Instant at = audit.taken.get(run.id().toString()).at();
+                latest.merge(message.phase, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        for (Taken stray : audit.strays()) {
+            Finding finding = findings.get(audit.run(stray.key()).map(r -> Timeline.phaseAt(phases, r.finishedAt()))
+                    .orElse(stray.phase()));
+            finding.stale++;
+            finding.examples.add("conversation " + stray.conversationId() + ": Pancake took " + stray.key()
+                    + ", which is no sent answer (discarded or unknown)");
+        }
+        for (Taken late : audit.outOfOrder()) {
+            Finding finding = findings.get(Timeline.phaseAt(phases, audit.run(late.key()).orElseThrow().finishedAt()));
+            finding.outOfOrder++;
+            finding.examples.add("conversation " + late.conversationId() + ": answer run " + late.key()
+                    + " reached Pancake (in phase " + late.phase() + ") after a later-committed one");
+        }
         Map<String, List<String>> examples = new LinkedHashMap<>();
         for (Phase phase : phases) {
             List<Message> mine = sent.stream().filter(m -> m.phase.equals(phase.name())).toList();
-            Map<String, Integer> why = new TreeMap<>();
-            int phaseLost = 0;
-            int phaseDoubled = 0;
-            Instant latest = null;
-            for (Message message : mine) {
-                String key = DeliveryAudit.key(message.conversationId, message.messageId);
-                List<Run> covering = coverage.getOrDefault(key, List.of());
-                boolean recorded = audit.recorded.containsKey(key);
-                if (covering.isEmpty() && (recorded || message.accepted)) {
-                    phaseLost++;
-                    String reason = lostReason(audit, key, recorded);
-                    why.merge(reason.replaceAll(" run [0-9a-f-]+", "").replaceAll(":.*", ""), 1, Integer::sum);
-                    examples.computeIfAbsent(phase.name(), p -> new ArrayList<>()).add(message.messageId + ": " + reason);
-                }
-                if (covering.size() > 1) {
-                    phaseDoubled++;
-                    examples.computeIfAbsent(phase.name(), p -> new ArrayList<>()).add(message.messageId
-                            + ": covered by " + covering.size() + " delivered answers " + covering.stream().map(Run::id).toList());
-                }
-                for (Run run : covering) {
-                    Instant at = audit.taken.get(run.id().toString()).at();
-                    latest = latest == null || at.isAfter(latest) ? at : latest;
-                }
-            }
-            int phaseStale = (int) audit.strays().stream().filter(t -> t.phase().equals(phase.name())).count();
-            List<Taken> late = audit.outOfOrder().stream().filter(t -> t.phase().equals(phase.name())).toList();
-            late.stream().limit(3).forEach(t -> examples.computeIfAbsent(phase.name(), p -> new ArrayList<>())
-                    .add("conversation " + t.conversationId() + ": answer " + t.key() + " reached Pancake after a later-committed one"));
+            Finding finding = findings.get(phase.name());
             Instant faultEnd = phase.faultEnd() != null ? phase.faultEnd() : phase.end();
-            Double after = latest == null ? null : Duration.between(faultEnd, latest).toMillis() / 1000.0;
+            Instant last = latest.get(phase.name());
+            Double after = last == null ? null : Duration.between(faultEnd, last).toMillis() / 1000.0;
+            if (mine.isEmpty() && finding.clean()) {
+                continue;
+            }
             rows.add(new Row(phase.name(), phase.fault(), phase.faultLength().toSeconds(), mine.size(),
                     (int) mine.stream().filter(m -> m.accepted).count(), refusals.getOrDefault(phase.name(), 0L),
-                    phaseLost, phaseDoubled, phaseStale, late.size(), why, after));
-            lost += phaseLost;
-            doubled += phaseDoubled;
-            stale += phaseStale;
-            outOfOrder += late.size();
+                    finding.lost, finding.doubled, finding.stale, finding.outOfOrder, finding.why, after));
+            if (!finding.examples.isEmpty()) {
+                examples.put(phase.name(), finding.examples);
+            }
+            lost += finding.lost;
+            doubled += finding.doubled;
+            stale += finding.stale;
+            outOfOrder += finding.outOfOrder;
             messages += mine.size();
         }
-        audit.strays().stream().limit(5).forEach(t -> details.add("stale or unknown answer delivered: key " + t.key()
-                + " of " + t.conversationId() + " in phase " + t.phase()));
         examples.forEach((phase, lines) -> {
             details.add("phase " + phase + " (" + lines.size() + " finding(s); first ones):");
             lines.stream().limit(4).forEach(line -> {
@@ -113,6 +150,9 @@ final class FaultReport {
 
     String table(Optional<Duration> quiesce, Duration bound, Duration wall) {
         StringBuilder out = new StringBuilder();
+        out.append("msgs: first sent in the phase; 2xx: accepted by some instance; non2xx: refused or failed attempts"
+                + " (retried); lost, doubled, stale, out of order: see docs/reliability.md; last+s: seconds from the end of"
+                + " the phase's fault to the last answer to its messages reaching Pancake").append(System.lineSeparator());
         out.append(String.format("%-22s %5s %6s %6s %6s %5s %5s %5s %5s %8s  %s%n", "phase", "fault", "msgs", "2xx",
                 "non2xx", "lost", "doubl", "stale", "order", "last+s", "lost because"));
         for (Row row : rows) {
@@ -126,6 +166,9 @@ final class FaultReport {
         out.append("time to quiesce after the last fault: ").append(quiesce.map(d -> d.toMillis() / 1000.0 + " s")
                 .orElse("not within " + bound.toSeconds() + " s")).append("; suite wall time ")
                 .append(wall.toSeconds()).append(" s").append(System.lineSeparator());
+        out.append("phases:").append(System.lineSeparator());
+        rows.forEach(row -> out.append("  ").append(row.phase()).append(": ").append(row.fault())
+                .append(System.lineSeparator()));
         details.forEach(line -> out.append(line).append(System.lineSeparator()));
         return out.toString();
     }
@@ -144,12 +187,13 @@ final class FaultReport {
                 + outbox.lastError()) + ")";
     }
 
+    private static final java.util.regex.Pattern UUID_TEXT =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** What to look for in the logs: the answer's run id where the finding names one, else the message id. */
     private static String needle(String finding) {
-        int run = finding.indexOf("run ");
-        if (run >= 0 && finding.length() >= run + 40) {
-            return finding.substring(run + 4, run + 40);
-        }
-        return finding.substring(0, finding.indexOf(':'));
+        java.util.regex.Matcher run = UUID_TEXT.matcher(finding);
+        return run.find() ? run.group() : "message=" + finding.substring(0, finding.indexOf(':')) + " ";
     }
 
     private static List<String> excerpts(List<Path> logs, String needle) {

@@ -36,9 +36,13 @@ final class PostgresProcess implements AutoCloseable {
         return port;
     }
 
-    /** pg_ctl stop (fast: open transactions are rolled back, connections cut), then start on the same data. */
-    synchronized void restart() throws IOException {
+    /**
+     * pg_ctl stop (fast: open transactions are rolled back, connections cut), down for {@code down}, then started on
+     * the same data and port.
+     */
+    synchronized void restart(java.time.Duration down) throws IOException, InterruptedException {
         postgres.close();
+        Thread.sleep(down.toMillis());
         start();
     }
 

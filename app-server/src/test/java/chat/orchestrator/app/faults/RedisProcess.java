@@ -56,9 +56,13 @@ final class RedisProcess implements AutoCloseable {
         signal("CONT");
     }
 
-    /** SIGKILL, then a fresh server on the same port: every key is gone, locks, pending sets, fencing counters. */
-    void restartEmpty() throws IOException, InterruptedException {
+    /**
+     * SIGKILL, down for {@code down}, then a fresh server on the same port: every key is gone, locks, pending sets,
+     * fencing counters, dedup sets.
+     */
+    void restartEmpty(java.time.Duration down) throws IOException, InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Thread.sleep(down.toMillis());
         start();
     }
 

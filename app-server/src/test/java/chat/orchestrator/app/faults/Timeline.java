@@ -56,6 +56,17 @@ final class Timeline {
         return List.copyOf(done);
     }
 
+    /** The phase that was running at {@code instant} (the first one if it was before any, the last if after all). */
+    static String phaseAt(List<Phase> phases, Instant instant) {
+        String found = phases.isEmpty() ? "start" : phases.getFirst().name();
+        for (Phase phase : phases) {
+            if (!instant.isBefore(phase.start())) {
+                found = phase.name();
+            }
+        }
+        return found;
+    }
+
     /** The end of the last fault: time to quiesce is counted from here. */
     synchronized Optional<Instant> lastFaultEnd() {
         return done.stream().map(Phase::faultEnd).filter(t -> t != null).max(Instant::compareTo);
