@@ -22,9 +22,11 @@ final class FaultPhases {
     private final PostgresProcess postgres;
     private final StubPancake pancake;
     private final StubAi ai;
+    private final Traffic traffic;
 
     FaultPhases(FaultScale scale, Timeline timeline, ServerInstances instances, RedisProcess redis,
-                PostgresProcess postgres, StubPancake pancake, StubAi ai) {
+                PostgresProcess postgres, StubPancake pancake, StubAi ai, Traffic traffic) {
+        this.traffic = traffic;
         this.scale = scale;
         this.timeline = timeline;
         this.instances = instances;
@@ -96,16 +98,18 @@ final class FaultPhases {
 
     private void killDuringDelivery() throws Exception {
         timeline.faultStarts();
-        CompletableFuture<Integer> killed = new CompletableFuture<>();
-        pancake.killOnNextDeliveryFrom(DELIVERY_VICTIM, instance -> {
-            instances.kill(instance);
-            killed.complete(instance);
+        CompletableFuture<StubPancake.Call> killed = new CompletableFuture<>();
+        pancake.killOnNextDeliveryFrom(DELIVERY_VICTIM, call -> {
+            instances.kill(call.instance());
+            killed.complete(call);
         });
         try {
-            killed.get(30, TimeUnit.SECONDS);
+            // The customer writes again at once: a newer answer now races the recovery of the one that was cut off,
+            // and must not reach Pancake before it.
+            traffic.sendOneMore(killed.get(30, TimeUnit.SECONDS).conversationId());
         } catch (TimeoutException noDelivery) {
             Timeline.log("no delivery from instance " + DELIVERY_VICTIM + " in 30 s: killing it anyway");
-            pancake.killOnNextDeliveryFrom(-1, i -> { });
+            pancake.killOnNextDeliveryFrom(-1, call -> { });
             instances.kill(DELIVERY_VICTIM);
         }
         instances.restart(DELIVERY_VICTIM);

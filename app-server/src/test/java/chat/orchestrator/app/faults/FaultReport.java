@@ -76,8 +76,7 @@ final class FaultReport {
                 String reason = lostReason(audit, key, recorded);
                 Finding finding = findings.get(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt())).orElse(message.phase));
                 finding.lost++;
-                finding.why.merge(reason.replaceAll(" run [0-9a-f-]+", "").replaceAll(" after .*", "").replaceAll(":.*", ""),
-                        1, Integer::sum);
+                finding.why.merge(lostKind(audit, key, recorded), 1, Integer::sum);
                 finding.examples.add(message.messageId + ": " + reason);
             }
             if (covering.size() > 1) {
@@ -171,6 +170,19 @@ final class FaultReport {
                 .append(System.lineSeparator()));
         details.forEach(line -> out.append(line).append(System.lineSeparator()));
         return out.toString();
+    }
+
+    /** Short: "never answered", "outbox dead_letter", ... */
+    private static String lostKind(DeliveryAudit audit, String key, boolean recorded) {
+        if (!recorded) {
+            return "2xx, never recorded";
+        }
+        java.util.UUID run = audit.recorded.get(key).answeredBy();
+        if (run == null) {
+            return "never answered";
+        }
+        DeliveryAudit.Outbox outbox = audit.outbox.get(run);
+        return "answer not taken, outbox " + (outbox == null ? "none" : outbox.status());
     }
 
     private static String lostReason(DeliveryAudit audit, String key, boolean recorded) {

@@ -56,7 +56,7 @@ class FaultSuiteIT {
                  Traffic traffic = new Traffic(instances, timeline, scale, webhook)) {
                 instances.startAll();
                 traffic.start();
-                new FaultPhases(scale, timeline, instances, redis, postgres, pancake, ai).runAll();
+                new FaultPhases(scale, timeline, instances, redis, postgres, pancake, ai, traffic).runAll();
 
                 timeline.begin("after", "none: no new messages; waiting for every answer");
                 Instant faultsOver = timeline.lastFaultEnd().orElse(Instant.now());

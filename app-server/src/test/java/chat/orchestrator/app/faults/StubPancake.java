@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 /**
  * Pancake in callback mode, recording every call it gets: idempotency key, conversation, body, which instance sent
@@ -50,7 +50,7 @@ final class StubPancake implements AutoCloseable {
     private long rateWindowSecond = -1;
     private int takenInWindow;
 
-    private record KillOrder(int instance, IntConsumer killer) {
+    private record KillOrder(int instance, Consumer<Call> killer) {
     }
 
     StubPancake(Timeline timeline) throws IOException {
@@ -74,8 +74,8 @@ final class StubPancake implements AutoCloseable {
         Timeline.log("Pancake stub: " + value);
     }
 
-    /** The next delivery that instance {@code instance} sends is answered by killing it (the killer runs first). */
-    void killOnNextDeliveryFrom(int instance, IntConsumer killer) {
+    /** The next delivery that instance {@code instance} sends is answered by killing it: the killer runs first. */
+    void killOnNextDeliveryFrom(int instance, Consumer<Call> killer) {
         armed.set(new KillOrder(instance, killer));
     }
 
@@ -97,8 +97,9 @@ final class StubPancake implements AutoCloseable {
         KillOrder kill = armed.get();
         if (kill != null && kill.instance() == instance && armed.compareAndSet(kill, null)) {
             Timeline.log("Pancake stub: delivery " + key + " from instance " + instance + " arrived; killing it");
-            calls.add(new Call(key, conversation, instance, at, phase, Verdict.SENDER_KILLED, body));
-            kill.killer().accept(instance);
+            Call call = new Call(key, conversation, instance, at, phase, Verdict.SENDER_KILLED, body);
+            calls.add(call);
+            kill.killer().accept(call);
             respond(exchange, 500, "{\"success\": false}", null);
             return;
         }

@@ -64,6 +64,7 @@ final class Traffic implements AutoCloseable {
     private final ConcurrentLinkedQueue<Message> messages = new ConcurrentLinkedQueue<>();
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger extra = new AtomicInteger();
     private final List<Thread> conversations = new ArrayList<>();
     private volatile boolean running;
 
@@ -111,6 +112,12 @@ final class Traffic implements AutoCloseable {
         return copy;
     }
 
+    /** One message more in {@code conversation} right now, besides its bursts (a fault wants it busy). */
+    void sendOneMore(String conversation) {
+        Channel channel = conversation.startsWith("fs-") ? Channel.SYNC : Channel.WEBHOOK;
+        emit(conversation, conversation + "-x" + extra.incrementAndGet(), channel);
+    }
+
     private void converse(String conversation, Channel channel) {
         int sequence = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -118,23 +125,26 @@ final class Traffic implements AutoCloseable {
             sleep(random.nextLong(scale.idleMin().toMillis(), scale.idleMax().toMillis()));
             int burst = random.nextInt(1, 5);
             for (int i = 0; i < burst && running; i++) {
-                Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                Message message = new Message(conversation, conversation + "-m" + sequence++, channel,
-                        timeline.current(), now);
-                messages.add(message);
-                String body = channel == Channel.SYNC ? syncBody(message, now) : webhookBody(message, now);
-                inFlight.incrementAndGet();
-                Thread.ofVirtual().start(() -> send(message, body, false));
-                boolean resend = random.nextInt(100) < (channel == Channel.WEBHOOK ? 25 : 10);
-                if (resend) {
-                    inFlight.incrementAndGet();
-                    Thread.ofVirtual().start(() -> {
-                        sleep(ThreadLocalRandom.current().nextLong(200, 3_000));
-                        send(message, body, true);
-                    });
-                }
+                emit(conversation, conversation + "-m" + sequence++, channel);
                 sleep(random.nextLong(100, 400));
             }
+        }
+    }
+
+    private void emit(String conversation, String messageId, Channel channel) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Message message = new Message(conversation, messageId, channel, timeline.current(), now);
+        messages.add(message);
+        String body = channel == Channel.SYNC ? syncBody(message, now) : webhookBody(message, now);
+        inFlight.incrementAndGet();
+        Thread.ofVirtual().start(() -> send(message, body, false));
+        boolean resend = ThreadLocalRandom.current().nextInt(100) < (channel == Channel.WEBHOOK ? 25 : 10);
+        if (resend) {
+            inFlight.incrementAndGet();
+            Thread.ofVirtual().start(() -> {
+                sleep(ThreadLocalRandom.current().nextLong(200, 3_000));
+                send(message, body, true);
+            });
         }
     }
 
