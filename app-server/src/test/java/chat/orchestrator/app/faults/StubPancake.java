@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,6 +47,7 @@ final class StubPancake implements AutoCloseable {
     private final Timeline timeline;
     private final ObjectMapper json = new ObjectMapper();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Set<String> seenKeys = ConcurrentHashMap.newKeySet();
     private volatile Mode mode = Mode.HEALTHY;
     private final AtomicReference<KillOrder> armed = new AtomicReference<>();
     private long rateWindowSecond = -1;
@@ -74,7 +77,7 @@ final class StubPancake implements AutoCloseable {
         Timeline.log("Pancake stub: " + value);
     }
 
-    /** The next delivery that instance {@code instance} sends is answered by killing it: the killer runs first. */
+    /** The next new delivery (a key never seen) that {@code instance} sends is answered by killing it: the killer runs first. */
     void killOnNextDeliveryFrom(int instance, Consumer<Call> killer) {
         armed.set(new KillOrder(instance, killer));
     }
@@ -94,8 +97,10 @@ final class StubPancake implements AutoCloseable {
         String conversation = json.readTree(body).path("conversation_id").asText("");
         Instant at = Instant.now();
         String phase = timeline.current();
+        boolean firstAttempt = key != null && seenKeys.add(key);
         KillOrder kill = armed.get();
-        if (kill != null && kill.instance() == instance && armed.compareAndSet(kill, null)) {
+        // Only an answer Pancake has never seen: a retry of one it already took would prove nothing.
+        if (kill != null && kill.instance() == instance && firstAttempt && armed.compareAndSet(kill, null)) {
             Timeline.log("Pancake stub: delivery " + key + " from instance " + instance + " arrived; killing it");
             Call call = new Call(key, conversation, instance, at, phase, Verdict.SENDER_KILLED, body);
             calls.add(call);
