@@ -74,7 +74,8 @@ final class DeliveryAudit {
             try (ResultSet rows = statement.executeQuery("SELECT run_id, status, attempts, last_error FROM message_actions"
                     + " WHERE action_index = 0")) {
                 while (rows.next()) {
-                    outbox.put(rows.getObject(1, UUID.class), new Outbox(rows.getString(2), rows.getInt(3), rows.getString(4)));
+                    outbox.put(rows.getObject(1, UUID.class),
+                            new Outbox(rows.getString(2), rows.getInt(3), rows.getString(4)));
                 }
             }
         }

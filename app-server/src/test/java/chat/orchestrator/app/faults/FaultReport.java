@@ -74,7 +74,8 @@ final class FaultReport {
                 Optional<Run> answer = Optional.ofNullable(recorded ? audit.recorded.get(key).answeredBy() : null)
                         .map(audit.runs::get);
                 String reason = lostReason(audit, key, recorded);
-                Finding finding = findings.get(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt())).orElse(message.phase));
+                Finding finding = findings.get(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt()))
+                        .orElse(message.phase));
                 finding.lost++;
                 finding.why.merge(lostKind(audit, key, recorded), 1, Integer::sum);
                 finding.examples.add(message.messageId + ": " + reason);
@@ -140,7 +141,8 @@ final class FaultReport {
         details.add("Pancake calls: " + callsTotal + ", distinct keys taken: " + audit.taken.size()
                 + ", sent runs: " + audit.runs.values().stream().filter(Run::sent).count()
                 + ", discarded runs: " + audit.runs.values().stream().filter(r -> !r.sent()).count()
-                + ", commit order from " + (audit.commitSeqColumn ? "ai_runs.commit_seq" : "ai_runs (fencing_token, finished_at)"));
+                + ", commit order from "
+                + (audit.commitSeqColumn ? "ai_runs.commit_seq" : "ai_runs (fencing_token, finished_at)"));
     }
 
     boolean clean() {

@@ -77,7 +77,7 @@ final class StubPancake implements AutoCloseable {
         Timeline.log("Pancake stub: " + value);
     }
 
-    /** The next new delivery (a key never seen) that {@code instance} sends is answered by killing it: the killer runs first. */
+    /** The next new delivery (a key never seen) from {@code instance} is answered by killing it: the killer runs first. */
     void killOnNextDeliveryFrom(int instance, Consumer<Call> killer) {
         armed.set(new KillOrder(instance, killer));
     }
@@ -120,7 +120,8 @@ final class StubPancake implements AutoCloseable {
             }
             case RATE_LIMITED -> {
                 boolean take = withinRate(at);
-                calls.add(new Call(key, conversation, instance, at, phase, take ? Verdict.TAKEN : Verdict.REFUSED_429, body));
+                Verdict verdict = take ? Verdict.TAKEN : Verdict.REFUSED_429;
+                calls.add(new Call(key, conversation, instance, at, phase, verdict, body));
                 if (take) {
                     respond(exchange, 200, "{\"success\": true}", null);
                 } else {
