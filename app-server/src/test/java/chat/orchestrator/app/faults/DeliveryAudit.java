@@ -23,9 +23,10 @@ import java.util.UUID;
  * What really happened, from Pancake's records and the database: which answers Pancake took (a key taken several
  * times counts once), which stored run each is, which messages each covers, and in which order each conversation's
  * answers were committed. The database says what was accepted ({@code messages}) and committed ({@code ai_runs});
- * the stub says what was delivered. Commit order is {@code commit_seq} where that column exists, else the fencing
- * token then {@code finished_at}: a lower token cannot commit after a higher one has (the fence refuses it), and
- * one holder commits its runs one after another.
+ * the stub says what was delivered. Commit order is a {@code commit_seq} where the schema has one (the outbox's
+ * {@code deliveries} table, or a column of {@code ai_runs}), else the fencing token then {@code finished_at}: a lower
+ * token cannot commit after a higher one has (the fence refuses it), and one holder commits its runs one after
+ * another. An answer's outbox state comes from {@code deliveries} where it exists, else {@code message_actions}.
  */
 final class DeliveryAudit {
     /** A stored AI run. */
@@ -50,9 +51,13 @@ final class DeliveryAudit {
     final Map<UUID, Outbox> outbox = new HashMap<>();
     final Map<String, Taken> taken = new LinkedHashMap<>();
     final boolean commitSeqColumn;
+    final String commitOrder;
 
     private DeliveryAudit(Connection connection, List<Call> calls) throws SQLException {
-        commitSeqColumn = hasColumn(connection, "ai_runs", "commit_seq");
+        boolean outboxTable = hasColumn(connection, "deliveries", "commit_seq");
+        commitSeqColumn = outboxTable || hasColumn(connection, "ai_runs", "commit_seq");
+        commitOrder = outboxTable ? "deliveries.commit_seq"
+                : commitSeqColumn ? "ai_runs.commit_seq" : "ai_runs (fencing_token, finished_at)";
         try (Statement statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery("SELECT conversation_id, message_id, answered_by FROM messages")) {
                 while (rows.next()) {
@@ -60,8 +65,10 @@ final class DeliveryAudit {
                     recorded.put(key(message.conversationId(), message.messageId()), message);
                 }
             }
-            try (ResultSet rows = statement.executeQuery("SELECT id, conversation_id, outcome, fencing_token, finished_at,"
-                    + " message_ids" + (commitSeqColumn ? ", commit_seq" : "") + " FROM ai_runs")) {
+            try (ResultSet rows = statement.executeQuery("SELECT r.id, r.conversation_id, r.outcome, r.fencing_token,"
+                    + " r.finished_at, r.message_ids"
+                    + (outboxTable ? ", d.commit_seq" : commitSeqColumn ? ", r.commit_seq" : "")
+                    + " FROM ai_runs r" + (outboxTable ? " LEFT JOIN deliveries d ON d.run_id = r.id" : ""))) {
                 while (rows.next()) {
                     Array ids = rows.getArray(6);
                     Run run = new Run(rows.getObject(1, UUID.class), rows.getString(2), "sent".equals(rows.getString(3)),
@@ -71,8 +78,9 @@ final class DeliveryAudit {
                     runs.put(run.id(), run);
                 }
             }
-            try (ResultSet rows = statement.executeQuery("SELECT run_id, status, attempts, last_error FROM message_actions"
-                    + " WHERE action_index = 0")) {
+            try (ResultSet rows = statement.executeQuery(outboxTable
+                    ? "SELECT run_id, status, attempts, last_error FROM deliveries"
+                    : "SELECT run_id, status, attempts, last_error FROM message_actions WHERE action_index = 0")) {
                 while (rows.next()) {
                     outbox.put(rows.getObject(1, UUID.class),
                             new Outbox(rows.getString(2), rows.getInt(3), rows.getString(4)));

@@ -141,8 +141,7 @@ final class FaultReport {
         details.add("Pancake calls: " + callsTotal + ", distinct keys taken: " + audit.taken.size()
                 + ", sent runs: " + audit.runs.values().stream().filter(Run::sent).count()
                 + ", discarded runs: " + audit.runs.values().stream().filter(r -> !r.sent()).count()
-                + ", commit order from "
-                + (audit.commitSeqColumn ? "ai_runs.commit_seq" : "ai_runs (fencing_token, finished_at)"));
+                + ", commit order from " + audit.commitOrder);
     }
 
     boolean clean() {
