@@ -56,6 +56,7 @@ final class FaultReport {
     int stale;
     int outOfOrder;
     int messages;
+    private int orphanFindings;
 
     FaultReport(DeliveryAudit audit, List<Message> sent, List<Phase> phases, List<Call> calls,
                 Map<String, Long> refusals, List<Path> logs) {
@@ -74,14 +75,14 @@ final class FaultReport {
                 Optional<Run> answer = Optional.ofNullable(recorded ? audit.recorded.get(key).answeredBy() : null)
                         .map(audit.runs::get);
                 String reason = lostReason(audit, key, recorded);
-                Finding finding = findings.get(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt()))
-                        .orElse(message.phase));
+                Finding finding = findings.computeIfAbsent(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt()))
+                        .orElse(message.phase), p -> new Finding());
                 finding.lost++;
                 finding.why.merge(lostKind(audit, key, recorded), 1, Integer::sum);
                 finding.examples.add(message.messageId + ": " + reason);
             }
             if (covering.size() > 1) {
-                Finding finding = findings.get(message.phase);
+                Finding finding = findings.computeIfAbsent(message.phase, p -> new Finding());
                 finding.doubled++;
                 finding.examples.add(message.messageId + ": covered by " + covering.size() + " delivered answers "
                         + covering.stream().map(Run::id).toList());
@@ -92,14 +93,15 @@ final class FaultReport {
             }
         }
         for (Taken stray : audit.strays()) {
-            Finding finding = findings.get(audit.run(stray.key()).map(r -> Timeline.phaseAt(phases, r.finishedAt()))
-                    .orElse(stray.phase()));
+            Finding finding = findings.computeIfAbsent(audit.run(stray.key())
+                    .map(r -> Timeline.phaseAt(phases, r.finishedAt())).orElse(stray.phase()), p -> new Finding());
             finding.stale++;
             finding.examples.add("conversation " + stray.conversationId() + ": Pancake took " + stray.key()
                     + ", which is no sent answer (discarded or unknown)");
         }
         for (Taken late : audit.outOfOrder()) {
-            Finding finding = findings.get(Timeline.phaseAt(phases, audit.run(late.key()).orElseThrow().finishedAt()));
+            Finding finding = findings.computeIfAbsent(
+                    Timeline.phaseAt(phases, audit.run(late.key()).orElseThrow().finishedAt()), p -> new Finding());
             finding.outOfOrder++;
             finding.examples.add("conversation " + late.conversationId() + ": answer run " + late.key()
                     + " reached Pancake (in phase " + late.phase() + ") after a later-committed one");
@@ -133,6 +135,13 @@ final class FaultReport {
                 excerpts(logs, needle(line)).forEach(l -> details.add("      | " + l));
             });
         });
+        // Every phase a message or finding names is a phase of the timeline; say so loudly if one is not.
+        findings.forEach((name, finding) -> {
+            if (phases.stream().noneMatch(p -> p.name().equals(name)) && !finding.clean()) {
+                orphanFindings += finding.examples.size();
+                details.add("findings outside any phase (" + name + "): " + finding.examples);
+            }
+        });
         int unknown = audit.unknownRecorded(sent).size();
         if (unknown > 0) {
             details.add(unknown + " recorded message(s) the traffic never sent");
@@ -145,7 +154,7 @@ final class FaultReport {
     }
 
     boolean clean() {
-        return rows.stream().allMatch(Row::clean);
+        return orphanFindings == 0 && rows.stream().allMatch(Row::clean);
     }
 
     String table(Optional<Duration> quiesce, Duration bound, Duration wall) {

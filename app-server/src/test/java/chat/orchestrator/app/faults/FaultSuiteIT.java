@@ -55,7 +55,10 @@ class FaultSuiteIT {
             try (ServerInstances instances = new ServerInstances(environments, dir);
                  Traffic traffic = new Traffic(instances, timeline, scale, webhook)) {
                 instances.startAll();
+                // A phase of its own for the first messages, so that every message belongs to one.
+                timeline.begin("start", "none: traffic starting");
                 traffic.start();
+                timeline.end();
                 new FaultPhases(scale, timeline, instances, redis, postgres, pancake, ai, traffic).runAll();
 
                 timeline.begin("after", "none: no new messages; waiting for every answer");
