@@ -50,6 +50,8 @@ final class DeliveryAudit {
     final Map<UUID, Run> runs = new HashMap<>();
     final Map<UUID, Outbox> outbox = new HashMap<>();
     final Map<String, Taken> taken = new LinkedHashMap<>();
+    /** The first call Pancake got with each key, whatever became of it. */
+    final Map<String, Call> firstCall = new HashMap<>();
     final boolean commitSeqColumn;
     final String commitOrder;
 
@@ -87,6 +89,8 @@ final class DeliveryAudit {
                 }
             }
         }
+        calls.stream().filter(call -> call.key() != null).sorted(Comparator.comparing(Call::at))
+                .forEach(call -> firstCall.putIfAbsent(call.key(), call));
         calls.stream().filter(call -> call.verdict().delivered() && call.key() != null)
                 .sorted(Comparator.comparing(Call::at))
                 .forEach(call -> taken.putIfAbsent(call.key(), new Taken(call.key(), call.at(), call.phase(),

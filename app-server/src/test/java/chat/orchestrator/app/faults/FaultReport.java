@@ -6,6 +6,7 @@ import chat.orchestrator.app.faults.StubPancake.Call;
 import chat.orchestrator.app.faults.Timeline.Phase;
 import chat.orchestrator.app.faults.Traffic.Message;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -23,8 +28,9 @@ import java.util.stream.Stream;
  * accepted message that no answer Pancake took covers), doubled (covered by two taken answers), stale (Pancake took
  * an answer that is no sent run), out of order (taken after a later-committed answer of its conversation), and how
  * long after the fault ended the last answer to the phase's messages reached Pancake. A finding about an answer
- * (committed but never taken, taken out of order) is charged to the phase the answer was committed in; one about a
- * message (never answered, doubled) to the phase it was sent in. Each is explained with lines of the instances' logs.
+ * (never taken, taken out of order) is charged to the phase in which Pancake first saw it (else the one it was
+ * committed in); one about a message (never answered, doubled) to the phase it was sent in. Each is explained with
+ * lines of the instances' logs.
  */
 final class FaultReport {
     /** One row of the table. */
@@ -61,9 +67,12 @@ final class FaultReport {
     FaultReport(DeliveryAudit audit, List<Message> sent, List<Phase> phases, List<Call> calls,
                 Map<String, Long> refusals, List<Path> logs) {
         Map<String, List<Run>> coverage = audit.coverage();
-        // Where each finding belongs: an answer committed but never taken, and an answer taken out of order, belong
-        // to the phase the answer was committed in (the fault it met on its way out); a message never answered,
-        // or doubled, to the phase it was sent in.
+        // Where each finding belongs: an answer never taken, or taken out of order, belongs to the phase in which it
+        // first reached for Pancake (the fault it met on its way out), or, never sent at all, to the phase it was
+        // committed in; a message never answered, or doubled, to the phase it was sent in.
+        Function<Run, String> answerPhase = run -> Optional.ofNullable(
+                audit.firstCall.get(run.id().toString())).map(Call::phase)
+                .orElseGet(() -> Timeline.phaseAt(phases, run.finishedAt()));
         Map<String, Finding> findings = new LinkedHashMap<>();
         phases.forEach(phase -> findings.put(phase.name(), new Finding()));
         Map<String, Instant> latest = new LinkedHashMap<>();
@@ -75,8 +84,8 @@ final class FaultReport {
                 Optional<Run> answer = Optional.ofNullable(recorded ? audit.recorded.get(key).answeredBy() : null)
                         .map(audit.runs::get);
                 String reason = lostReason(audit, key, recorded);
-                Finding finding = findings.computeIfAbsent(answer.map(r -> Timeline.phaseAt(phases, r.finishedAt()))
-                        .orElse(message.phase), p -> new Finding());
+                Finding finding = findings.computeIfAbsent(answer.map(answerPhase).orElse(message.phase),
+                        p -> new Finding());
                 finding.lost++;
                 finding.why.merge(lostKind(audit, key, recorded), 1, Integer::sum);
                 finding.examples.add(message.messageId + ": " + reason);
@@ -93,15 +102,15 @@ final class FaultReport {
             }
         }
         for (Taken stray : audit.strays()) {
-            Finding finding = findings.computeIfAbsent(audit.run(stray.key())
-                    .map(r -> Timeline.phaseAt(phases, r.finishedAt())).orElse(stray.phase()), p -> new Finding());
+            Finding finding = findings.computeIfAbsent(audit.run(stray.key()).map(answerPhase).orElse(stray.phase()),
+                    p -> new Finding());
             finding.stale++;
             finding.examples.add("conversation " + stray.conversationId() + ": Pancake took " + stray.key()
                     + ", which is no sent answer (discarded or unknown)");
         }
         for (Taken late : audit.outOfOrder()) {
-            Finding finding = findings.computeIfAbsent(
-                    Timeline.phaseAt(phases, audit.run(late.key()).orElseThrow().finishedAt()), p -> new Finding());
+            Finding finding = findings.computeIfAbsent(answerPhase.apply(audit.run(late.key()).orElseThrow()),
+                    p -> new Finding());
             finding.outOfOrder++;
             finding.examples.add("conversation " + late.conversationId() + ": answer run " + late.key()
                     + " reached Pancake (in phase " + late.phase() + ") after a later-committed one");
@@ -187,7 +196,7 @@ final class FaultReport {
         if (!recorded) {
             return "2xx, never recorded";
         }
-        java.util.UUID run = audit.recorded.get(key).answeredBy();
+        UUID run = audit.recorded.get(key).answeredBy();
         if (run == null) {
             return "never answered";
         }
@@ -209,12 +218,12 @@ final class FaultReport {
                 + outbox.lastError()) + ")";
     }
 
-    private static final java.util.regex.Pattern UUID_TEXT =
-            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** What to look for in the logs: the answer's run id where the finding names one, else the message id. */
     private static String needle(String finding) {
-        java.util.regex.Matcher run = UUID_TEXT.matcher(finding);
+        Matcher run = UUID_TEXT.matcher(finding);
         return run.find() ? run.group() : "message=" + finding.substring(0, finding.indexOf(':')) + " ";
     }
 
@@ -224,7 +233,7 @@ final class FaultReport {
             try (Stream<String> all = Files.lines(log)) {
                 all.filter(l -> l.contains(needle)).limit(3).forEach(l -> lines.add(log.getFileName() + ": "
                         + (l.length() > 240 ? l.substring(0, 240) + "…" : l)));
-            } catch (IOException | java.io.UncheckedIOException unreadable) {
+            } catch (IOException | UncheckedIOException unreadable) {
                 // A log cut short by a kill may end mid-character; its other lines still tell enough.
             }
             if (lines.size() >= 3) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /**
  * A real PostgreSQL (zonky's embedded binaries) on a data directory and port of its own, so that it can be shut
@@ -40,7 +41,7 @@ final class PostgresProcess implements AutoCloseable {
      * pg_ctl stop (fast: open transactions are rolled back, connections cut), down for {@code down}, then started on
      * the same data and port.
      */
-    synchronized void restart(java.time.Duration down) throws IOException, InterruptedException {
+    synchronized void restart(Duration down) throws IOException, InterruptedException {
         postgres.close();
         Thread.sleep(down.toMillis());
         start();

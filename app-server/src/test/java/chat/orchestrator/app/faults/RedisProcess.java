@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import redis.embedded.core.ExecutableProvider;
 
@@ -60,7 +61,7 @@ final class RedisProcess implements AutoCloseable {
      * SIGKILL, down for {@code down}, then a fresh server on the same port: every key is gone, locks, pending sets,
      * fencing counters, dedup sets.
      */
-    void restartEmpty(java.time.Duration down) throws IOException, InterruptedException {
+    void restartEmpty(Duration down) throws IOException, InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         Thread.sleep(down.toMillis());
         start();
