@@ -1,0 +1,103 @@
+package chat.orchestrator.app.faults;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An OpenAI-compatible AI ({@code /i<n>/v1/chat/completions}, each instance under its own prefix) answering the
+ * fixture after 20 to 200 ms, so bursts meet running calls and some answers go stale. Switchable to slow (every call
+ * takes {@link #SLOW_CALL}, longer than a third of the lease, so holders renew while they wait); armed, it holds the
+ * next call of one instance until released, so the suite can kill that instance in the middle of it.
+ */
+final class StubAi implements AutoCloseable {
+    /** Longer than a third of the 10 s lease (the renewal period), shorter than the lease. */
+    static final Duration SLOW_CALL = Duration.ofSeconds(6);
+
+    private final HttpServer server;
+    private final String answer;
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile boolean slow;
+    private final AtomicReference<Hold> hold = new AtomicReference<>();
+
+    /** A call held open: {@code arrived} completes when it comes, {@code release} lets it answer. */
+    record Hold(int instance, CompletableFuture<Void> arrived, CountDownLatch release) {
+    }
+
+    StubAi(String answer) throws IOException {
+        this.answer = answer;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                handle(exchange);
+            }
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    int calls() {
+        return calls.get();
+    }
+
+    void slow(boolean value) {
+        slow = value;
+        Timeline.log("AI stub: " + (value ? "slow (" + SLOW_CALL.toMillis() + " ms a call)" : "normal"));
+    }
+
+    /** Holds the next call from {@code instance} until {@link Hold#release()} counts down. */
+    Hold holdNextCallFrom(int instance) {
+        Hold armed = new Hold(instance, new CompletableFuture<>(), new CountDownLatch(1));
+        hold.set(armed);
+        return armed;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        calls.incrementAndGet();
+        Hold armed = hold.get();
+        if (armed != null && exchange.getRequestURI().getPath().startsWith("/i" + armed.instance() + "/")
+                && hold.compareAndSet(armed, null)) {
+            armed.arrived().complete(null);
+            try {
+                armed.release().await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            StubPancake.sleep(slow ? SLOW_CALL.toMillis() : ThreadLocalRandom.current().nextLong(20, 200));
+        }
+        try {
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        } catch (IOException callerGone) {
+            // Killed or cancelled meanwhile.
+        }
+    }
+
+    @Override
+    public void close() {
+        Hold armed = hold.getAndSet(null);
+        if (armed != null) {
+            armed.release().countDown();
+        }
+        server.stop(0);
+    }
+}
