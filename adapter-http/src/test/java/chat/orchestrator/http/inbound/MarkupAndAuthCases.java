@@ -77,7 +77,25 @@ final class MarkupAndAuthCases {
                         404, "not_found"),
                 probed("path: a job id that is a UUID nobody made",
                         RawHttp.get("/api/v1/chat/jobs/00000000-0000-0000-0000-000000000000", RunningApi.TOKEN), 404,
-                        "job_not_found"));
+                        "job_not_found"),
+                probed("auth: the message token on the dead-letter listing",
+                        RawHttp.get("/api/v1/admin/deliveries", RunningApi.TOKEN), 401, "unauthorized"),
+                probed("query: a delivery status nobody has", RawHttp.get("/api/v1/admin/deliveries?status=%27%3B--",
+                        RunningApi.ADMIN_TOKEN), 422, "invalid_field"),
+                probed("query: a deliveries limit of 1e400", RawHttp.get("/api/v1/admin/deliveries?limit=1e400",
+                        RunningApi.ADMIN_TOKEN), 422, "invalid_field"),
+                probed("path: retry with encoded slashes towards another admin endpoint",
+                        RawHttp.post("/api/v1/admin/deliveries/..%2F..%2Fsystem%2Fcleanup/retry", "application/json",
+                                RunningApi.ADMIN_TOKEN, ""), 404, "not_found"),
+                probed("path: retry a run id that is not a UUID",
+                        RawHttp.post("/api/v1/admin/deliveries/run%3B1/retry", "application/json",
+                                RunningApi.ADMIN_TOKEN, ""), 422, "invalid_field"),
+                probed("path: retry a run id nobody made",
+                        RawHttp.post("/api/v1/admin/deliveries/00000000-0000-0000-0000-000000000000/retry",
+                                "application/json", RunningApi.ADMIN_TOKEN, ""), 404, "not_retryable"),
+                probed("auth: a delivery retry without a token",
+                        RawHttp.post("/api/v1/admin/deliveries/00000000-0000-0000-0000-000000000000/retry",
+                                "application/json", null, ""), 401, "unauthorized"));
     }
 
     private static HostileCase history(String name, String markup) {
