@@ -2,8 +2,8 @@ package chat.orchestrator.http.pancake;
 
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
-import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.PancakePort;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
@@ -45,7 +47,7 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
         } catch (JsonProcessingException unencodable) {
             // Only text Jackson cannot write as UTF-8 (a lone surrogate from a model's escape) gets here.
             return report(actions, DeliveryReport.Status.REJECTED, 0,
-                    "answer cannot be encoded as JSON: " + unencodable.getOriginalMessage(), java.util.Optional.empty());
+                    "answer cannot be encoded as JSON: " + unencodable.getOriginalMessage(), Optional.empty());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(settings.timeout())
@@ -62,7 +64,7 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
     }
 
     private static DeliveryReport report(List<Action> actions, DeliveryReport.Status status, int attempts, String error,
-                                         java.util.Optional<java.time.Duration> retryAfter) {
+                                         Optional<Duration> retryAfter) {
         return new DeliveryReport(IntStream.range(0, actions.size())
                 .mapToObj(i -> new ActionDelivery(i, actions.get(i).type(), status, attempts, error))
                 .toList(), retryAfter);

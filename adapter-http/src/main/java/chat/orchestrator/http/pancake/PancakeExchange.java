@@ -2,17 +2,21 @@ package chat.orchestrator.http.pancake;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.http.outbound.OutboundHttp;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import chat.orchestrator.http.outbound.OutboundHttp;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -56,8 +60,8 @@ final class PancakeExchange implements AutoCloseable {
         }
 
         /** How long Pancake asked us to wait, if it did. */
-        java.util.Optional<java.time.Duration> retryAfter() {
-            return outcome instanceof PancakeOutcome.Retryable retryable ? retryable.retryAfter() : java.util.Optional.empty();
+        Optional<Duration> retryAfter() {
+            return outcome instanceof PancakeOutcome.Retryable retryable ? retryable.retryAfter() : Optional.empty();
         }
     }
 
@@ -95,7 +99,7 @@ final class PancakeExchange implements AutoCloseable {
         try {
             HttpResponse<String> response = OutboundHttp.send(http, request, settings.timeout());
             return PancakeOutcome.of(response.statusCode(), response.body(), json,
-                    RetryAfter.parse(response.headers().firstValue("Retry-After"), java.time.Clock.systemUTC()));
+                    RetryAfter.parse(response.headers().firstValue("Retry-After"), Clock.systemUTC()));
         } catch (HttpTimeoutException timeout) {
             return new PancakeOutcome.Retryable("no answer within " + settings.timeout().toMillis() + " ms");
         } catch (IOException connection) {
@@ -130,7 +134,7 @@ final class PancakeExchange implements AutoCloseable {
         // Map keys sorted: an action's data read back from the database (JSONB reorders keys) must give the same
         // bytes as the holder's first attempt, or a receiver checking bodies against idempotency keys would balk.
         return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-                .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     }
 
     @Override

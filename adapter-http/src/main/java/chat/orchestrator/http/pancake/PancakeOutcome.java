@@ -3,6 +3,8 @@ package chat.orchestrator.http.pancake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,16 +18,16 @@ sealed interface PancakeOutcome {
     Set<String> RETRYABLE_ERROR_CODES = Set.of("4029");
 
     /** How long to hold off after Pancake's rate-limit code, which comes without a Retry-After. */
-    java.time.Duration RATE_LIMIT_WAIT = java.time.Duration.ofSeconds(5);
+    Duration RATE_LIMIT_WAIT = Duration.ofSeconds(5);
 
     /** Pancake took it. */
     record Delivered() implements PancakeOutcome {
     }
 
     /** Not taken, for a reason that may pass: an outage, a timeout, rate limiting; with Pancake's Retry-After. */
-    record Retryable(String reason, java.util.Optional<java.time.Duration> retryAfter) implements PancakeOutcome {
+    record Retryable(String reason, Optional<Duration> retryAfter) implements PancakeOutcome {
         Retryable(String reason) {
-            this(reason, java.util.Optional.empty());
+            this(reason, Optional.empty());
         }
     }
 
@@ -37,13 +39,8 @@ sealed interface PancakeOutcome {
     record Interrupted(String reason) implements PancakeOutcome {
     }
 
-    /** Classifies one HTTP answer. */
-    static PancakeOutcome of(int status, String body, ObjectMapper json) {
-        return of(status, body, json, java.util.Optional.empty());
-    }
-
-    /** Classifies one HTTP answer that came with a {@code Retry-After} (already parsed). */
-    static PancakeOutcome of(int status, String body, ObjectMapper json, java.util.Optional<java.time.Duration> retryAfter) {
+    /** Classifies one HTTP answer, with its {@code Retry-After} if it had one. */
+    static PancakeOutcome of(int status, String body, ObjectMapper json, Optional<Duration> retryAfter) {
         if (status >= 200 && status < 300) {
             return pancakeError(body, json);
         }
@@ -70,7 +67,7 @@ sealed interface PancakeOutcome {
                 + answer.path("message").asText("(no message)");
         if (RETRYABLE_ERROR_CODES.contains(code)) {
             // Rate limited without a Retry-After: wait a little longer than an outage's first backoff.
-            return new Retryable(reason, java.util.Optional.of(RATE_LIMIT_WAIT));
+            return new Retryable(reason, Optional.of(RATE_LIMIT_WAIT));
         }
         if (AUTH_ERROR_CODES.contains(code)) {
             return new Rejected(reason + " (auth failure, not retried)");

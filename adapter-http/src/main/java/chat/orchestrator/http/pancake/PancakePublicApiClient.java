@@ -2,14 +2,15 @@ package chat.orchestrator.http.pancake;
 
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ConversationId;
-import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.PancakePort;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,7 +62,7 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
                 .or(settings::pageId);
         List<ActionDelivery> report = new ArrayList<>();
         Optional<ActionDelivery> stoppedBy = Optional.empty();
-        Optional<java.time.Duration> retryAfter = Optional.empty();
+        Optional<Duration> retryAfter = Optional.empty();
         for (int i = 0; i < actions.size(); i++) {
             Action action = actions.get(i);
             String text = action.asText();
@@ -92,7 +93,7 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
         return new DeliveryReport(report, retryAfter);
     }
 
-    private record Sent(ActionDelivery result, Optional<java.time.Duration> retryAfter) {
+    private record Sent(ActionDelivery result, Optional<Duration> retryAfter) {
     }
 
     private Sent send(Delivery delivery, String pageId, int index, Action action, String text) {
