@@ -15,17 +15,16 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 /**
@@ -48,7 +47,6 @@ public final class OutboxDispatcher implements AutoCloseable {
     private final Semaphore sendSlots;
     private final ExecutorService sends = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("outbox-send-", 0).factory());
-    private final Set<Future<?>> inFlight = ConcurrentHashMap.newKeySet();
 
     OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Clock clock, DeliverySettings settings) {
         this.outbox = outbox;
@@ -76,11 +74,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                 break;
             }
             try {
-                Future<?>[] self = new Future<?>[1];
-                synchronized (inFlight) {
-                    self[0] = sends.submit(() -> sendAndRelease(claim, self));
-                    inFlight.add(self[0]);
-                }
+                sends.execute(() -> sendAndRelease(claim));
                 started++;
             } catch (RejectedExecutionException closing) {
                 sendSlots.release();
@@ -90,7 +84,7 @@ public final class OutboxDispatcher implements AutoCloseable {
         return started;
     }
 
-    private void sendAndRelease(ClaimedDelivery claim, Future<?>[] self) {
+    private void sendAndRelease(ClaimedDelivery claim) {
         try {
             attempt(claim);
         } catch (InterruptedException shutdown) {
@@ -101,34 +95,17 @@ public final class OutboxDispatcher implements AutoCloseable {
                     claim.delivery().conversationId(), claim.runId(), unreachable.getMessage());
         } finally {
             sendSlots.release();
-            synchronized (inFlight) {
-                inFlight.remove(self[0]);
-            }
         }
     }
 
-    /** Waits until no send started by {@link #dispatchDue} is running; false on timeout. */
+    /** Waits until no send started by {@link #dispatchDue} is running (every slot free again); false on timeout. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            List<Future<?>> running;
-            synchronized (inFlight) {
-                running = new ArrayList<>(inFlight);
-            }
-            if (running.isEmpty()) {
-                return true;
-            }
-            for (Future<?> send : running) {
-                try {
-                    send.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException done) {
-                    // Finished either way.
-                } catch (java.util.concurrent.TimeoutException slow) {
-                    return false;
-                }
-            }
+        int all = settings.maxConcurrentSends();
+        if (!sendSlots.tryAcquire(all, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
         }
-        return false;
+        sendSlots.release(all);
+        return true;
     }
 
     /**
@@ -194,17 +171,16 @@ public final class OutboxDispatcher implements AutoCloseable {
 
     private DeliveryReport sendRenewing(ClaimedDelivery claim) throws InterruptedException {
         // Its own virtual thread, not the dispatch executor: a holder delivering during shutdown still needs one.
-        java.util.concurrent.FutureTask<DeliveryReport> send =
-                new java.util.concurrent.FutureTask<>(() -> pancake.deliver(claim.delivery()));
+        FutureTask<DeliveryReport> send = new FutureTask<>(() -> pancake.deliver(claim.delivery()));
         Thread.ofVirtual().name("pancake-send-" + claim.runId()).start(send);
         Duration renewEvery = settings.claimFor().dividedBy(3);
         try {
             while (true) {
                 try {
                     return send.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException stillSending) {
+                } catch (TimeoutException stillSending) {
                     renewQuietly(claim);
-                } catch (java.util.concurrent.ExecutionException broken) {
+                } catch (ExecutionException broken) {
                     // PancakePort promises a report for every failure; an adapter that throws is treated as a
                     // failure that may pass, so the answer backs off instead of blocking its conversation.
                     return pending(claim.delivery().actions(), "delivery failed: " + broken.getCause());
