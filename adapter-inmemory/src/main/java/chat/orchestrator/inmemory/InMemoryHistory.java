@@ -32,8 +32,11 @@ import java.util.stream.Collectors;
  */
 public final class InMemoryHistory implements HistoryPort {
     private final Map<ConversationId, ConversationHistory> conversations = new HashMap<>();
-    /** When each message was recorded, for recovery's "recorded before". */
-    private final Map<ConversationId, Map<MessageId, Instant>> recordedAt = new HashMap<>();
+    /**
+     * The messages no answer has consumed yet and when each was recorded, by conversation (a conversation with none
+     * has no key): what recovery pages through, without reading the answered history.
+     */
+    private final Map<ConversationId, Map<MessageId, Instant>> unanswered = new HashMap<>();
     private final Clock clock;
     final InMemoryOutboxEntries deliveries = new InMemoryOutboxEntries();
     private final InMemoryOutbox outbox = new InMemoryOutbox(this);
@@ -55,7 +58,7 @@ public final class InMemoryHistory implements HistoryPort {
     public synchronized RecordOutcome record(InboundMessage message) {
         ConversationHistory history = history(message.conversationId());
         if (history.messages.putIfAbsent(message.id(), message) == null) {
-            recordedAt.computeIfAbsent(message.conversationId(), c -> new HashMap<>()).put(message.id(), clock.instant());
+            unanswered.computeIfAbsent(message.conversationId(), c -> new HashMap<>()).put(message.id(), clock.instant());
             return RecordOutcome.NEW;
         }
         return history.answeredBy.containsKey(message.id()) ? RecordOutcome.ANSWERED : RecordOutcome.UNANSWERED;
@@ -120,6 +123,11 @@ public final class InMemoryHistory implements HistoryPort {
         history.admits(run.fencingToken().value());
         history.sentRuns.put(run.id(), run);
         run.messageIds().forEach(id -> history.answeredBy.put(id, run.id()));
+        Map<MessageId, Instant> waiting = unanswered.get(run.conversationId());
+        run.messageIds().forEach(waiting::remove);
+        if (waiting.isEmpty()) {
+            unanswered.remove(run.conversationId());
+        }
         deliveries.queue(run, dispatchFrom);
         return FencedWrite.committed();
     }
@@ -128,9 +136,8 @@ public final class InMemoryHistory implements HistoryPort {
     public synchronized List<ConversationId> conversationsWithUnanswered(Instant recordedBefore,
                                                                          Optional<ConversationId> after, int limit) {
         TreeMap<String, ConversationId> waiting = new TreeMap<>();
-        conversations.forEach((id, history) -> {
-            boolean stranded = history.messages.keySet().stream().anyMatch(m -> !history.answeredBy.containsKey(m)
-                    && recordedAt.get(id).get(m).isBefore(recordedBefore));
+        unanswered.forEach((id, recorded) -> {
+            boolean stranded = recorded.values().stream().anyMatch(at -> at.isBefore(recordedBefore));
             if (stranded && after.map(a -> id.value().compareTo(a.value()) > 0).orElse(true)) {
                 waiting.put(id.value(), id);
             }
@@ -141,8 +148,8 @@ public final class InMemoryHistory implements HistoryPort {
     @Override
     public synchronized List<InboundMessage> unanswered(ConversationId conversationId, int limit) {
         ConversationHistory history = history(conversationId);
-        return history.messages.values().stream()
-                .filter(m -> !history.answeredBy.containsKey(m.id()))
+        return unanswered.getOrDefault(conversationId, Map.of()).keySet().stream()
+                .map(history.messages::get)
                 .sorted(TimestampOrder.MESSAGES)
                 .limit(limit)
                 .toList();

@@ -46,10 +46,8 @@ final class InMemoryOutbox implements OutboxPort {
     @Override
     public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor) {
         synchronized (history) {
-            return history.deliveries.heads().stream()
-                    .filter(entry -> entry.conversationId().equals(conversationId))
+            return history.deliveries.head(conversationId)
                     .filter(entry -> !entry.claimedAt(now) && (entry.attempts == 0 || !entry.nextAttemptAt.isAfter(now)))
-                    .findFirst()
                     .map(entry -> claim(entry, now, claimFor));
         }
     }
@@ -71,7 +69,7 @@ final class InMemoryOutbox implements OutboxPort {
                 return false;
             }
             Entry entry = owned.get();
-            entry.state = attempt.state();
+            history.deliveries.move(entry, attempt.state());
             entry.attempts += attempt.counted() ? 1 : 0;
             String error = attempt.report().firstError();
             entry.lastError = error.isEmpty() ? entry.lastError : error;
@@ -111,11 +109,11 @@ final class InMemoryOutbox implements OutboxPort {
             if (entry == null || (entry.state != DeliveryState.DEAD_LETTER && entry.state != DeliveryState.REJECTED)) {
                 return false;
             }
-            entry.state = DeliveryState.PENDING;
             entry.nextAttemptAt = now;
             entry.queuedAt = now;
             entry.updatedAt = now;
             entry.claimToken = Optional.empty();
+            history.deliveries.move(entry, DeliveryState.PENDING);
             entry.actionStatus.replaceAll((index, status) -> status == DeliveryReport.Status.DELIVERED
                     || status == DeliveryReport.Status.SKIPPED ? status : DeliveryReport.Status.PENDING);
             return true;

@@ -6,20 +6,23 @@ import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.RunId;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The outbox rows of {@link InMemoryHistory}, guarded by the history's monitor: one entry per sent answer in commit
- * order, with its delivery state, claim and per-action statuses.
+ * order, with its delivery state, claim and per-action statuses. The pending ones are also kept per conversation in
+ * commit order, so a claim looks only at what is still to deliver, never at the delivered history.
  */
 final class InMemoryOutboxEntries {
     /** Insertion order is commit order: answers are queued inside the history's monitor. */
     final Map<RunId, Entry> entries = new LinkedHashMap<>();
+    /** Per conversation, its PENDING entries by commit sequence; a conversation with none has no key. */
+    private final Map<ConversationId, TreeMap<Long, Entry>> pending = new LinkedHashMap<>();
     private long nextSequence;
 
     /** One answer in the outbox. */
@@ -57,18 +60,39 @@ final class InMemoryOutboxEntries {
     }
 
     void queue(AiRun run, Instant dispatchFrom) {
-        entries.put(run.id(), new Entry(run, nextSequence++, dispatchFrom));
+        Entry entry = new Entry(run, nextSequence++, dispatchFrom);
+        entries.put(run.id(), entry);
+        becamePending(entry);
     }
 
-    /** Each conversation's oldest pending answer, in commit order. */
+    /** Each conversation's oldest pending answer. */
     List<Entry> heads() {
-        Map<ConversationId, Entry> heads = new LinkedHashMap<>();
-        for (Entry entry : entries.values()) {
-            if (entry.state == DeliveryState.PENDING) {
-                heads.putIfAbsent(entry.conversationId(), entry);
+        return pending.values().stream().map(TreeMap::firstEntry).map(Map.Entry::getValue).toList();
+    }
+
+    /** The conversation's oldest pending answer, if any. */
+    Optional<Entry> head(ConversationId conversationId) {
+        return Optional.ofNullable(pending.get(conversationId)).map(entries -> entries.firstEntry().getValue());
+    }
+
+    /** Moves an entry to {@code state}, keeping the per-conversation index in step. */
+    void move(Entry entry, DeliveryState state) {
+        if (entry.state == DeliveryState.PENDING && state != DeliveryState.PENDING) {
+            TreeMap<Long, Entry> ofConversation = pending.get(entry.conversationId());
+            ofConversation.remove(entry.sequence);
+            if (ofConversation.isEmpty()) {
+                pending.remove(entry.conversationId());
             }
         }
-        return new ArrayList<>(heads.values());
+        boolean reopened = entry.state != DeliveryState.PENDING && state == DeliveryState.PENDING;
+        entry.state = state;
+        if (reopened) {
+            becamePending(entry);
+        }
+    }
+
+    private void becamePending(Entry entry) {
+        pending.computeIfAbsent(entry.conversationId(), c -> new TreeMap<>()).put(entry.sequence, entry);
     }
 
     /** An answer whose delivery ended with none of its actions delivered never reached the customer. */
