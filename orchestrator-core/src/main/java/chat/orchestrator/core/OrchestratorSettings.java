@@ -2,6 +2,7 @@ package chat.orchestrator.core;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Every timing and size the use cases depend on, validated once. Tests shrink the waits to milliseconds; the
@@ -78,50 +79,92 @@ public record OrchestratorSettings(
     public OrchestratorSettings withLockTtl(Duration value) {
         requirePositive(value, "lockTtl");
         Duration half = value.dividedBy(2);
-        Duration maxWait = consolidationMaxWait.compareTo(half) > 0 ? half : consolidationMaxWait;
-        Duration window = consolidationWindow.compareTo(maxWait) > 0 ? maxWait : consolidationWindow;
-        return new OrchestratorSettings(value, window, maxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
+        return edit(copy -> {
+            copy.lockTtl = value;
+            copy.consolidationMaxWait = min(consolidationMaxWait, half);
+            copy.consolidationWindow = min(consolidationWindow, copy.consolidationMaxWait);
+        });
     }
 
     public OrchestratorSettings withConsolidation(Duration window, Duration maxWait) {
-        return new OrchestratorSettings(lockTtl, window, maxWait, answerWait, pollInterval, maxBatchSize,
-                contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
+        return edit(copy -> {
+            copy.consolidationWindow = window;
+            copy.consolidationMaxWait = maxWait;
+        });
     }
 
     public OrchestratorSettings withAnswerWait(Duration value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, value, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
+        return edit(copy -> copy.answerWait = value);
     }
 
     public OrchestratorSettings withPollInterval(Duration value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, value,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
+        return edit(copy -> copy.pollInterval = value);
     }
 
     public OrchestratorSettings withCancelOnNewerMessage(boolean value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, value, sweepInterval, sweepScanLimit, delivery);
+        return edit(copy -> copy.cancelOnNewerMessage = value);
     }
 
     public OrchestratorSettings withMaxBatchSize(int value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                value, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, delivery);
+        return edit(copy -> copy.maxBatchSize = value);
     }
 
     public OrchestratorSettings withSweepInterval(Duration value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, value, sweepScanLimit, delivery);
+        return edit(copy -> copy.sweepInterval = value);
     }
 
     public OrchestratorSettings withSweepScanLimit(int value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, value, delivery);
+        return edit(copy -> copy.sweepScanLimit = value);
     }
 
     public OrchestratorSettings withDelivery(DeliverySettings value) {
-        return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait, pollInterval,
-                maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit, value);
+        return edit(copy -> copy.delivery = value);
+    }
+
+    /** These settings with {@code change} applied, validated again as a whole by the record's constructor. */
+    private OrchestratorSettings edit(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** A mutable copy of every component: each {@code with…} names only what it changes. */
+    private static final class Copy {
+        Duration lockTtl;
+        Duration consolidationWindow;
+        Duration consolidationMaxWait;
+        Duration answerWait;
+        Duration pollInterval;
+        int maxBatchSize;
+        int contextTurns;
+        boolean cancelOnNewerMessage;
+        Duration sweepInterval;
+        int sweepScanLimit;
+        DeliverySettings delivery;
+
+        Copy(OrchestratorSettings from) {
+            lockTtl = from.lockTtl;
+            consolidationWindow = from.consolidationWindow;
+            consolidationMaxWait = from.consolidationMaxWait;
+            answerWait = from.answerWait;
+            pollInterval = from.pollInterval;
+            maxBatchSize = from.maxBatchSize;
+            contextTurns = from.contextTurns;
+            cancelOnNewerMessage = from.cancelOnNewerMessage;
+            sweepInterval = from.sweepInterval;
+            sweepScanLimit = from.sweepScanLimit;
+            delivery = from.delivery;
+        }
+
+        OrchestratorSettings build() {
+            return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait,
+                    pollInterval, maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit,
+                    delivery);
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void requirePositive(Duration value, String name) {

@@ -1,5 +1,7 @@
 package chat.orchestrator.core;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
@@ -19,5 +21,34 @@ class OrchestratorSettingsTest {
                 "waiting for quiet past half the lease would risk losing it");
         assertThrows(IllegalArgumentException.class, () -> defaults.withMaxBatchSize(0));
         assertThrows(IllegalArgumentException.class, () -> defaults.withPollInterval(Duration.ZERO));
+    }
+
+    @Test
+    void aShortLockTtlShrinksTheConsolidationBoundsToFit_andChangesNothingElse() {
+        OrchestratorSettings defaults = OrchestratorSettings.defaults();
+
+        OrchestratorSettings shortLease = defaults.withLockTtl(Duration.ofSeconds(4));
+
+        assertEquals(Duration.ofSeconds(4), shortLease.lockTtl());
+        assertEquals(Duration.ofSeconds(2), shortLease.consolidationMaxWait(), "half the lease");
+        assertEquals(defaults.consolidationWindow(), shortLease.consolidationWindow(), "800 ms still fits");
+        assertEquals(Duration.ofMillis(400), defaults.withLockTtl(Duration.ofMillis(800)).consolidationWindow(),
+                "a window longer than half the lease is cut to it");
+        assertEquals(defaults.withLockTtl(defaults.lockTtl()), defaults, "a TTL the bounds already fit changes nothing");
+    }
+
+    @Test
+    void eachWithChangesOnlyItsOwnSetting() {
+        OrchestratorSettings defaults = OrchestratorSettings.defaults();
+        DeliverySettings delivery = DeliverySettings.defaults().withMaxAge(Duration.ofHours(2));
+
+        assertEquals(defaults, defaults.withAnswerWait(Duration.ofSeconds(7)).withAnswerWait(defaults.answerWait()));
+        assertEquals(7, defaults.withMaxBatchSize(7).maxBatchSize());
+        assertEquals(defaults.contextTurns(), defaults.withMaxBatchSize(7).contextTurns());
+        assertEquals(3, defaults.withSweepScanLimit(3).sweepScanLimit());
+        assertEquals(delivery, defaults.withDelivery(delivery).delivery());
+        assertEquals(defaults.lockTtl(), defaults.withDelivery(delivery).lockTtl());
+        assertThrows(IllegalArgumentException.class, () -> defaults.withConsolidation(Duration.ofSeconds(20),
+                Duration.ofSeconds(20)), "each result is validated as a whole");
     }
 }
