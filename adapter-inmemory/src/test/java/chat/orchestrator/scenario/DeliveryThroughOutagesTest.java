@@ -17,7 +17,9 @@ import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
@@ -73,8 +75,14 @@ class DeliveryThroughOutagesTest {
     }
 
     private Orchestrator orchestrator() {
-        return Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox())
-                .ai(Harness::echo).pancake(pancake).settings(SETTINGS).clock(clock).build();
+        return orchestrator(locks, state, pancake, SETTINGS);
+    }
+
+    /** An instance over this test's history and outbox, with the stores, Pancake and settings a case needs. */
+    private Orchestrator orchestrator(LockPort lockStore, StatePort stateStore, PancakePort platform,
+                                      OrchestratorSettings settings) {
+        return Orchestrator.builder().locks(lockStore).state(stateStore).history(history).outbox(history.outbox())
+                .ai(Harness::echo).pancake(platform).settings(settings).clock(clock).build();
     }
 
     private static MessageOutcome.Completed completed(MessageOutcome outcome) {
@@ -182,8 +190,7 @@ class DeliveryThroughOutagesTest {
             return pancake.deliver(delivery);
         };
         OrchestratorSettings shortLease = SETTINGS.withLockTtl(Duration.ofSeconds(2));
-        Orchestrator orchestrator = Orchestrator.builder().locks(locks).state(state).history(history)
-                .outbox(history.outbox()).ai(Harness::echo).pancake(hanging).settings(shortLease).clock(clock).build();
+        Orchestrator orchestrator = orchestrator(locks, state, hanging, shortLease);
         completed(orchestrator.handle(message(newConversation(), "m1", 0, "Xin chào")));
         pancake.answer.set(DeliveryReport.Status.DELIVERED);
         clock.advance(DELIVERY.maxBackoff().plusSeconds(1));
@@ -215,11 +222,9 @@ class DeliveryThroughOutagesTest {
             return pancake.deliver(delivery);
         };
         // Redis is down: every lock and state call fails. Delivery needs only the outbox.
-        chat.orchestrator.core.port.LockPort downLocks = unreachable(chat.orchestrator.core.port.LockPort.class);
-        chat.orchestrator.core.port.StatePort downState = unreachable(chat.orchestrator.core.port.StatePort.class);
-        try (Orchestrator orchestrator = Orchestrator.builder().locks(downLocks).state(downState).history(history)
-                .outbox(history.outbox()).ai(Harness::echo).pancake(throwsForOne).settings(SETTINGS).clock(clock)
-                .build()) {
+        LockPort downLocks = unreachable(LockPort.class);
+        StatePort downState = unreachable(StatePort.class);
+        try (Orchestrator orchestrator = orchestrator(downLocks, downState, throwsForOne, SETTINGS)) {
             clock.advance(DELIVERY.maxBackoff().plusSeconds(1));
             dispatch(orchestrator);
         }
@@ -232,9 +237,9 @@ class DeliveryThroughOutagesTest {
 
     @Test
     void anAnswerStoredJustAsTheStateStoreWentAway_isDeliveredAtOnceAllTheSame() {
-        chat.orchestrator.core.port.StatePort goneAfterCommit = (chat.orchestrator.core.port.StatePort)
+        StatePort goneAfterCommit = (StatePort)
                 java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                        new Class<?>[] {chat.orchestrator.core.port.StatePort.class}, (proxy, method, args) -> {
+                        new Class<?>[] {StatePort.class}, (proxy, method, args) -> {
                             if (method.getName().equals("removePending")) {
                                 throw new chat.orchestrator.core.port.StoreUnavailableException("Redis is down");
                             }
@@ -244,8 +249,7 @@ class DeliveryThroughOutagesTest {
                                 throw e.getCause();
                             }
                         });
-        try (Orchestrator orchestrator = Orchestrator.builder().locks(locks).state(goneAfterCommit).history(history)
-                .outbox(history.outbox()).ai(Harness::echo).pancake(pancake).settings(SETTINGS).clock(clock).build()) {
+        try (Orchestrator orchestrator = orchestrator(locks, goneAfterCommit, pancake, SETTINGS)) {
 
             MessageOutcome.Completed outcome = completed(orchestrator.handle(message(newConversation(), "m1", 0, "hi")));
 
@@ -299,8 +303,7 @@ class DeliveryThroughOutagesTest {
     @Test
     void theSweeperFindsEveryStrandedConversation_howeverManyThereAre() throws Exception {
         OrchestratorSettings smallPages = SETTINGS.withSweepScanLimit(2);
-        try (Orchestrator orchestrator = Orchestrator.builder().locks(locks).state(state).history(history)
-                .outbox(history.outbox()).ai(Harness::echo).pancake(pancake).settings(smallPages).clock(clock).build()) {
+        try (Orchestrator orchestrator = orchestrator(locks, state, pancake, smallPages)) {
             for (int i = 0; i < 7; i++) {
                 // Recorded, then the state store lost it (Redis restarted empty): nothing is pending anywhere.
                 history.record(message(newConversation(), "m", 0, "stranded " + i));
