@@ -6,7 +6,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import redis.embedded.RedisServer;
 
@@ -44,12 +42,12 @@ final class RealStores implements AutoCloseable {
         redis.start();
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
         String answer = Files.readString(Path.of("..", "..", "shared", "fixtures", "openai-response-json.json"));
-        ai = server(exchange -> {
+        ai = LoopbackHttpServer.start(64, exchange -> {
             exchange.getRequestBody().readAllBytes();
             sleep(ThreadLocalRandom.current().nextInt(5, 40));
             respond(exchange, answer);
         });
-        pancake = server(exchange -> {
+        pancake = LoopbackHttpServer.start(64, exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             callbacks.add(new Callback(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
             respond(exchange, "{\"success\": true}");
@@ -98,22 +96,6 @@ final class RealStores implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private interface Handler {
-        void handle(HttpExchange exchange) throws IOException;
-    }
-
-    private static HttpServer server(Handler handler) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                handler.handle(exchange);
-            }
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
-        return server;
     }
 
     private static void respond(HttpExchange exchange, String body) throws IOException {

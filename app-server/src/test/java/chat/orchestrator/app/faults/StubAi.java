@@ -1,15 +1,13 @@
 package chat.orchestrator.app.faults;
 
+import chat.orchestrator.app.LoopbackHttpServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,14 +35,7 @@ final class StubAi implements AutoCloseable {
 
     StubAi(String answer) throws IOException {
         this.answer = answer;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                handle(exchange);
-            }
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        server = LoopbackHttpServer.start(256, this::handle);
     }
 
     int port() {

@@ -1,11 +1,10 @@
 package chat.orchestrator.app.faults;
 
+import chat.orchestrator.app.LoopbackHttpServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -58,14 +56,7 @@ final class StubPancake implements AutoCloseable {
 
     StubPancake(Timeline timeline) throws IOException {
         this.timeline = timeline;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                handle(exchange);
-            }
-        });
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        server = LoopbackHttpServer.start(256, this::handle);
     }
 
     int port() {
