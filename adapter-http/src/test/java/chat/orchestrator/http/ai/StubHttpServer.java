@@ -95,6 +95,7 @@ public final class StubHttpServer implements AutoCloseable {
             }
             byte[] answer = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            reply.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(reply.status(), answer.length == 0 ? -1 : answer.length);
             if (answer.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -131,20 +132,26 @@ public final class StubHttpServer implements AutoCloseable {
     }
 
     /**
-     * One scripted answer: status, JSON body, how long to wait before the headers, and how long to stall after the
-     * first half of the body.
+     * One scripted answer: status, JSON body, how long to wait before the headers, how long to stall after the
+     * first half of the body, and extra response headers.
      */
-    public record Reply(int status, String body, Duration delay, Duration bodyStall) {
+    public record Reply(int status, String body, Duration delay, Duration bodyStall, Map<String, String> headers) {
         public static Reply json(int status, String body) {
-            return new Reply(status, body, Duration.ZERO, Duration.ZERO);
+            return new Reply(status, body, Duration.ZERO, Duration.ZERO, Map.of());
         }
 
         public Reply after(Duration wait) {
-            return new Reply(status, body, wait, bodyStall);
+            return new Reply(status, body, wait, bodyStall, headers);
         }
 
         public Reply stallingMidBody(Duration stall) {
-            return new Reply(status, body, delay, stall);
+            return new Reply(status, body, delay, stall, headers);
+        }
+
+        public Reply withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Reply(status, body, delay, bodyStall, Map.copyOf(more));
         }
     }
 

@@ -50,6 +50,31 @@ class PancakeCallbackClientTest {
     }
 
     @Test
+    void aRateLimitWithRetryAfter_isLeftToTheOutbox_withTheWaitPancakeAskedFor() {
+        server.reply(Reply.json(429, "{\"success\": false}").withHeader("Retry-After", "2"));
+
+        DeliveryReport report = client(Optional.empty()).deliver(Deliveries.of(new Action.SendMessage("Dạ")));
+
+        assertEquals(1, server.requests().size(), "no quick retry against an explicit wait");
+        assertEquals(Status.PENDING, report.actions().getFirst().status());
+        assertEquals(Optional.of(java.time.Duration.ofSeconds(2)), report.retryAfter());
+    }
+
+    @Test
+    void actionDataIsWrittenWithSortedKeys_soEveryInstanceSendsTheSameBytes() {
+        server.otherwise(Reply.json(200, "{\"success\": true}"));
+        // Immutable maps iterate in an order salted per JVM: two instances would write the same answer differently.
+        java.util.Map<String, String> params = java.util.Map.of("f", "6", "e", "5", "d", "4", "c", "3", "b", "2",
+                "a", "1");
+
+        client(Optional.empty()).deliver(Deliveries.of(new Action.ExecuteApi("create_booking", params)));
+
+        String body = new String(server.requests().getFirst().body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(body.contains("{\"name\":\"create_booking\",\"params\":"
+                + "{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\",\"e\":\"5\",\"f\":\"6\"}}"), body);
+    }
+
+    @Test
     void theBody_carriesConversationAnswerActionsTimestampAndLockId_toTheCallbackPath_withTheBearer() {
         server.reply(Reply.json(200, "{\"success\": true}"));
         Delivery delivery = Deliveries.of(

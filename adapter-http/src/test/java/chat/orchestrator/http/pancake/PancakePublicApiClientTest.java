@@ -227,6 +227,23 @@ class PancakePublicApiClientTest {
         return Fixtures.parse(request.text()).path("message").asText();
     }
 
+    @Test
+    void actionsAnEarlierAttemptDelivered_areNotSentAgain() {
+        server.otherwise(Reply.json(200, OK));
+        chat.orchestrator.core.port.Delivery first = Deliveries.of(new Action.SendMessage("Dạ còn ạ"),
+                new Action.SendMessage("Chị chọn giờ nào ạ?"));
+        chat.orchestrator.core.port.Delivery retry = new chat.orchestrator.core.port.Delivery(first.conversationId(),
+                first.runId(), first.fencingToken(), first.reply(), first.answeredAt(), java.util.Set.of(0));
+
+        DeliveryReport report = client().deliver(retry);
+
+        assertEquals(1, server.requests().size());
+        assertTrue(new String(server.requests().getFirst().body(), StandardCharsets.UTF_8).contains("Chị chọn giờ nào ạ?"));
+        assertEquals(List.of(Status.DELIVERED, Status.DELIVERED),
+                report.actions().stream().map(ActionDelivery::status).toList());
+        assertEquals(0, report.actions().getFirst().attempts(), "nothing sent for the first this time");
+    }
+
     private PancakePublicApiClient client() {
         return track(new PancakePublicApiClient(settings(server.url())));
     }
