@@ -5,6 +5,7 @@ import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.port.HealthPort;
+import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.ChatJobs;
 import chat.orchestrator.inmemory.InMemoryBotProfiles;
@@ -61,9 +62,18 @@ final class RunningApi implements AutoCloseable {
 
     /** With the body limit and body read deadline of the caller's choice. */
     RunningApi(AiPort ai, boolean signedWebhook, long maxBody, Duration bodyReadTimeout) {
+        this(ai, new LoggingPancake(), signedWebhook, maxBody, bodyReadTimeout);
+    }
+
+    /** Delivering to {@code pancake} (a stand-in for one that fails) instead of the logging one. */
+    RunningApi(AiPort ai, PancakePort pancake) {
+        this(ai, pancake, false, MAX_BODY, Duration.ofSeconds(20));
+    }
+
+    private RunningApi(AiPort ai, PancakePort pancake, boolean signedWebhook, long maxBody, Duration bodyReadTimeout) {
         Duration lockTtl = Duration.ofSeconds(30);
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai)
-                .pancake(new LoggingPancake())
+                .pancake(pancake)
                 .settings(OrchestratorSettings.defaults().withConsolidation(Duration.ZERO, Duration.ZERO)
                         .withPollInterval(Duration.ofMillis(5)).withAnswerWait(Duration.ofSeconds(20)))
                 .build();

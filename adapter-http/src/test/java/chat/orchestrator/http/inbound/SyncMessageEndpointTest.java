@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.inmemory.RuleBasedResponder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -62,6 +64,27 @@ class SyncMessageEndpointTest {
         assertTrue(firstAction.get("data").get("options").isArray());
         assertEquals("success", result.get("pancake_result").get("status").asText());
         assertEquals(2, result.get("pancake_result").get("actions_executed").asInt());
+    }
+
+    @Test
+    void anAnswerPancakeCouldNotTakeYet_isReportedQueued_andARefusedOneFailed() throws Exception {
+        api = new RunningApi(new RuleBasedResponder(), everyAction(DeliveryReport.Status.PENDING));
+        JsonNode queued = api.post(PATH, fixture("sync-request.json")).json().get("result").get("pancake_result");
+        api.close();
+        api = new RunningApi(new RuleBasedResponder(), everyAction(DeliveryReport.Status.REJECTED));
+        JsonNode refused = api.post(PATH, fixture("sync-request.json")).json().get("result").get("pancake_result");
+
+        assertEquals("queued", queued.get("status").asText(), "the outbox keeps trying");
+        assertEquals(0, queued.get("actions_executed").asInt());
+        assertEquals("pending", queued.get("actions").get(0).get("status").asText());
+        assertEquals("failed", refused.get("status").asText());
+        assertEquals("rejected", refused.get("actions").get(0).get("status").asText());
+    }
+
+    private static PancakePort everyAction(DeliveryReport.Status status) {
+        return delivery -> new DeliveryReport(java.util.stream.IntStream.range(0, delivery.actions().size())
+                .mapToObj(i -> new DeliveryReport.ActionDelivery(i, delivery.actions().get(i).type(), status, 1, "HTTP 503"))
+                .toList());
     }
 
     @Test
