@@ -53,6 +53,8 @@ public final class InboundApi {
                         body, json, d.clock()),
                 new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
                 new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock()),
-                new DeliveriesService(d.administration(), adminToken, json, d.clock())));
+                new DeliveriesService(d.administration(), adminToken, json, d.clock()),
+                new OpenApiService(json),
+                new AdminPageService()));
     }
 }

@@ -109,9 +109,18 @@ final class RunningApi implements AutoCloseable {
 
     Reply send(HttpRequest request) {
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = sendRaw(request);
             JsonNode json = response.body().isEmpty() ? mapper.nullNode() : mapper.readTree(response.body());
             return new Reply(response.statusCode(), json, response);
+        } catch (IOException e) {
+            throw new IllegalStateException("not JSON: " + e, e);
+        }
+    }
+
+    /** The answer as text, whatever its media type. */
+    HttpResponse<String> sendRaw(HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new IllegalStateException("request failed: " + e, e);
         } catch (InterruptedException e) {
