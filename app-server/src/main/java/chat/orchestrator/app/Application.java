@@ -32,7 +32,11 @@ public final class Application implements AutoCloseable {
     }
 
     public static Application start(AppConfig config, Tokens tokens) {
-        Clock clock = Clock.systemUTC();
+        return start(config, tokens, Clock.systemUTC());
+    }
+
+    /** On the caller's clock: a test moves it past a horizon (the delivery's, a lease's) instead of waiting it out. */
+    static Application start(AppConfig config, Tokens tokens, Clock clock) {
         SelectedAdapters adapters = AdapterSelection.select(config, clock);
         Orchestrator orchestrator = null;
         try {
