@@ -194,7 +194,6 @@ class AdminPageBrowserTest {
             if (done.test(last)) {
                 return last;
             }
-            Thread.onSpinWait();
             TimeUnit.MILLISECONDS.sleep(50);
         }
         return fail("GET " + path + " never showed what was awaited; last answer: " + last);
