@@ -66,79 +66,79 @@ class OpenApiConformanceTest {
 
     private void messageEndpoints(RunningApi api) throws Exception {
         String sync = fixture("sync-request.json");
-        assertEquals("completed", check(api, post(api, SYNC, sync, MESSAGES)).json().get("result").get("status").asText());
-        assertEquals("duplicate", check(api, post(api, SYNC, sync, MESSAGES)).json().get("result").get("status").asText());
-        check(api, post(api, SYNC, sync, "wrong-token"), 401);
-        check(api, post(api, SYNC, "{not json", MESSAGES), 400);
-        check(api, post(api, SYNC, "{}", MESSAGES), 422);
-        check(api, post(api, SYNC, "{\"pad\": \"" + "x".repeat((int) RunningApi.MAX_BODY) + "\"}", MESSAGES), 413);
-        check(api, api.send(api.request(SYNC).header("Authorization", "Bearer " + MESSAGES)
+        assertEquals("completed", check(api.post(SYNC, sync, MESSAGES)).json().get("result").get("status").asText());
+        assertEquals("duplicate", check(api.post(SYNC, sync, MESSAGES)).json().get("result").get("status").asText());
+        check(api.post(SYNC, sync, "wrong-token"), 401);
+        check(api.post(SYNC, "{not json", MESSAGES), 400);
+        check(api.post(SYNC, "{}", MESSAGES), 422);
+        check(api.post(SYNC, "{\"pad\": \"" + "x".repeat((int) RunningApi.MAX_BODY) + "\"}", MESSAGES), 413);
+        check(api.send(api.request(SYNC).header("Authorization", "Bearer " + MESSAGES)
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(sync)).build()), 415);
 
         String webhook = fixture("pancake-webhook-message.json");
-        assertEquals("processing", check(api, post(api, WEBHOOK, webhook, MESSAGES)).json().get("status").asText());
-        assertEquals("duplicate", check(api, post(api, WEBHOOK, webhook, MESSAGES)).json().get("status").asText());
-        assertEquals("ignored", check(api, post(api, WEBHOOK, fixture("pancake-webhook-echo.json"), MESSAGES))
+        assertEquals("processing", check(api.post(WEBHOOK, webhook, MESSAGES)).json().get("status").asText());
+        assertEquals("duplicate", check(api.post(WEBHOOK, webhook, MESSAGES)).json().get("status").asText());
+        assertEquals("ignored", check(api.post(WEBHOOK, fixture("pancake-webhook-echo.json"), MESSAGES))
                 .json().get("status").asText());
-        check(api, post(api, WEBHOOK, fixture("pancake-webhook-other-event.json"), MESSAGES));
-        check(api, post(api, WEBHOOK, webhook, "wrong-token"), 401);
-        check(api, post(api, WEBHOOK, "[]", MESSAGES), 400);
-        check(api, post(api, WEBHOOK, "{\"event_type\": \"messaging\", \"data\": {}}", MESSAGES), 422);
+        check(api.post(WEBHOOK, fixture("pancake-webhook-other-event.json"), MESSAGES));
+        check(api.post(WEBHOOK, webhook, "wrong-token"), 401);
+        check(api.post(WEBHOOK, "[]", MESSAGES), 400);
+        check(api.post(WEBHOOK, "{\"event_type\": \"messaging\", \"data\": {}}", MESSAGES), 422);
     }
 
     private void chatEndpoints(RunningApi api) throws Exception {
-        RunningApi.Reply started = check(api, post(api, CHAT, fixture("chat-message-request.json"), MESSAGES));
+        RunningApi.Reply started = check(api.post(CHAT, fixture("chat-message-request.json"), MESSAGES));
         String job = started.json().get("ai_job_id").asText();
-        check(api, post(api, CHAT, fixture("chat-message-request.json"), MESSAGES));
-        check(api, post(api, CHAT, "{\"history\": \"<P>hello</P>\"}", MESSAGES), 422);
-        check(api, post(api, CHAT, "{", MESSAGES), 400);
-        check(api, post(api, CHAT, "{}", "wrong-token"), 401);
+        check(api.post(CHAT, fixture("chat-message-request.json"), MESSAGES));
+        check(api.post(CHAT, "{\"history\": \"<P>hello</P>\"}", MESSAGES), 422);
+        check(api.post(CHAT, "{", MESSAGES), 400);
+        check(api.post(CHAT, "{}", "wrong-token"), 401);
 
-        check(api, get(api, "/api/v1/chat/jobs/" + job, MESSAGES));
-        check(api, get(api, "/api/v1/chat/jobs/" + java.util.UUID.randomUUID(), MESSAGES), 404);
-        check(api, get(api, "/api/v1/chat/jobs/not-a-uuid", MESSAGES), 422);
-        check(api, get(api, "/api/v1/chat/jobs/" + job, ADMIN), 401);
-        assertTrue(check(api, post(api, "/api/v1/chat/jobs/" + job + "/cancel", "", MESSAGES)).json().has("cancelled"));
-        check(api, post(api, "/api/v1/chat/jobs/" + java.util.UUID.randomUUID() + "/cancel", "", MESSAGES), 404);
-        check(api, post(api, "/api/v1/chat/jobs/" + job + "/cancel", "", "wrong-token"), 401);
+        check(api.get("/api/v1/chat/jobs/" + job, MESSAGES));
+        check(api.get("/api/v1/chat/jobs/" + java.util.UUID.randomUUID(), MESSAGES), 404);
+        check(api.get("/api/v1/chat/jobs/not-a-uuid", MESSAGES), 422);
+        check(api.get("/api/v1/chat/jobs/" + job, ADMIN), 401);
+        assertTrue(check(api.post("/api/v1/chat/jobs/" + job + "/cancel", "", MESSAGES)).json().has("cancelled"));
+        check(api.post("/api/v1/chat/jobs/" + java.util.UUID.randomUUID() + "/cancel", "", MESSAGES), 404);
+        check(api.post("/api/v1/chat/jobs/" + job + "/cancel", "", "wrong-token"), 401);
     }
 
     private void adminEndpoints(RunningApi api) {
         for (String path : List.of("/api/v1/admin/conversations", "/api/v1/admin/health", "/api/v1/admin/stats",
                 "/api/v1/admin/deliveries", "/api/v1/admin/deliveries?status=delivered&limit=5")) {
-            check(api, get(api, path, ADMIN));
-            check(api, get(api, path, MESSAGES), 401);
+            check(api.get(path, ADMIN));
+            check(api.get(path, MESSAGES), 401);
         }
-        check(api, get(api, "/api/v1/admin/conversations?limit=0", ADMIN), 422);
-        check(api, get(api, "/api/v1/admin/deliveries?status=lost", ADMIN), 422);
+        check(api.get("/api/v1/admin/conversations?limit=0", ADMIN), 422);
+        check(api.get("/api/v1/admin/deliveries?status=lost", ADMIN), 422);
 
-        check(api, post(api, "/api/v1/admin/conversations/conv_12345/cancel", "", ADMIN));
-        check(api, post(api, "/api/v1/admin/conversations/conv_12345/cancel", "", MESSAGES), 401);
-        check(api, post(api, "/api/v1/admin/conversations/%E2%80%AEevil/cancel", "", ADMIN), 422);
+        check(api.post("/api/v1/admin/conversations/conv_12345/cancel", "", ADMIN));
+        check(api.post("/api/v1/admin/conversations/conv_12345/cancel", "", MESSAGES), 401);
+        check(api.post("/api/v1/admin/conversations/%E2%80%AEevil/cancel", "", ADMIN), 422);
         for (String cleanup : List.of("/api/v1/admin/system/cleanup", "/admin/system/cleanup")) {
-            check(api, post(api, cleanup + "?max_age_hours=1", "", ADMIN));
-            check(api, post(api, cleanup + "?max_age_hours=0", "", ADMIN), 422);
-            check(api, post(api, cleanup, "", MESSAGES), 401);
+            check(api.post(cleanup + "?max_age_hours=1", "", ADMIN));
+            check(api.post(cleanup + "?max_age_hours=0", "", ADMIN), 422);
+            check(api.post(cleanup, "", MESSAGES), 401);
         }
-        String delivered = get(api, "/api/v1/admin/deliveries?status=delivered", ADMIN).json()
+        String delivered = api.get("/api/v1/admin/deliveries?status=delivered", ADMIN).json()
                 .get("deliveries").get(0).get("run_id").asText();
-        check(api, post(api, "/api/v1/admin/deliveries/" + delivered + "/retry", "", ADMIN), 404);
-        check(api, post(api, "/api/v1/admin/deliveries/not-a-uuid/retry", "", ADMIN), 422);
-        check(api, post(api, "/api/v1/admin/deliveries/" + delivered + "/retry", "", MESSAGES), 401);
+        check(api.post("/api/v1/admin/deliveries/" + delivered + "/retry", "", ADMIN), 404);
+        check(api.post("/api/v1/admin/deliveries/not-a-uuid/retry", "", ADMIN), 422);
+        check(api.post("/api/v1/admin/deliveries/" + delivered + "/retry", "", MESSAGES), 401);
     }
 
     private void statusEndpoints(RunningApi api) throws Exception {
         for (String path : List.of("/health", "/health/live", "/health/ready", "/api/v1/status/handler")) {
-            check(api, get(api, path, "none"));
+            check(api.get(path, "none"));
         }
-        assertTrue(check(api, get(api, "/api/v1/status/handler", ADMIN)).json().has("adapters"));
+        assertTrue(check(api.get("/api/v1/status/handler", ADMIN)).json().has("adapters"));
         api.storeDown.set(true);
-        check(api, get(api, "/health/ready", "none"), 503);
-        assertEquals("degraded", check(api, get(api, "/health", "none")).json().get("status").asText());
+        check(api.get("/health/ready", "none"), 503);
+        assertEquals("degraded", check(api.get("/health", "none")).json().get("status").asText());
         api.storeDown.set(false);
 
         RunningApi.Reply json = api.send(api.request("/openapi").header("Accept", "application/json").GET().build());
-        check(api, json, 200);
+        check(json, 200);
         assertEquals("3.1.0", json.json().get("openapi").asText());
         var yaml = api.sendRaw(api.request("/openapi").GET().build());
         assertEquals(200, yaml.statusCode());
@@ -155,7 +155,7 @@ class OpenApiConformanceTest {
         RunningApi down = started(new RunningApi(context -> {
             throw new AiUnavailableException("the AI is down");
         }));
-        check(down, post(down, SYNC, fixture("sync-request.json"), MESSAGES), 503);
+        check(down.post(SYNC, fixture("sync-request.json"), MESSAGES), 503);
     }
 
     /** Pancake refuses: the answer is rejected, and an admin's retry makes it due again. */
@@ -165,16 +165,16 @@ class OpenApiConformanceTest {
                         DeliveryReport.Status.REJECTED, 1, "HTTP 403"))
                 .toList());
         RunningApi api = started(new RunningApi(new RuleBasedResponder(), refusing));
-        check(api, post(api, SYNC, fixture("sync-request.json"), MESSAGES));
-        JsonNode rejected = check(api, get(api, "/api/v1/admin/deliveries?status=rejected", ADMIN)).json();
+        check(api.post(SYNC, fixture("sync-request.json"), MESSAGES));
+        JsonNode rejected = check(api.get("/api/v1/admin/deliveries?status=rejected", ADMIN)).json();
         String runId = rejected.get("deliveries").get(0).get("run_id").asText();
-        assertEquals("pending", check(api, post(api, "/api/v1/admin/deliveries/" + runId + "/retry", "", ADMIN))
+        assertEquals("pending", check(api.post("/api/v1/admin/deliveries/" + runId + "/retry", "", ADMIN))
                 .json().get("status").asText());
     }
 
     private void signedWebhook() throws Exception {
         RunningApi signed = started(new RunningApi(new RuleBasedResponder(), true));
-        RunningApi.Reply refused = check(signed, post(signed, WEBHOOK, fixture("pancake-webhook-message.json"), MESSAGES), 401);
+        RunningApi.Reply refused = check(signed.post(WEBHOOK, fixture("pancake-webhook-message.json"), MESSAGES), 401);
         assertEquals("invalid_signature", refused.json().get("error").get("code").asText());
     }
 
@@ -183,21 +183,13 @@ class OpenApiConformanceTest {
         return api;
     }
 
-    private static RunningApi.Reply post(RunningApi api, String path, String body, String token) {
-        return api.post(path, body, token);
-    }
-
-    private static RunningApi.Reply get(RunningApi api, String path, String token) {
-        return api.get(path, token);
-    }
-
-    private RunningApi.Reply check(RunningApi api, RunningApi.Reply reply) {
+    private RunningApi.Reply check(RunningApi.Reply reply) {
         assertTrue(reply.status() < 300, "expected success, got " + reply.status() + " " + reply.json());
-        return check(api, reply, reply.status());
+        return check(reply, reply.status());
     }
 
     /** The answer has the expected status, and the document lists that status with a schema its body matches. */
-    private RunningApi.Reply check(RunningApi api, RunningApi.Reply reply, int expectedStatus) {
+    private RunningApi.Reply check(RunningApi.Reply reply, int expectedStatus) {
         HttpRequest request = reply.raw().request();
         assertEquals(expectedStatus, reply.status(), request.method() + " " + request.uri() + ": " + reply.json());
         List<String> violations = document.violations(request.method(), request.uri().getRawPath(), reply.status(),
