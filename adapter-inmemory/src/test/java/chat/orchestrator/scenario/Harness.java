@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
@@ -36,6 +37,10 @@ final class Harness implements AutoCloseable {
     final Orchestrator orchestrator;
 
     Harness(Clock clock, OrchestratorSettings settings, AiPort answers) {
+        this(clock, settings, answers, LifecycleEvents.NONE);
+    }
+
+    Harness(Clock clock, OrchestratorSettings settings, AiPort answers, LifecycleEvents events) {
         this.store = new InMemoryStore(clock);
         this.history = new InMemoryHistory(clock);
         this.locks = new InMemoryLocks(store);
@@ -43,7 +48,7 @@ final class Harness implements AutoCloseable {
         this.ai = new RecordingAi(answers);
         this.orchestrator = Orchestrator.builder()
                 .locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai).pancake(pancake)
-                .settings(settings).clock(clock).build();
+                .settings(settings).clock(clock).events(events).build();
     }
 
     Harness(AiPort answers) {

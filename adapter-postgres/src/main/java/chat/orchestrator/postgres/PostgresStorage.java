@@ -71,6 +71,15 @@ public final class PostgresStorage implements AutoCloseable {
         return healthCheck.check();
     }
 
+    /**
+     * Has HikariCP publish its pool's meters (connections active, idle, pending, acquire and usage times) to
+     * {@code registry}, a Micrometer {@code MeterRegistry}; typed {@code Object} as HikariCP takes it, so this module
+     * needs no metrics library. Once per storage.
+     */
+    public void publishPoolMetricsTo(Object registry) {
+        pool.setMetricRegistry(registry);
+    }
+
     public PostgresPoolFigures poolFigures() {
         return PostgresPoolFigures.of(pool);
     }

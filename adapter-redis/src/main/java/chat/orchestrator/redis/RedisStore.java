@@ -16,9 +16,11 @@ public final class RedisStore implements AutoCloseable {
     private final RedisState state;
     private final RedisJobs jobs;
     private final RedisStats stats;
+    private final UnifiedJedis client;
 
     private RedisStore(RedisSettings settings, UnifiedJedis client, Clock clock) {
         this.settings = settings;
+        this.client = client;
         this.redis = new RetryingRedis(client, settings.retry(), RedisClients.idleConnectionDropper(client));
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
         this.locks = new RedisLocks(redis, keys);
@@ -57,6 +59,11 @@ public final class RedisStore implements AutoCloseable {
 
     public RedisStats stats() {
         return stats;
+    }
+
+    /** The connection pool (a cluster's pools summed) as it is now. */
+    public RedisPoolFigures poolFigures() {
+        return RedisPoolFigures.of(client);
     }
 
     public RedisSettings settings() {

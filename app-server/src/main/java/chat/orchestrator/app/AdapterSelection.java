@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -78,8 +79,12 @@ public final class AdapterSelection {
             inUse.put("history", history.description());
             inUse.put("ai", ai.description());
             inUse.put("pancake", pancake.description());
+            List<Consumer<ServerMetrics>> poolMeters = new ArrayList<>();
+            state.poolMeters().ifPresent(poolMeters::add);
+            history.poolMeters().ifPresent(poolMeters::add);
             return new SelectedAdapters(state.locks(), state.state(), history.history(), history.outbox(), state.jobs(),
-                    history.botProfiles(), ai.adapter(), pancake.adapter(), health, state.redis(), inUse, opened);
+                    history.botProfiles(), ai.adapter(), pancake.adapter(), health, state.redis(), inUse, poolMeters,
+                    opened);
         } catch (RuntimeException failed) {
             try {
                 opened.close();
@@ -92,11 +97,12 @@ public final class AdapterSelection {
 
     /** Locks, pending messages, conversation and job state: one store, since the lock must see pending messages. */
     private record StateStore(LockPort locks, StatePort state, JobPort jobs, HealthPort health, boolean redis,
-                              String description) {
+                              String description, Optional<Consumer<ServerMetrics>> poolMeters) {
     }
 
     private record HistoryStore(HistoryPort history, OutboxPort outbox, BotProfilePort botProfiles,
-                                Optional<HealthPort> health, String description) {
+                                Optional<HealthPort> health, String description,
+                                Optional<Consumer<ServerMetrics>> poolMeters) {
     }
 
     private record Chosen<T>(T adapter, String description) {
@@ -105,13 +111,13 @@ public final class AdapterSelection {
     private static StateStore redis(RedisSettings settings, Clock clock, OpenedResources opened) {
         RedisStore store = opened.add(RedisStore.open(settings, clock));
         return new StateStore(store.locks(), store.state(), store.jobs(), new RedisHealth(store), true,
-                describe(settings));
+                describe(settings), Optional.of(metrics -> metrics.watchRedisPool(store::poolFigures)));
     }
 
     private static StateStore memory(AppConfig config, Clock clock) {
         InMemoryStore store = new InMemoryStore(clock, config.conversationStateTtl());
         return new StateStore(new InMemoryLocks(store), new InMemoryState(store), new InMemoryJobs(clock),
-                new InMemoryHealth(store), false, "memory");
+                new InMemoryHealth(store), false, "memory", Optional.empty());
     }
 
     private static HistoryStore postgres(PostgresSettings settings, Clock clock, OpenedResources opened) {
@@ -128,12 +134,14 @@ public final class AdapterSelection {
         }
         return new HistoryStore(storage.history(), storage.outbox(), storage.botProfiles(),
                 Optional.of(new PostgresStorageHealth(storage)),
-                "postgresql " + where + " (schema version " + storage.migration().schemaVersion() + ")");
+                "postgresql " + where + " (schema version " + storage.migration().schemaVersion() + ")",
+                Optional.of(metrics -> storage.publishPoolMetricsTo(metrics.registry())));
     }
 
     private static HistoryStore memoryHistory(Clock clock) {
         InMemoryHistory history = new InMemoryHistory(clock);
-        return new HistoryStore(history, history.outbox(), new InMemoryBotProfiles(), Optional.empty(), "memory");
+        return new HistoryStore(history, history.outbox(), new InMemoryBotProfiles(), Optional.empty(), "memory",
+                Optional.empty());
     }
 
     private static Chosen<AiPort> ai(AppConfig config, BotProfilePort botProfiles, OpenedResources opened) {

@@ -5,6 +5,7 @@ import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.redis.RedisSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +18,8 @@ import java.util.Set;
  * store or service is empty when its variables are absent, and the embedded default stands in for it.
  *
  * @param debug         {@code DEBUG}: also makes {@code DEBUG} the default log level
+ * @param logFormat     {@code LOG_FORMAT}: {@code text} (the default, for a terminal) or {@code json} (one object per line)
+ * @param metricsAccessToken {@code METRICS_ACCESS_TOKEN}: when present, {@code GET /metrics} requires it
  * @param redis         locks, pending messages, conversation and job state; empty: in memory
  * @param postgres      history and bot configuration; empty: in memory
  * @param ai            the AI service; empty: the built-in responder
@@ -29,6 +32,7 @@ public record AppConfig(
         Optional<String> pancakeAccessToken,
         Optional<String> adminAccessToken,
         String logLevel,
+        String logFormat,
         boolean debug,
         String environment,
         long maxBodyBytes,
@@ -38,7 +42,8 @@ public record AppConfig(
         Optional<PostgresSettings> postgres,
         Optional<AiServiceConfig> ai,
         Optional<PancakeConfig> pancake,
-        Optional<String> webhookSecret) {
+        Optional<String> webhookSecret,
+        Optional<String> metricsAccessToken) {
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
@@ -48,6 +53,8 @@ public record AppConfig(
         Objects.requireNonNull(ai, "ai");
         Objects.requireNonNull(pancake, "pancake");
         Objects.requireNonNull(webhookSecret, "webhookSecret");
+        Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(metricsAccessToken, "metricsAccessToken");
     }
 
     public static AppConfig fromEnvironment(Map<String, String> variables) {
@@ -66,6 +73,7 @@ public record AppConfig(
                 pancakeAccessToken,
                 env.optional("ADMIN_ACCESS_TOKEN"),
                 logLevel,
+                env.choice("LOG_FORMAT", "text", List.of("text", "json")),
                 debug,
                 env.string("ENVIRONMENT", "development"),
                 env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, 1_024, 16 * 1024 * 1024),
@@ -75,7 +83,8 @@ public record AppConfig(
                 Environment.validatedByAdapter(() -> PostgresSettings.fromEnvironment(env.variables())),
                 AiServiceConfig.read(env),
                 PancakeConfig.read(env, pancakeAccessToken),
-                env.optional("PANCAKE_WEBHOOK_SECRET"));
+                env.optional("PANCAKE_WEBHOOK_SECRET"),
+                env.optional("METRICS_ACCESS_TOKEN"));
     }
 
     private static OrchestratorSettings orchestrator(Environment env) {
@@ -123,9 +132,10 @@ public record AppConfig(
         return "AppConfig[host=" + host + ", port=" + port
                 + ", pancakeAccessToken=" + (pancakeAccessToken.isPresent() ? "(set)" : "(generated)")
                 + ", adminAccessToken=" + (adminAccessToken.isPresent() ? "(set)" : "(generated)")
-                + ", logLevel=" + logLevel + ", debug=" + debug + ", environment=" + environment
+                + ", logLevel=" + logLevel + ", logFormat=" + logFormat + ", debug=" + debug + ", environment=" + environment
                 + ", maxBodyBytes=" + maxBodyBytes + ", conversationStateTtl=" + conversationStateTtl
                 + ", orchestrator=" + orchestrator + ", redis=" + redis + ", postgres=" + postgres + ", ai=" + ai
-                + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)") + "]";
+                + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)")
+                + ", metricsAccessToken=" + (metricsAccessToken.isPresent() ? "(set)" : "(none)") + "]";
     }
 }

@@ -6,6 +6,7 @@ import chat.orchestrator.core.usecase.ChatJobs;
 import chat.orchestrator.http.inbound.ApiServer;
 import chat.orchestrator.http.inbound.InboundApi;
 import chat.orchestrator.http.inbound.StorageDescription;
+import chat.orchestrator.inmemory.RuleBasedResponder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -24,11 +25,13 @@ public final class Application implements AutoCloseable {
     private final SelectedAdapters adapters;
     private final Orchestrator orchestrator;
     private final ApiServer server;
+    private final ServerMetrics metrics;
 
-    private Application(SelectedAdapters adapters, Orchestrator orchestrator, ApiServer server) {
+    private Application(SelectedAdapters adapters, Orchestrator orchestrator, ApiServer server, ServerMetrics metrics) {
         this.adapters = adapters;
         this.orchestrator = orchestrator;
         this.server = server;
+        this.metrics = metrics;
     }
 
     public static Application start(AppConfig config, Tokens tokens) {
@@ -38,8 +41,11 @@ public final class Application implements AutoCloseable {
     /** On the caller's clock: a test moves it past a horizon (the delivery's, a lease's) instead of waiting it out. */
     static Application start(AppConfig config, Tokens tokens, Clock clock) {
         SelectedAdapters adapters = AdapterSelection.select(config, clock);
+        ServerMetrics metrics = new ServerMetrics();
         Orchestrator orchestrator = null;
         try {
+            adapters.poolMeters().forEach(bind -> bind.accept(metrics));
+            metrics.watchOutbox(adapters.outbox());
             orchestrator = Orchestrator.builder()
                     .locks(adapters.locks())
                     .state(adapters.state())
@@ -49,6 +55,7 @@ public final class Application implements AutoCloseable {
                     .pancake(adapters.pancake())
                     .settings(config.orchestrator())
                     .clock(clock)
+                    .events(new LogContextEvents(new LifecycleMetrics(metrics.registry(), aiModel(config))))
                     .build();
             ChatJobs chatJobs = new ChatJobs(orchestrator, adapters.jobs(), adapters.history(), clock, JOB_TTL);
             Administration administration = new Administration(adapters.locks(), adapters.state(), adapters.outbox(),
@@ -56,18 +63,26 @@ public final class Application implements AutoCloseable {
                     clock, config.orchestrator().lockTtl(), ADMIN_SCAN_LIMIT);
             ApiServer server = InboundApi.start(
                     new InboundApi.Settings(config.host(), config.port(), tokens.pancake(), tokens.admin(),
-                            config.webhookSecret(), config.maxBodyBytes()),
+                            config.webhookSecret(), config.maxBodyBytes()).withMetricsToken(config.metricsAccessToken()),
                     new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs, administration,
                             adapters.botProfiles(), adapters.health(), adapters.inUse(),
-                            adapters.redis() ? StorageDescription.REDIS : StorageDescription.MEMORY, clock));
-            return new Application(adapters, orchestrator, server);
+                            adapters.redis() ? StorageDescription.REDIS : StorageDescription.MEMORY, clock,
+                            metrics::scrape));
+            return new Application(adapters, orchestrator, server, metrics);
         } catch (RuntimeException failedToStart) {
             if (orchestrator != null) {
                 orchestrator.close();
             }
+            metrics.close();
             adapters.close();
             throw failedToStart;
         }
+    }
+
+    /** The model AI calls are labelled with when no answer names one: the configured model, or the responder's. */
+    private static String aiModel(AppConfig config) {
+        return config.ai().isEmpty() ? RuleBasedResponder.MODEL
+                : config.ai().get().client().model().orElse(config.ai().get().protocol().wireName());
     }
 
     public int port() {
@@ -86,6 +101,7 @@ public final class Application implements AutoCloseable {
             server.close();
             orchestrator.close();
         } finally {
+            metrics.close();
             adapters.close();
         }
     }

@@ -1,36 +1,40 @@
 package chat.orchestrator.app;
 
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogManager;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+import java.net.URL;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** One line per log record on standard error, at the level LOG_LEVEL asks for (the JDK's logging, no library). */
+/**
+ * Loads {@code logback.xml} with the format ({@code LOG_FORMAT}: text or json) and level ({@code LOG_LEVEL}) asked
+ * for, and bridges java.util.logging (Helidon's) into it. One line per record on standard error in either format.
+ */
 final class LogSetup {
     private LogSetup() {
     }
 
-    static void configure(String level) {
-        System.setProperty("java.util.logging.SimpleFormatter.format",
-                "%1$tFT%1$tT.%1$tLZ %4$-7s %3$s - %5$s%6$s%n");
-        LogManager.getLogManager().reset();
-        Level julLevel = switch (level) {
-            case "TRACE" -> Level.FINEST;
-            case "DEBUG" -> Level.FINE;
-            case "WARNING", "WARN" -> Level.WARNING;
-            case "ERROR" -> Level.SEVERE;
-            case "OFF" -> Level.OFF;
-            default -> Level.INFO;
+    static void configure(String level, String format) {
+        String logbackLevel = switch (level) {
+            case "WARNING" -> "WARN";
+            default -> level;
         };
-        Handler console = new ConsoleHandler();
-        console.setFormatter(new SimpleFormatter());
-        console.setLevel(julLevel);
-        Logger root = Logger.getLogger("");
-        root.setLevel(julLevel);
-        root.addHandler(console);
-        // Helidon is chatty below INFO; our own loggers follow LOG_LEVEL.
-        Logger.getLogger("io.helidon").setLevel(julLevel.intValue() < Level.INFO.intValue() ? Level.INFO : julLevel);
+        boolean belowInfo = level.equals("TRACE") || level.equals("DEBUG");
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        context.putProperty("orchestrator.log.level", logbackLevel);
+        context.putProperty("orchestrator.log.helidon", belowInfo ? "INFO" : logbackLevel);
+        context.putProperty("orchestrator.log.format", format);
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        URL file = LogSetup.class.getResource("/logback.xml");
+        try {
+            configurator.doConfigure(file);
+        } catch (JoranException broken) {
+            throw new IllegalStateException("logback.xml could not be loaded", broken);
+        }
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 }

@@ -19,7 +19,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        LogSetup.configure(config.logLevel());
+        LogSetup.configure(config.logLevel(), config.logFormat());
         Tokens.banner(config, tokens).ifPresent(System.out::print);
         Application application;
         try {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The adapters {@link AdapterSelection} chose for this run, ready to wire. Close it (after the orchestrator) to
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param inUse       what serves each part, in this order, for the start-up log and the health endpoints; never a
  *                    secret: {@code state} (locks, pending messages, conversation and job state), {@code history}
  *                    (history and bot configuration), {@code ai} and {@code pancake}
+ * @param poolMeters  binds the connection pools' figures (HikariCP, Jedis) to the server's metrics
  * @param resources   closes what was opened, in reverse order
  */
 public record SelectedAdapters(
@@ -39,6 +41,7 @@ public record SelectedAdapters(
         List<HealthPort> health,
         boolean redis,
         Map<String, String> inUse,
+        List<Consumer<ServerMetrics>> poolMeters,
         AutoCloseable resources) implements AutoCloseable {
 
     public SelectedAdapters {
@@ -52,6 +55,7 @@ public record SelectedAdapters(
         Objects.requireNonNull(pancake, "pancake");
         health = List.copyOf(health);
         inUse = Collections.unmodifiableMap(new LinkedHashMap<>(inUse));
+        poolMeters = List.copyOf(poolMeters);
         Objects.requireNonNull(resources, "resources");
     }
 

@@ -60,6 +60,21 @@ class AppConfigTest {
     }
 
     @Test
+    void logFormatAndMetricsToken_areRead_textAndOpenByDefault_anUnknownFormatIsRefused() {
+        AppConfig defaults = AppConfig.fromEnvironment(Map.of());
+        AppConfig set = AppConfig.fromEnvironment(Map.of("LOG_FORMAT", "JSON", "METRICS_ACCESS_TOKEN", "scrape-me"));
+
+        assertEquals("text", defaults.logFormat());
+        assertTrue(defaults.metricsAccessToken().isEmpty());
+        assertEquals("json", set.logFormat());
+        assertEquals(Optional.of("scrape-me"), set.metricsAccessToken());
+        assertTrue(!set.toString().contains("scrape-me"), "the token never reaches a log line: " + set);
+        ConfigurationException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of("LOG_FORMAT", "xml")));
+        assertTrue(refused.getMessage().contains("LOG_FORMAT"), refused.getMessage());
+    }
+
+    @Test
     void aShortLockTtlIsAccepted_andTheDeliverySettingsAreRead() {
         AppConfig config = AppConfig.fromEnvironment(Map.of("PROCESSING_LOCK_TTL", "4",
                 "PANCAKE_DELIVERY_MAX_AGE", "7200", "PANCAKE_DELIVERY_MAX_BACKOFF", "5", "SWEEP_INTERVAL", "2"));

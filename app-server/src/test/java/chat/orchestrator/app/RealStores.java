@@ -30,9 +30,11 @@ final class RealStores implements AutoCloseable {
     final HttpServer ai;
     final HttpServer pancake;
     final List<Callback> callbacks = new CopyOnWriteArrayList<>();
+    /** The {@code X-Request-Id} of each call the AI received (empty text when it carried none). */
+    final List<String> aiRequestIds = new CopyOnWriteArrayList<>();
 
-    /** One callback Pancake received: the idempotency key and the body. */
-    record Callback(String idempotencyKey, String body) {
+    /** One callback Pancake received: the idempotency key, the body and the {@code X-Request-Id} (or empty text). */
+    record Callback(String idempotencyKey, String body, String requestId) {
     }
 
     RealStores() throws IOException {
@@ -44,12 +46,13 @@ final class RealStores implements AutoCloseable {
         String answer = Files.readString(Path.of("..", "..", "shared", "fixtures", "openai-response-json.json"));
         ai = LoopbackHttpServer.start(64, exchange -> {
             exchange.getRequestBody().readAllBytes();
+            aiRequestIds.add(requestId(exchange));
             sleep(ThreadLocalRandom.current().nextInt(5, 40));
             respond(exchange, answer);
         });
         pancake = LoopbackHttpServer.start(64, exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            callbacks.add(new Callback(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body));
+            callbacks.add(new Callback(exchange.getRequestHeaders().getFirst("Idempotency-Key"), body, requestId(exchange)));
             respond(exchange, "{\"success\": true}");
         });
     }
@@ -96,6 +99,11 @@ final class RealStores implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    private static String requestId(HttpExchange exchange) {
+        String id = exchange.getRequestHeaders().getFirst("X-Request-Id");
+        return id == null ? "" : id;
     }
 
     private static void respond(HttpExchange exchange, String body) throws IOException {

@@ -5,6 +5,7 @@ import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.HistoryPort;
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
@@ -37,11 +38,13 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     private final ScheduledExecutorService sweeps;
     private final ScheduledExecutorService dispatches;
     private final Duration shutdownGrace;
+    private final LifecycleEvents events;
 
     private Orchestrator(Builder builder) {
         this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("conversation-worker-", 0).factory());
         ConversationWorkers assembled = ConversationWorkers.assemble(builder.locks, builder.state, builder.history,
-                builder.outbox, builder.ai, builder.pancake, workers, builder.clock, builder.settings);
+                builder.outbox, builder.ai, builder.pancake, workers, builder.clock, builder.settings, builder.events);
+        this.events = builder.events;
         this.handleMessage = assembled.handleMessage();
         this.sweeper = assembled.sweeper();
         this.dispatcher = assembled.dispatcher();
@@ -75,6 +78,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
                     case Submission.Started started -> "Started";
                     case Submission.Decided decided -> decided.outcome().getClass().getSimpleName();
                 });
+        events.messageSubmitted(message, submission);
         return submission;
     }
 
@@ -163,6 +167,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         private PancakePort pancake;
         private OrchestratorSettings settings = OrchestratorSettings.defaults();
         private Clock clock = Clock.systemUTC();
+        private LifecycleEvents events = LifecycleEvents.NONE;
 
         private Builder() {
         }
@@ -208,6 +213,12 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             return this;
         }
 
+        /** Who is told of each step of the lifecycle (metrics, log context); nobody by default. */
+        public Builder events(LifecycleEvents value) {
+            this.events = value;
+            return this;
+        }
+
         public Orchestrator build() {
             Objects.requireNonNull(locks, "locks port is required");
             Objects.requireNonNull(state, "state port is required");
@@ -217,6 +228,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             Objects.requireNonNull(pancake, "pancake port is required");
             Objects.requireNonNull(settings, "settings are required");
             Objects.requireNonNull(clock, "clock is required");
+            Objects.requireNonNull(events, "events are required (LifecycleEvents.NONE for none)");
             return new Orchestrator(this);
         }
     }

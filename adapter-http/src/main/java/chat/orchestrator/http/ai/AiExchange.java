@@ -48,6 +48,7 @@ final class AiExchange implements AutoCloseable {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.apiKey().ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        OutboundHttp.carryRequestId(request);
         HttpRequest built = request.build();
         int[] attempts = {0};
         Attempt last;

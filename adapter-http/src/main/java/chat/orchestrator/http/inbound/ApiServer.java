@@ -37,6 +37,7 @@ public final class ApiServer implements AutoCloseable {
         RouteTable routes = new RouteTable();
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new ConnectionGuard(body.deadline()));
+        routing.addFilter(new RequestIdFilter());
         routes.register(routing, services);
         routing.any((request, response) -> notFoundOrWrongMethod(json, routes, request, response))
                 .error(ApiException.class, (request, response, e) -> json.error(response, e.error()))

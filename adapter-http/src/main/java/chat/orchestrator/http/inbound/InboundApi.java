@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Every endpoint of the SPEC on one Helidon server: the one place that says which service answers where and with
@@ -26,18 +27,38 @@ public final class InboundApi {
      * @param bodyReadTimeout how long a client may take to send a body once its headers are in
      */
     public record Settings(String host, int port, String messageToken, String adminToken,
-                           Optional<String> webhookSecret, long maxBodyBytes, Duration bodyReadTimeout) {
+                           Optional<String> webhookSecret, long maxBodyBytes, Duration bodyReadTimeout,
+                           Optional<String> metricsToken) {
 
         public Settings(String host, int port, String messageToken, String adminToken, Optional<String> webhookSecret,
                         long maxBodyBytes) {
-            this(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, JsonBody.DEFAULT_READ_TIMEOUT);
+            this(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, JsonBody.DEFAULT_READ_TIMEOUT,
+                    Optional.empty());
+        }
+
+        /** The same settings with {@code GET /metrics} guarded by {@code token} (open when empty). */
+        public Settings withMetricsToken(Optional<String> token) {
+            return new Settings(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, bodyReadTimeout,
+                    token);
         }
     }
 
-    /** The use cases and facts the endpoints need. */
+    /**
+     * The use cases and facts the endpoints need.
+     *
+     * @param metrics the Prometheus text of the server's metrics, made fresh for each {@code GET /metrics}
+     */
     public record Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
                                Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
-                               Map<String, String> adaptersInUse, StorageDescription storage, Clock clock) {
+                               Map<String, String> adaptersInUse, StorageDescription storage, Clock clock,
+                               Supplier<String> metrics) {
+
+        public Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
+                            Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
+                            Map<String, String> adaptersInUse, StorageDescription storage, Clock clock) {
+            this(messages, submitter, chatJobs, administration, botProfiles, health, adaptersInUse, storage, clock,
+                    () -> "");
+        }
     }
 
     public static ApiServer start(Settings settings, Dependencies d) {
@@ -55,6 +76,7 @@ public final class InboundApi {
                 new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock()),
                 new DeliveriesService(d.administration(), adminToken, json, d.clock()),
                 new OpenApiService(json),
-                new AdminPageService()));
+                new AdminPageService(),
+                new MetricsService(d.metrics(), settings.metricsToken().map(BearerToken::new))));
     }
 }

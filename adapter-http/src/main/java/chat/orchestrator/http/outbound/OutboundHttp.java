@@ -1,5 +1,7 @@
 package chat.orchestrator.http.outbound;
 
+import chat.orchestrator.http.context.LogContext;
+import chat.orchestrator.http.context.RequestId;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -56,6 +58,15 @@ public final class OutboundHttp {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /**
+     * Sends on the id of the request this work serves (see {@link LogContext}), so the AI's and Pancake's logs can
+     * be matched with ours; work no request started (the sweeper, the outbox dispatcher) sends none.
+     */
+    public static HttpRequest.Builder carryRequestId(HttpRequest.Builder request) {
+        LogContext.requestId().ifPresent(id -> request.header(RequestId.HEADER, id));
+        return request;
     }
 
     /**

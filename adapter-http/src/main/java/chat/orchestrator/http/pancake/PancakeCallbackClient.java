@@ -6,6 +6,7 @@ import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.http.outbound.OutboundHttp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -58,6 +59,7 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
                 // or a receiver that checks bodies against idempotency keys would take it for a different request.
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         settings.accessToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        OutboundHttp.carryRequestId(request);
         PancakeExchange.Result result = exchange.send(request.build(), delivery.conversationId(),
                 "delivery " + delivery.idempotencyKey());
         return report(actions, result.status(), result.attempts(), result.lastError(), result.retryAfter());

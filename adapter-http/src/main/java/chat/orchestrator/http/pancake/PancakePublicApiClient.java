@@ -6,6 +6,7 @@ import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.http.outbound.OutboundHttp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -106,12 +107,12 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
             return new Sent(new ActionDelivery(index, action.type(), DeliveryReport.Status.REJECTED, 0,
                     "message cannot be encoded as JSON: " + unencodable.getOriginalMessage()), Optional.empty());
         }
-        HttpRequest request = HttpRequest.newBuilder(messagesUrl(pageId, delivery.conversationId()))
+        HttpRequest request = OutboundHttp.carryRequestId(HttpRequest.newBuilder(messagesUrl(pageId, delivery.conversationId()))
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)))
                 .build();
         PancakeExchange.Result result = exchange.send(request, delivery.conversationId(),
                 "action #" + index + " (" + action.type().wireName() + ") key " + key);

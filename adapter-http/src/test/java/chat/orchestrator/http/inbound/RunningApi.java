@@ -82,7 +82,7 @@ final class RunningApi implements AutoCloseable {
                 : ComponentHealth.up("memory", Map.of("conversations", "0"));
         server = InboundApi.start(
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
-                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout),
+                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout, Optional.empty()),
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000),
                         botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),

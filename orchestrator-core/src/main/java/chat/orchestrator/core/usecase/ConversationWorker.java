@@ -13,6 +13,8 @@ import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LifecycleEvents;
+import chat.orchestrator.core.port.LifecycleEvents.AiCallEnd;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.ReleaseOutcome;
@@ -21,6 +23,7 @@ import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -44,9 +47,11 @@ public final class ConversationWorker {
     private final QuietWindow quietWindow;
     private final OrchestratorSettings settings;
     private final Clock clock;
+    private final LifecycleEvents events;
 
     ConversationWorker(LockPort locks, StatePort state, HistoryPort history, OutboxDispatcher outbox,
-                       GuardedAiCall aiCall, OrchestratorSettings settings, Clock clock) {
+                       GuardedAiCall aiCall, OrchestratorSettings settings, Clock clock,
+                       LifecycleEvents events) {
         this.locks = locks;
         this.state = state;
         this.history = history;
@@ -55,6 +60,7 @@ public final class ConversationWorker {
         this.quietWindow = new QuietWindow(state, settings.consolidationWindow(), settings.consolidationMaxWait());
         this.settings = settings;
         this.clock = clock;
+        this.events = events;
     }
 
     /** What one pass of the loop decided: go on under this lease (perhaps a new one), or stop. */
@@ -75,6 +81,8 @@ public final class ConversationWorker {
     void run(Lease lease, Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
         Lease current = lease;
+        long started = System.nanoTime();
+        events.workerStarted(conversation);
         try {
             Next next = pass(current, caller);
             while (next instanceof Next.Continue(Lease renewed)) {
@@ -93,6 +101,8 @@ public final class ConversationWorker {
         } catch (RuntimeException bug) {
             LOG.log(Level.ERROR, "conversation=" + conversation + " worker failed", bug);
             stopWith(current, caller, "internal error", false);
+        } finally {
+            events.workerStopped(conversation, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -119,13 +129,26 @@ public final class ConversationWorker {
         Set<MessageId> known = snapshot.ids();
         ConversationContext context = new ConversationContext(conversation,
                 history.recentTurns(conversation, settings.contextTurns()), batch);
+        long aiStarted = System.nanoTime();
         AiCallResult result = aiCall.call(lease, context, known);
+        told(conversation, result, Duration.ofNanos(System.nanoTime() - aiStarted));
         return switch (result) {
             case AiCallResult.LeaseLost lost -> lostLease(batch, caller);
             case AiCallResult.Failed failed -> aiFailed(lease, batch, caller, failed.reason());
             case AiCallResult.CancelledByNewerMessage cancelled -> restart(lease, batch, known, caller, Optional.empty());
             case AiCallResult.Answered answered -> answer(lease, batch, known, caller, answered.reply());
         };
+    }
+
+    private void told(ConversationId conversation, AiCallResult result, Duration took) {
+        switch (result) {
+            case AiCallResult.Answered answered ->
+                    events.aiCallEnded(conversation, AiCallEnd.ANSWERED, Optional.of(answered.reply().model()), took);
+            case AiCallResult.Failed failed -> events.aiCallEnded(conversation, AiCallEnd.FAILED, Optional.empty(), took);
+            case AiCallResult.CancelledByNewerMessage cancelled ->
+                    events.aiCallEnded(conversation, AiCallEnd.CANCELLED, Optional.empty(), took);
+            case AiCallResult.LeaseLost lost -> events.aiCallEnded(conversation, AiCallEnd.LEASE_LOST, Optional.empty(), took);
+        }
     }
 
     /** The batch minus what a stored answer already consumed (a crash between commit and removal). */
@@ -151,6 +174,7 @@ public final class ConversationWorker {
         if (write instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, caller, refused);
         }
+        events.burstAnswered(lease.conversationId(), run.id(), batch.size());
         // Removal fails if the lease was lost after the commit, or the state store just went away; the answer
         // stands (it was fenced) and is delivered all the same, and the next holder drops its messages as answered.
         boolean stillHolder = removeAnswered(lease, batch);
@@ -181,6 +205,7 @@ public final class ConversationWorker {
             if (write instanceof FencedWrite.Refused refused) {
                 return refusedWrite(lease, batch, caller, refused);
             }
+            events.staleAnswerDiscarded(conversation);
         }
         List<NewerMessage> newer = newerThan(conversation, known);
         WaitingCaller.completeIfAmong(caller, ids(batch), id -> new MessageOutcome.RestartNeeded(id, newer, discarded));

@@ -3,6 +3,7 @@ package chat.orchestrator.core.usecase;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.HistoryPort;
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
@@ -27,13 +28,14 @@ public final class ConversationWorkers {
 
     public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, OutboxPort outbox,
                                                AiPort ai, PancakePort pancake, ExecutorService executor, Clock clock,
-                                               OrchestratorSettings settings) {
-        OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, clock, settings.delivery());
+                                               OrchestratorSettings settings, LifecycleEvents events) {
+        OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, clock, settings.delivery(), events);
         GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings);
-        ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, settings, clock);
-        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, settings);
+        ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, settings, clock,
+                events);
+        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, settings, events);
         Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
-                settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000));
+                settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000), events);
         return new ConversationWorkers(handleMessage, sweeper, dispatcher);
     }
 

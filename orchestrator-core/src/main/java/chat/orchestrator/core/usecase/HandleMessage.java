@@ -8,11 +8,13 @@ import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -35,15 +37,17 @@ public final class HandleMessage {
     private final ConversationWorker worker;
     private final ExecutorService executor;
     private final OrchestratorSettings settings;
+    private final LifecycleEvents events;
 
     public HandleMessage(LockPort locks, StatePort state, HistoryPort history, ConversationWorker worker,
-                         ExecutorService executor, OrchestratorSettings settings) {
+                         ExecutorService executor, OrchestratorSettings settings, LifecycleEvents events) {
         this.locks = locks;
         this.state = state;
         this.history = history;
         this.worker = worker;
         this.executor = executor;
         this.settings = settings;
+        this.events = events;
     }
 
     /** Handles the message and waits (bounded) for the outcome that covers it. */
@@ -61,11 +65,13 @@ public final class HandleMessage {
         }
         LOG.log(Level.INFO, "conversation={0} message={1} outcome={2} duration_ms={3}", message.conversationId(),
                 message.id(), outcome.getClass().getSimpleName(), (System.nanoTime() - started) / 1_000_000);
+        events.messageHandled(message, outcome);
         return outcome;
     }
 
     /** Records, accepts and tries the lock, then returns at once: for callers that answer before the AI does. */
     public Submission submit(InboundMessage message) {
+        events.messageReceived(message);
         try {
             return decide(message);
         } catch (StoreUnavailableException unreachable) {
@@ -82,7 +88,9 @@ public final class HandleMessage {
         // A redelivered id that was never answered (its AI call failed, or its holder died) is not lost: whoever
         // gets the lock answers it. One that is merely in someone's hands is a duplicate for this caller.
         boolean redelivered = state.accept(message) == AcceptOutcome.ALREADY_SEEN;
+        long attempt = System.nanoTime();
         Optional<Lease> lease = locks.tryAcquire(conversation, settings.lockTtl());
+        events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(System.nanoTime() - attempt));
         if (lease.isEmpty()) {
             return new Submission.Decided(redelivered ? new MessageOutcome.Duplicate(message.id(), Optional.empty())
                     : new MessageOutcome.Locked(message.id()));

@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.DeliveryAttempt;
 import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.RunId;
@@ -45,16 +46,19 @@ public final class OutboxDispatcher implements AutoCloseable {
     private final DeliverySettings settings;
     private final DeliveryBackoff backoff;
     private final Semaphore sendSlots;
+    private final LifecycleEvents events;
     private final ExecutorService sends = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("outbox-send-", 0).factory());
 
-    OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Clock clock, DeliverySettings settings) {
+    OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Clock clock, DeliverySettings settings,
+                     LifecycleEvents events) {
         this.outbox = outbox;
         this.pancake = pancake;
         this.clock = clock;
         this.settings = settings;
         this.backoff = new DeliveryBackoff(settings);
         this.sendSlots = new Semaphore(settings.maxConcurrentSends());
+        this.events = events;
     }
 
     /**
@@ -163,6 +167,7 @@ public final class OutboxDispatcher implements AutoCloseable {
             }
         }
         log(claim, attempt);
+        events.deliveryAttempted(claim.delivery().conversationId(), claim.runId(), attempt.state());
         if (interrupted) {
             throw new InterruptedException("delivery interrupted");
         }

@@ -4,6 +4,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
 import java.lang.System.Logger.Level;
@@ -32,9 +33,10 @@ public final class Sweeper {
     private final Duration lockTtl;
     private final int pageSize;
     private final int messagesPerConversation;
+    private final LifecycleEvents events;
 
     Sweeper(LockPort locks, StatePort state, HistoryPort history, Predicate<Lease> startWorker, Clock clock,
-            Duration lockTtl, int pageSize, int messagesPerConversation) {
+            Duration lockTtl, int pageSize, int messagesPerConversation, LifecycleEvents events) {
         this.locks = locks;
         this.state = state;
         this.history = history;
@@ -43,6 +45,7 @@ public final class Sweeper {
         this.lockTtl = lockTtl;
         this.pageSize = pageSize;
         this.messagesPerConversation = messagesPerConversation;
+        this.events = events;
     }
 
     /** One pass over every conversation with messages waiting; answers how many it started a worker for. */
@@ -74,12 +77,18 @@ public final class Sweeper {
         for (InboundMessage message : history.unanswered(conversation, messagesPerConversation)) {
             requeued += state.requeue(message) ? 1 : 0;
         }
+        long attempt = System.nanoTime();
         Optional<Lease> lease = locks.tryAcquire(conversation, lockTtl);
+        events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(System.nanoTime() - attempt));
         if (lease.isEmpty()) {
             return false;
         }
         LOG.log(Level.INFO, "conversation={0} swept: messages waited with no holder ({1} put back into pending)",
                 conversation, requeued);
-        return startWorker.test(lease.get());
+        boolean started = startWorker.test(lease.get());
+        if (started) {
+            events.conversationRecovered(conversation);
+        }
+        return started;
     }
 }

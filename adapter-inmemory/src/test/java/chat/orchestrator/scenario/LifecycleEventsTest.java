@@ -1,0 +1,235 @@
+package chat.orchestrator.scenario;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.core.domain.Submission;
+import chat.orchestrator.core.port.AiUnavailableException;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.LifecycleEvents;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.inmemory.MutableClock;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle events the use cases tell, with the values an operator's metrics and logs are built from. */
+class LifecycleEventsTest {
+
+    /** One event as told: its name, its values as text, and the thread it was told on. */
+    record Told(String name, List<String> values, Thread thread) {
+        String value(int i) {
+            return values.get(i);
+        }
+    }
+
+    /** Remembers every event in the order told. */
+    static final class RecordingEvents implements LifecycleEvents {
+        private final List<Told> told = new ArrayList<>();
+
+        private synchronized void add(String name, Object... values) {
+            told.add(new Told(name, java.util.Arrays.stream(values).map(String::valueOf).toList(), Thread.currentThread()));
+        }
+
+        synchronized List<Told> named(String name) {
+            return told.stream().filter(t -> t.name().equals(name)).toList();
+        }
+
+        Told awaitOne(String name) throws InterruptedException {
+            return await(name, all -> !all.isEmpty()).getFirst();
+        }
+
+        List<Told> await(String name, Predicate<List<Told>> enough) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                List<Told> found = named(name);
+                if (enough.test(found)) {
+                    return found;
+                }
+                Thread.sleep(5);
+            }
+            return fail("not told " + name + " in time; told: " + named(name));
+        }
+
+        @Override
+        public void messageReceived(InboundMessage message) {
+            add("messageReceived", message.id().value());
+        }
+
+        @Override
+        public void messageHandled(InboundMessage message, MessageOutcome outcome) {
+            add("messageHandled", message.id().value(), outcome.getClass().getSimpleName());
+        }
+
+        @Override
+        public void messageSubmitted(InboundMessage message, Submission submission) {
+            add("messageSubmitted", message.id().value(), submission.getClass().getSimpleName());
+        }
+
+        @Override
+        public void lockAttempted(ConversationId conversation, boolean acquired, Duration took) {
+            add("lockAttempted", conversation, acquired, took.isNegative());
+        }
+
+        @Override
+        public void workerStarted(ConversationId conversation) {
+            add("workerStarted", conversation);
+        }
+
+        @Override
+        public void workerStopped(ConversationId conversation, Duration held) {
+            add("workerStopped", conversation, held.isNegative());
+        }
+
+        @Override
+        public void aiCallEnded(ConversationId conversation, AiCallEnd end, Optional<String> model, Duration took) {
+            add("aiCallEnded", conversation, end, model.orElse("-"), took.isNegative());
+        }
+
+        @Override
+        public void burstAnswered(ConversationId conversation, RunId run, int messages) {
+            add("burstAnswered", conversation, run, messages);
+        }
+
+        @Override
+        public void staleAnswerDiscarded(ConversationId conversation) {
+            add("staleAnswerDiscarded", conversation);
+        }
+
+        @Override
+        public void deliveryAttempted(ConversationId conversation, RunId run, DeliveryState state) {
+            add("deliveryAttempted", conversation, run, state);
+        }
+
+        @Override
+        public void conversationRecovered(ConversationId conversation) {
+            add("conversationRecovered", conversation);
+        }
+    }
+
+    private final RecordingEvents events = new RecordingEvents();
+
+    @Test
+    void oneAnsweredMessage_tellsEachStepWithItsValues_theWorkerStepsOnTheWorkersThread() throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, Harness::echo, events)) {
+            ConversationId conversation = newConversation();
+
+            harness.orchestrator.handle(message(conversation, "m1", 0, "Xin chào"));
+
+            assertEquals(List.of("m1"), events.awaitOne("messageReceived").values());
+            assertEquals(List.of("m1", "Completed"), events.awaitOne("messageHandled").values());
+            assertEquals(List.of(conversation.toString(), "true", "false"), events.awaitOne("lockAttempted").values());
+            Told started = events.awaitOne("workerStarted");
+            assertEquals(conversation.toString(), started.value(0));
+            Told ai = events.awaitOne("aiCallEnded");
+            assertEquals(List.of(conversation.toString(), "ANSWERED", "echo-model", "false"), ai.values());
+            Told answered = events.awaitOne("burstAnswered");
+            assertEquals("1", answered.value(2));
+            Told delivered = events.awaitOne("deliveryAttempted");
+            assertEquals(List.of(conversation.toString(), answered.value(1), "DELIVERED"), delivered.values());
+            assertEquals(List.of(conversation.toString(), "false"), events.awaitOne("workerStopped").values());
+            assertNotEquals(events.awaitOne("messageReceived").thread(), started.thread(), "the worker runs apart");
+            assertEquals(started.thread(), ai.thread());
+            assertEquals(started.thread(), answered.thread());
+            assertTrue(events.named("staleAnswerDiscarded").isEmpty());
+        }
+    }
+
+    @Test
+    void aMessageArrivingWhileTheAiRuns_tellsAStaleAnswer_aLockedCaller_andTwoConsolidatedMessages() throws Exception {
+        CountDownLatch firstCallStarted = new CountDownLatch(1);
+        CountDownLatch newerAccepted = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, context -> {
+            if (calls.incrementAndGet() == 1) {
+                firstCallStarted.countDown();
+                try {
+                    newerAccepted.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Harness.echo(context);
+        }, events)) {
+            ConversationId conversation = newConversation();
+            CompletableFuture<MessageOutcome> first = CompletableFuture.supplyAsync(
+                    () -> harness.orchestrator.handle(message(conversation, "m1", 0, "hi")));
+            assertTrue(firstCallStarted.await(10, TimeUnit.SECONDS));
+            harness.orchestrator.handle(message(conversation, "m2", 1_000, "I want to book"));
+            newerAccepted.countDown();
+            first.get(10, TimeUnit.SECONDS);
+
+            assertEquals(conversation.toString(), events.awaitOne("staleAnswerDiscarded").value(0));
+            assertEquals(1, events.named("staleAnswerDiscarded").size());
+            assertEquals("2", events.awaitOne("burstAnswered").value(2), "one answer covers both messages");
+            assertEquals(List.of(List.of("m1", "RestartNeeded"), List.of("m2", "Locked")),
+                    events.await("messageHandled", all -> all.size() == 2).stream().map(Told::values).sorted(
+                            java.util.Comparator.comparing(v -> v.getFirst())).toList());
+            assertTrue(events.named("lockAttempted").stream().anyMatch(t -> t.value(1).equals("false")),
+                    "the second caller found the lock held");
+            assertEquals(2, events.await("aiCallEnded", all -> all.size() == 2).stream()
+                    .filter(t -> t.value(1).equals("ANSWERED")).count());
+        }
+    }
+
+    @Test
+    void aFailingAi_tellsAFailedCallWithoutAModel_andAFailedOutcome() throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, context -> {
+            throw new AiUnavailableException("AI down");
+        }, events)) {
+            ConversationId conversation = newConversation();
+
+            MessageOutcome outcome = harness.orchestrator.handle(message(conversation, "m1", 0, "hi"));
+
+            assertInstanceOf(MessageOutcome.Failed.class, outcome);
+            assertEquals(List.of(conversation.toString(), "FAILED", "-", "false"), events.awaitOne("aiCallEnded").values());
+            assertEquals(List.of("m1", "Failed"), events.awaitOne("messageHandled").values());
+            assertTrue(events.named("burstAnswered").isEmpty());
+        }
+    }
+
+    @Test
+    void aSubmittedMessage_isToldAsSubmitted_notAsHandled() throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, Harness::echo, events)) {
+            harness.orchestrator.submit(message(newConversation(), "m1", 0, "hi"));
+
+            assertEquals(List.of("m1", "Started"), events.awaitOne("messageSubmitted").values());
+            events.awaitOne("deliveryAttempted");
+            assertTrue(events.named("messageHandled").isEmpty());
+        }
+    }
+
+    @Test
+    void aConversationTheSweeperTakes_isToldAsRecovered() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        try (Harness harness = new Harness(clock, Harness.FAST.withSweepInterval(Duration.ZERO), Harness::echo, events)) {
+            ConversationId conversation = newConversation();
+            InboundMessage abandoned = message(conversation, "m1", 0, "Xin chào");
+            harness.history.record(abandoned);
+            harness.state.accept(abandoned);
+            clock.advance(Harness.FAST.lockTtl().plusSeconds(1));
+
+            assertEquals(1, harness.orchestrator.sweep());
+
+            assertEquals(List.of(conversation.toString()), events.awaitOne("conversationRecovered").values());
+            assertEquals("DELIVERED", events.awaitOne("deliveryAttempted").value(2));
+        }
+    }
+}
