@@ -2,6 +2,7 @@ package chat.orchestrator.scenario;
 
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +15,7 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.Delivery;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,7 @@ class MessageLifecycleTest {
 
             harness.orchestrator.handle(hello);
             MessageOutcome again = harness.orchestrator.handle(hello);
+            settle(harness);
 
             MessageOutcome.Duplicate duplicate = assertInstanceOf(MessageOutcome.Duplicate.class, again);
             assertEquals("answer to [m1]", duplicate.earlierAnswer().orElseThrow().text());
@@ -81,7 +84,7 @@ class MessageLifecycleTest {
         try (Harness harness = new Harness(context -> {
             if (calls.incrementAndGet() == 1) {
                 firstCallStarted.countDown();
-                await(newerMessageAccepted);
+                waitFor(newerMessageAccepted);
             }
             return Harness.echo(context);
         })) {
@@ -99,6 +102,7 @@ class MessageLifecycleTest {
             assertEquals(List.of(MessageId.of("m2")), restart.newerMessages().stream().map(MessageOutcome.NewerMessage::messageId).toList());
             assertEquals("answer to [m1]", restart.discarded().orElseThrow().text());
             awaitDeliveries(harness, 1);
+            settle(harness);
             List<Delivery> deliveries = harness.pancake.deliveries();
             assertEquals(1, deliveries.size(), "the stale answer is never sent");
             assertEquals("answer to [m1, m2]", deliveries.getFirst().reply().text());
@@ -136,7 +140,9 @@ class MessageLifecycleTest {
             assertTrue(restart.discarded().isEmpty(), "a cancelled call has no answer to discard");
             assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the AI call was interrupted");
             awaitDeliveries(harness, 1);
-            assertEquals("answer to [m1, m2]", harness.pancake.deliveries().getFirst().reply().text());
+            settle(harness);
+            assertEquals(List.of("answer to [m1, m2]"),
+                    harness.pancake.deliveries().stream().map(d -> d.reply().text()).toList());
         }
     }
 
@@ -169,13 +175,16 @@ class MessageLifecycleTest {
 
     @Test
     void aBurstInsideTheQuietWindow_isAnsweredOnce() throws Exception {
+        // The window is real time (the worker sleeps through it): wide enough that the two handle calls below,
+        // made once the first message holds the lock, land inside it even on a loaded machine.
         try (Harness harness = new Harness(java.time.Clock.systemUTC(),
-                Harness.FAST.withConsolidation(java.time.Duration.ofMillis(150), java.time.Duration.ofSeconds(2)),
+                Harness.FAST.withConsolidation(Duration.ofMillis(500), Duration.ofSeconds(5)),
                 Harness::echo)) {
             ConversationId conversation = newConversation();
             CompletableFuture<MessageOutcome> first = CompletableFuture.supplyAsync(
                     () -> harness.orchestrator.handle(message(conversation, "hi", 0, "hi")));
-            Thread.sleep(40);
+            await("the first message takes the lock").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> harness.locks.inspect(conversation).isPresent());
             assertInstanceOf(MessageOutcome.Locked.class,
                     harness.orchestrator.handle(message(conversation, "want", 1, "I want")));
             assertInstanceOf(MessageOutcome.Locked.class,
@@ -184,6 +193,7 @@ class MessageLifecycleTest {
             MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class, first.get(10, TimeUnit.SECONDS));
 
             assertEquals(3, completed.consolidatedMessages());
+            settle(harness);
             assertEquals(1, harness.ai.contexts().size());
             assertEquals(1, harness.pancake.deliveries().size());
         }
@@ -193,7 +203,7 @@ class MessageLifecycleTest {
     void aMessageForAConversationHeldElsewhere_isLocked_andWaitsPendingForTheHolder() {
         try (Harness harness = new Harness(Harness::echo)) {
             ConversationId conversation = newConversation();
-            harness.locks.tryAcquire(conversation, java.time.Duration.ofSeconds(30)).orElseThrow();
+            harness.locks.tryAcquire(conversation, Duration.ofSeconds(30)).orElseThrow();
 
             MessageOutcome outcome = harness.orchestrator.handle(message(conversation, "m1", 0, "hi"));
 
@@ -202,23 +212,27 @@ class MessageLifecycleTest {
         }
     }
 
-    static void awaitDeliveries(Harness harness, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (harness.pancake.deliveries().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    /** Waits until Pancake was sent at least {@code count} answers; fails the test after ten seconds. */
+    static void awaitDeliveries(Harness harness, int count) {
+        await("Pancake sent " + count + " answer(s)").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> harness.pancake.deliveries().size() >= count);
     }
 
     /** The caller is answered before the worker's final release check, so the release is observed eventually. */
-    static void awaitRelease(Harness harness, ConversationId conversation) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (harness.locks.inspect(conversation).isPresent() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(harness.locks.inspect(conversation).isEmpty(), "the lock is released");
+    static void awaitRelease(Harness harness, ConversationId conversation) {
+        await("the lock is released").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> harness.locks.inspect(conversation).isEmpty());
     }
 
-    private static void await(CountDownLatch latch) {
+    /**
+     * Closes the orchestrator, which stops its sweeps and dispatches and returns once every worker and send has
+     * finished: nothing is sent after it, so a count taken then also holds that nothing more was going to happen.
+     */
+    static void settle(Harness harness) {
+        harness.orchestrator.close();
+    }
+
+    private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
