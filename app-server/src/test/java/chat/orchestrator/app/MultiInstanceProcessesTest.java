@@ -1,5 +1,6 @@
 package chat.orchestrator.app;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,10 @@ class MultiInstanceProcessesTest {
 
                 List<String> webhooks = webhooks();
                 deliverTwiceAtRandom(webhooks, instances);
-                awaitAllAnswered(stores, database);
+                awaitAllAnsweredAndDelivered(stores, database);
+                // SIGTERM returns once each process has exited, its workers and sends finished: a late second
+                // delivery would be among the callbacks now.
+                instances.forEach(Instance::stop);
 
                 try (Connection connection = stores.connect(database)) {
                     assertEquals(MESSAGES, count(connection, "SELECT count(*) FROM messages"));
@@ -103,17 +107,17 @@ class MultiInstanceProcessesTest {
         }
     }
 
-    private static void awaitAllAnswered(RealStores stores, String database) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        int unanswered = Integer.MAX_VALUE;
-        while (unanswered > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            try (Connection connection = stores.connect(database)) {
-                unanswered = count(connection, "SELECT count(*) FROM messages WHERE answered_by IS NULL");
-            }
-        }
-        // Deliveries happen right after the answer is stored: give the last ones a moment.
-        Thread.sleep(500);
+    /** Deliveries happen right after the answer is stored: waits until no answer is left in the outbox too. */
+    private static void awaitAllAnsweredAndDelivered(RealStores stores, String database) {
+        await("every message answered and every answer delivered").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    try (Connection connection = stores.connect(database)) {
+                        return count(connection, "SELECT count(*) FROM messages WHERE answered_by IS NULL") == 0
+                                && count(connection, "SELECT count(*) FROM deliveries WHERE status <> 'delivered'") == 0
+                                && stores.callbacks.stream().map(RealStores.Callback::idempotencyKey).distinct().count()
+                                        >= count(connection, "SELECT count(*) FROM ai_runs WHERE outcome = 'sent'");
+                    }
+                });
     }
 
     private void awaitReady(Instance instance) throws Exception {
