@@ -120,22 +120,17 @@ class MultiInstanceProcessesTest {
                 });
     }
 
-    private void awaitReady(Instance instance) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertTrue(instance.process().isAlive(), "instance " + instance.index() + " died: see " + instance.log());
-            try {
-                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create(instance.base() + "/health/ready"))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Still starting.
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("instance " + instance.index() + " never became ready: see " + instance.log());
+    private void awaitReady(Instance instance) {
+        await("instance " + instance.index() + " ready (log: " + instance.log() + ")").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    assertTrue(instance.process().isAlive(), "instance " + instance.index() + " died: see " + instance.log());
+                    try {
+                        return client.send(HttpRequest.newBuilder(URI.create(instance.base() + "/health/ready")).GET()
+                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false; // still starting
+                    }
+                });
     }
 
     private static int count(Connection connection, String query) throws Exception {
