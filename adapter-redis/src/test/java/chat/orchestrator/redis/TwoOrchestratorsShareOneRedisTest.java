@@ -109,7 +109,7 @@ class TwoOrchestratorsShareOneRedisTest {
         List<InboundMessage> messages = messagesOfManyConversations();
 
         Map<Class<?>, Integer> outcomes = sendFromManyThreadsToEitherInstance(messages);
-        waitUntilEveryMessageWasDelivered();
+        awaitEveryDeliveryThenCloseBothInstances();
 
         assertTrue(overlaps.isEmpty(), "AI called for one conversation by two holders at once: " + overlaps);
         List<MessageId> answeredTwice = answersDelivered.entrySet().stream()
@@ -214,7 +214,7 @@ class TwoOrchestratorsShareOneRedisTest {
      * Messages answered "locked" are answered by the holder's loop, maybe after every sender has returned. Then both
      * instances are closed, which returns once every worker and send has finished, so a late second delivery is seen.
      */
-    private void waitUntilEveryMessageWasDelivered() {
+    private void awaitEveryDeliveryThenCloseBothInstances() {
         await("every message delivered").atMost(DRAIN_DEADLINE).pollInterval(Duration.ofMillis(50))
                 .until(() -> answersDelivered.size() >= MESSAGES);
         first.close();
