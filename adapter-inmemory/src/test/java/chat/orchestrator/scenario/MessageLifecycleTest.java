@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
@@ -15,11 +16,19 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.StatePort;
+import chat.orchestrator.inmemory.InMemoryHistory;
+import chat.orchestrator.inmemory.InMemoryLocks;
+import chat.orchestrator.inmemory.InMemoryState;
+import chat.orchestrator.inmemory.InMemoryStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -175,28 +184,56 @@ class MessageLifecycleTest {
 
     @Test
     void aBurstInsideTheQuietWindow_isAnsweredOnce() throws Exception {
-        // The window is real time (the worker sleeps through it): wide enough that the two handle calls below,
-        // made once the first message holds the lock, land inside it even on a loaded machine.
-        try (Harness harness = new Harness(java.time.Clock.systemUTC(),
-                Harness.FAST.withConsolidation(Duration.ofMillis(500), Duration.ofSeconds(5)),
-                Harness::echo)) {
-            ConversationId conversation = newConversation();
+        CountDownLatch windowOpened = new CountDownLatch(1);
+        CountDownLatch burstSent = new CountDownLatch(1);
+        InMemoryStore store = new InMemoryStore(java.time.Clock.systemUTC());
+        InMemoryHistory history = new InMemoryHistory();
+        Harness.RecordingAi ai = new Harness.RecordingAi(Harness::echo);
+        Harness.RecordingPancake pancake = new Harness.RecordingPancake();
+        ConversationId conversation = newConversation();
+        try (Orchestrator orchestrator = Orchestrator.builder().locks(new InMemoryLocks(store))
+                .state(holdingTheWindowOpen(new InMemoryState(store), windowOpened, burstSent)).history(history)
+                .outbox(history.outbox()).ai(ai).pancake(pancake)
+                .settings(Harness.FAST.withConsolidation(Duration.ofMillis(50), Duration.ofSeconds(2))).build()) {
             CompletableFuture<MessageOutcome> first = CompletableFuture.supplyAsync(
-                    () -> harness.orchestrator.handle(message(conversation, "hi", 0, "hi")));
-            await("the first message takes the lock").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> harness.locks.inspect(conversation).isPresent());
+                    () -> orchestrator.handle(message(conversation, "hi", 0, "hi")));
+            assertTrue(windowOpened.await(10, TimeUnit.SECONDS), "the worker starts its quiet window");
+
+            assertInstanceOf(MessageOutcome.Locked.class, orchestrator.handle(message(conversation, "want", 1, "I want")));
             assertInstanceOf(MessageOutcome.Locked.class,
-                    harness.orchestrator.handle(message(conversation, "want", 1, "I want")));
-            assertInstanceOf(MessageOutcome.Locked.class,
-                    harness.orchestrator.handle(message(conversation, "book", 2, "to book a check-up")));
+                    orchestrator.handle(message(conversation, "book", 2, "to book a check-up")));
+            burstSent.countDown();
 
             MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class, first.get(10, TimeUnit.SECONDS));
-
             assertEquals(3, completed.consolidatedMessages());
-            settle(harness);
-            assertEquals(1, harness.ai.contexts().size());
-            assertEquals(1, harness.pancake.deliveries().size());
+            orchestrator.close(); // returns once the worker has finished: a second answer would be seen now
+            assertEquals(1, ai.contexts().size());
+            assertEquals(1, pancake.deliveries().size());
         }
+    }
+
+    /**
+     * The worker's first read of the pending ids is where its quiet window starts: that read is answered as it was
+     * taken, but only once the test has sent the rest of the burst, so the burst lands inside the window whatever
+     * the machine's load.
+     */
+    private static StatePort holdingTheWindowOpen(StatePort state, CountDownLatch windowOpened, CountDownLatch burstSent) {
+        AtomicBoolean held = new AtomicBoolean();
+        return (StatePort) Proxy.newProxyInstance(StatePort.class.getClassLoader(), new Class<?>[] {StatePort.class},
+                (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(state, args);
+                    } catch (InvocationTargetException failed) {
+                        throw failed.getCause();
+                    }
+                    if (method.getName().equals("pendingIds") && Thread.currentThread().getName().startsWith("conversation-worker-")
+                            && held.compareAndSet(false, true)) {
+                        windowOpened.countDown();
+                        burstSent.await(10, TimeUnit.SECONDS);
+                    }
+                    return answer;
+                });
     }
 
     @Test
