@@ -1,5 +1,6 @@
 package chat.orchestrator.scenario;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,7 @@ class ConcurrentConversationsTest {
             Map<Class<?>, Integer> outcomes = send(harness, messages);
 
             awaitAllDelivered(harness, messages.size());
+            MessageLifecycleTest.settle(harness);
 
             assertEquals(0, overlaps.get(), "a conversation was in two AI calls at once");
             assertAnsweredExactlyOnce(harness, messages);
@@ -107,14 +109,12 @@ class ConcurrentConversationsTest {
         }
     }
 
-    private static void awaitAllDelivered(Harness harness, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        // Stored first, delivered right after: wait for both, so the check below sees the last delivery too.
-        while ((answeredIds(harness).size() < expected
-                || harness.pancake.deliveries().size() < harness.history.sentRuns().size())
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    /** Stored first, delivered right after: waits for both, so the checks see the last delivery too. */
+    private static void awaitAllDelivered(Harness harness, int expected) {
+        await("every message answered and every answer delivered").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> answeredIds(harness).size() >= expected
+                        && harness.pancake.deliveries().size() >= harness.history.sentRuns().size());
     }
 
     private static Set<MessageId> answeredIds(Harness harness) {

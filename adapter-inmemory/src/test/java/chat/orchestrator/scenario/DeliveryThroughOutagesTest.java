@@ -2,6 +2,7 @@ package chat.orchestrator.scenario;
 
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,12 +143,9 @@ class DeliveryThroughOutagesTest {
     }
 
     /** The caller is answered just before its worker releases the lock. */
-    private void awaitReleased(ConversationId conversation) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (locks.inspect(conversation).isPresent()) {
-            assertTrue(System.nanoTime() < deadline, "the worker never released the lock");
-            Thread.sleep(1);
-        }
+    private void awaitReleased(ConversationId conversation) {
+        await("the worker releases the lock").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                .until(() -> locks.inspect(conversation).isEmpty());
     }
 
     @Test
@@ -311,10 +309,9 @@ class DeliveryThroughOutagesTest {
             clock.advance(SETTINGS.lockTtl().plusSeconds(1));
 
             assertEquals(7, orchestrator.sweep());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (pancake.attempts.size() < 7 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await("the seven answers are sent").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> pancake.attempts.size() >= 7);
+            orchestrator.close(); // returns once every worker has finished: a second answer would be seen now
             assertEquals(7, pancake.attempts.size());
         }
     }

@@ -2,11 +2,13 @@ package chat.orchestrator.scenario;
 
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
@@ -14,10 +16,19 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.StatePort;
+import chat.orchestrator.inmemory.InMemoryHistory;
+import chat.orchestrator.inmemory.InMemoryLocks;
+import chat.orchestrator.inmemory.InMemoryState;
+import chat.orchestrator.inmemory.InMemoryStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +57,7 @@ class MessageLifecycleTest {
 
             harness.orchestrator.handle(hello);
             MessageOutcome again = harness.orchestrator.handle(hello);
+            settle(harness);
 
             MessageOutcome.Duplicate duplicate = assertInstanceOf(MessageOutcome.Duplicate.class, again);
             assertEquals("answer to [m1]", duplicate.earlierAnswer().orElseThrow().text());
@@ -81,7 +93,7 @@ class MessageLifecycleTest {
         try (Harness harness = new Harness(context -> {
             if (calls.incrementAndGet() == 1) {
                 firstCallStarted.countDown();
-                await(newerMessageAccepted);
+                waitFor(newerMessageAccepted);
             }
             return Harness.echo(context);
         })) {
@@ -99,6 +111,7 @@ class MessageLifecycleTest {
             assertEquals(List.of(MessageId.of("m2")), restart.newerMessages().stream().map(MessageOutcome.NewerMessage::messageId).toList());
             assertEquals("answer to [m1]", restart.discarded().orElseThrow().text());
             awaitDeliveries(harness, 1);
+            settle(harness);
             List<Delivery> deliveries = harness.pancake.deliveries();
             assertEquals(1, deliveries.size(), "the stale answer is never sent");
             assertEquals("answer to [m1, m2]", deliveries.getFirst().reply().text());
@@ -136,7 +149,9 @@ class MessageLifecycleTest {
             assertTrue(restart.discarded().isEmpty(), "a cancelled call has no answer to discard");
             assertTrue(interrupted.await(10, TimeUnit.SECONDS), "the AI call was interrupted");
             awaitDeliveries(harness, 1);
-            assertEquals("answer to [m1, m2]", harness.pancake.deliveries().getFirst().reply().text());
+            settle(harness);
+            assertEquals(List.of("answer to [m1, m2]"),
+                    harness.pancake.deliveries().stream().map(d -> d.reply().text()).toList());
         }
     }
 
@@ -169,31 +184,63 @@ class MessageLifecycleTest {
 
     @Test
     void aBurstInsideTheQuietWindow_isAnsweredOnce() throws Exception {
-        try (Harness harness = new Harness(java.time.Clock.systemUTC(),
-                Harness.FAST.withConsolidation(java.time.Duration.ofMillis(150), java.time.Duration.ofSeconds(2)),
-                Harness::echo)) {
-            ConversationId conversation = newConversation();
+        CountDownLatch windowOpened = new CountDownLatch(1);
+        CountDownLatch burstSent = new CountDownLatch(1);
+        InMemoryStore store = new InMemoryStore(java.time.Clock.systemUTC());
+        InMemoryHistory history = new InMemoryHistory();
+        Harness.RecordingAi ai = new Harness.RecordingAi(Harness::echo);
+        Harness.RecordingPancake pancake = new Harness.RecordingPancake();
+        ConversationId conversation = newConversation();
+        try (Orchestrator orchestrator = Orchestrator.builder().locks(new InMemoryLocks(store))
+                .state(holdingTheWindowOpen(new InMemoryState(store), windowOpened, burstSent)).history(history)
+                .outbox(history.outbox()).ai(ai).pancake(pancake)
+                .settings(Harness.FAST.withConsolidation(Duration.ofMillis(50), Duration.ofSeconds(2))).build()) {
             CompletableFuture<MessageOutcome> first = CompletableFuture.supplyAsync(
-                    () -> harness.orchestrator.handle(message(conversation, "hi", 0, "hi")));
-            Thread.sleep(40);
+                    () -> orchestrator.handle(message(conversation, "hi", 0, "hi")));
+            assertTrue(windowOpened.await(10, TimeUnit.SECONDS), "the worker starts its quiet window");
+
+            assertInstanceOf(MessageOutcome.Locked.class, orchestrator.handle(message(conversation, "want", 1, "I want")));
             assertInstanceOf(MessageOutcome.Locked.class,
-                    harness.orchestrator.handle(message(conversation, "want", 1, "I want")));
-            assertInstanceOf(MessageOutcome.Locked.class,
-                    harness.orchestrator.handle(message(conversation, "book", 2, "to book a check-up")));
+                    orchestrator.handle(message(conversation, "book", 2, "to book a check-up")));
+            burstSent.countDown();
 
             MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class, first.get(10, TimeUnit.SECONDS));
-
             assertEquals(3, completed.consolidatedMessages());
-            assertEquals(1, harness.ai.contexts().size());
-            assertEquals(1, harness.pancake.deliveries().size());
+            orchestrator.close(); // returns once the worker has finished: a second answer would be seen now
+            assertEquals(1, ai.contexts().size());
+            assertEquals(1, pancake.deliveries().size());
         }
+    }
+
+    /**
+     * The worker's first read of the pending ids is where its quiet window starts: that read is answered as it was
+     * taken, but only once the test has sent the rest of the burst, so the burst lands inside the window whatever
+     * the machine's load.
+     */
+    private static StatePort holdingTheWindowOpen(StatePort state, CountDownLatch windowOpened, CountDownLatch burstSent) {
+        AtomicBoolean held = new AtomicBoolean();
+        return (StatePort) Proxy.newProxyInstance(StatePort.class.getClassLoader(), new Class<?>[] {StatePort.class},
+                (proxy, method, args) -> {
+                    Object answer;
+                    try {
+                        answer = method.invoke(state, args);
+                    } catch (InvocationTargetException failed) {
+                        throw failed.getCause();
+                    }
+                    if (method.getName().equals("pendingIds") && Thread.currentThread().getName().startsWith("conversation-worker-")
+                            && held.compareAndSet(false, true)) {
+                        windowOpened.countDown();
+                        burstSent.await(10, TimeUnit.SECONDS);
+                    }
+                    return answer;
+                });
     }
 
     @Test
     void aMessageForAConversationHeldElsewhere_isLocked_andWaitsPendingForTheHolder() {
         try (Harness harness = new Harness(Harness::echo)) {
             ConversationId conversation = newConversation();
-            harness.locks.tryAcquire(conversation, java.time.Duration.ofSeconds(30)).orElseThrow();
+            harness.locks.tryAcquire(conversation, Duration.ofSeconds(30)).orElseThrow();
 
             MessageOutcome outcome = harness.orchestrator.handle(message(conversation, "m1", 0, "hi"));
 
@@ -202,23 +249,27 @@ class MessageLifecycleTest {
         }
     }
 
-    static void awaitDeliveries(Harness harness, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (harness.pancake.deliveries().size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    /** Waits until Pancake was sent at least {@code count} answers; fails the test after ten seconds. */
+    static void awaitDeliveries(Harness harness, int count) {
+        await("Pancake sent " + count + " answer(s)").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> harness.pancake.deliveries().size() >= count);
     }
 
     /** The caller is answered before the worker's final release check, so the release is observed eventually. */
-    static void awaitRelease(Harness harness, ConversationId conversation) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (harness.locks.inspect(conversation).isPresent() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(harness.locks.inspect(conversation).isEmpty(), "the lock is released");
+    static void awaitRelease(Harness harness, ConversationId conversation) {
+        await("the lock is released").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> harness.locks.inspect(conversation).isEmpty());
     }
 
-    private static void await(CountDownLatch latch) {
+    /**
+     * Closes the orchestrator, which stops its sweeps and dispatches and returns once every worker and send has
+     * finished: nothing is sent after it, so a count taken then also holds that nothing more was going to happen.
+     */
+    static void settle(Harness harness) {
+        harness.orchestrator.close();
+    }
+
+    private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package chat.orchestrator.scenario;
 
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chat.orchestrator.core.Orchestrator;
@@ -50,12 +51,10 @@ class SnapshotEdgeTest {
                 .settings(Harness.FAST).build()) {
 
             orchestrator.handle(message(conversation, "first", 0, "hi"));
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
             // The worker is done when it has let the lock go: nothing more can be sent after that.
-            while ((pancake.deliveries().isEmpty() || new InMemoryLocks(store).inspect(conversation).isPresent())
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            await("an answer sent and the lock let go").atMost(java.time.Duration.ofSeconds(10))
+                    .pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> !pancake.deliveries().isEmpty() && new InMemoryLocks(store).inspect(conversation).isEmpty());
 
             assertEquals(List.of("answer to [first, late]"),
                     pancake.deliveries().stream().map(d -> d.reply().text()).toList());

@@ -40,6 +40,7 @@ class SweeperTest {
             assertTrue(harness.state.pendingIds(conversation).isEmpty());
             MessageLifecycleTest.awaitRelease(harness, conversation);
             assertEquals(0, harness.orchestrator.sweep(), "nothing left to sweep");
+            MessageLifecycleTest.settle(harness);
             assertEquals(1, harness.pancake.deliveries().size());
         }
     }
@@ -63,6 +64,7 @@ class SweeperTest {
             assertEquals("answer to [m1, m2]", harness.pancake.deliveries().getLast().reply().text());
             MessageLifecycleTest.awaitRelease(harness, conversation);
             assertEquals(0, harness.orchestrator.sweep(), "answered messages are never requeued");
+            MessageLifecycleTest.settle(harness);
             assertEquals(deliveriesBefore + 1, harness.pancake.deliveries().size());
         }
     }
@@ -87,12 +89,12 @@ class SweeperTest {
             ConversationId conversation = newConversation();
             abandoned(harness, conversation, "m1");
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (harness.pancake.deliveries().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            MessageLifecycleTest.awaitDeliveries(harness, 1);
+            MessageLifecycleTest.awaitRelease(harness, conversation);
+            assertEquals(0, harness.orchestrator.sweep(), "nothing left to sweep");
+            MessageLifecycleTest.settle(harness);
 
-            assertEquals(1, harness.pancake.deliveries().size());
+            assertEquals(1, harness.pancake.deliveries().size(), "later sweeps leave the answered conversation alone");
         }
     }
 }

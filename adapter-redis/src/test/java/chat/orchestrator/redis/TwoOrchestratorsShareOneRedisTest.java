@@ -1,5 +1,6 @@
 package chat.orchestrator.redis;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,7 +109,7 @@ class TwoOrchestratorsShareOneRedisTest {
         List<InboundMessage> messages = messagesOfManyConversations();
 
         Map<Class<?>, Integer> outcomes = sendFromManyThreadsToEitherInstance(messages);
-        waitUntilEveryMessageWasDelivered();
+        awaitEveryDeliveryThenCloseBothInstances();
 
         assertTrue(overlaps.isEmpty(), "AI called for one conversation by two holders at once: " + overlaps);
         List<MessageId> answeredTwice = answersDelivered.entrySet().stream()
@@ -209,15 +210,15 @@ class TwoOrchestratorsShareOneRedisTest {
         return outcomes;
     }
 
-    /** Messages answered "locked" are answered by the holder's loop, maybe after every sender has returned. */
-    private void waitUntilEveryMessageWasDelivered() {
-        long deadline = System.nanoTime() + DRAIN_DEADLINE.toNanos();
-        while (answersDelivered.size() < MESSAGES && System.nanoTime() < deadline) {
-            RedisTestServers.sleep(Duration.ofMillis(50));
-        }
-        assertEquals(MESSAGES, answersDelivered.size(), "messages delivered within " + DRAIN_DEADLINE);
-        // Let any late holder finish, so a second delivery would be seen.
-        RedisTestServers.sleep(Duration.ofMillis(300));
+    /**
+     * Messages answered "locked" are answered by the holder's loop, maybe after every sender has returned. Then both
+     * instances are closed, which returns once every worker and send has finished, so a late second delivery is seen.
+     */
+    private void awaitEveryDeliveryThenCloseBothInstances() {
+        await("every message delivered").atMost(DRAIN_DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> answersDelivered.size() >= MESSAGES);
+        first.close();
+        second.close();
     }
 
     private static ConversationId conversation(int index) {

@@ -1,5 +1,6 @@
 package chat.orchestrator.http.ai;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +24,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -259,7 +261,8 @@ class OpenAiCompatibleClientTest {
             }
         });
         server.awaitRequests(1, Duration.ofSeconds(5));
-        Thread.sleep(100); // let the failed attempt reach its 20 s backoff
+        await("the caller sleeps in its 20 s backoff").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> sleeping(caller));
 
         caller.interrupt();
 
@@ -275,6 +278,13 @@ class OpenAiCompatibleClientTest {
                 AiClientSettings.defaults(server.url()), () -> BotProfile.DEFAULT));
 
         assertEquals("AI model (AI_MODEL) is required for the OpenAI-compatible protocol", refused.getMessage());
+    }
+
+    /** The thread waits in {@code Thread.sleep}: the retry's backoff (an HTTP exchange never sleeps). */
+    private static boolean sleeping(Thread thread) {
+        return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(Thread.class.getName())
+                        && frame.getMethodName().startsWith("sleep"));
     }
 
     private OpenAiCompatibleClient client(AiClientSettings settings) {

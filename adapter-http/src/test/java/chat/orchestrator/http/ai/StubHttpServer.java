@@ -1,5 +1,7 @@
 package chat.orchestrator.http.ai;
 
+import static org.awaitility.Awaitility.await;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -72,14 +74,9 @@ public final class StubHttpServer implements AutoCloseable {
     }
 
     /** Waits until at least {@code count} requests arrived; fails the test after the timeout. */
-    public void awaitRequests(int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (requests.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected " + count + " request(s) within " + timeout + ", got " + requests.size());
-            }
-            Thread.sleep(5);
-        }
+    public void awaitRequests(int count, Duration timeout) {
+        await(count + " request(s)").atMost(timeout).pollInterval(Duration.ofMillis(5))
+                .until(() -> requests.size() >= count);
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -1,6 +1,7 @@
 package chat.orchestrator.http.inbound;
 
 import static chat.orchestrator.http.inbound.SyncMessageEndpointTest.fixture;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,7 @@ class ChatEndpointTest {
         awaitJob(first, "completed");
 
         RunningApi.Reply again = api.post(PATH, fixture("chat-message-request.json"));
+        api.orchestrator.close(); // returns once every worker has finished: a second answer would be stored by now
 
         assertEquals("completed", again.json().get("status").asText());
         assertEquals("already_answered", again.json().get("action").asText());
@@ -107,7 +109,9 @@ class ChatEndpointTest {
         assertEquals(200, cancelled.status(), cancelled.json().toString());
         assertTrue(cancelled.json().get("cancelled").asBoolean());
         assertEquals("cancelled", cancelled.json().get("status").asText());
-        Thread.sleep(200);
+        // Closing returns once the worker has finished, and the job's completion runs on the worker as it answers.
+        api.orchestrator.close();
+        assertEquals(1, api.history.sentRuns().size(), "the answer arrived after the cancel");
         assertEquals("cancelled", api.get("/api/v1/chat/jobs/" + job, RunningApi.TOKEN).json().get("status").asText(),
                 "a cancelled job stays cancelled when its answer arrives");
         RunningApi.Reply again = api.post("/api/v1/chat/jobs/" + job + "/cancel", "");
@@ -127,14 +131,11 @@ class ChatEndpointTest {
         assertEquals("id", malformed.json().get("error").get("field").asText());
     }
 
-    private JsonNode awaitJob(UUID job, String status) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        JsonNode body = api.get("/api/v1/chat/jobs/" + job, RunningApi.TOKEN).json();
-        while (!status.equals(body.get("status").asText()) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            body = api.get("/api/v1/chat/jobs/" + job, RunningApi.TOKEN).json();
-        }
-        assertEquals(status, body.get("status").asText(), body.toString());
+    private JsonNode awaitJob(UUID job, String status) {
+        JsonNode body = await("job " + job + " " + status).atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> api.get("/api/v1/chat/jobs/" + job, RunningApi.TOKEN).json(),
+                        json -> status.equals(json.get("status").asText()));
         assertEquals(job.toString(), body.get("job_id").asText());
         return body;
     }

@@ -1,6 +1,7 @@
 package chat.orchestrator.http.inbound;
 
 import static chat.orchestrator.http.inbound.SyncMessageEndpointTest.fixture;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,7 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.inmemory.RuleBasedResponder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,7 @@ class WebhookEndpointTest {
         awaitAnswer(MessageId.of("m_Xk3fQ9aLrT2bV8nW1yZc0dE5gH7jK4mP"));
 
         RunningApi.Reply again = api.post(PATH, fixture("pancake-webhook-message.json"));
+        api.orchestrator.close(); // returns once every worker has finished: a second answer would be stored by now
 
         assertEquals(200, again.status());
         assertEquals("duplicate", again.json().get("status").asText());
@@ -112,11 +114,8 @@ class WebhookEndpointTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
-    private void awaitAnswer(MessageId id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (api.history.answerFor(CONVERSATION, id).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(api.history.answerFor(CONVERSATION, id).isPresent(), "the message was answered");
+    private void awaitAnswer(MessageId id) {
+        await("the message is answered").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> api.history.answerFor(CONVERSATION, id).isPresent());
     }
 }
