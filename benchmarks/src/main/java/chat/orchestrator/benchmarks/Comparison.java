@@ -36,13 +36,13 @@ public final class Comparison {
     private static final int LOCK_TTL_SECONDS = 10;
 
     /** How long each part runs. */
-    private record Scale(int lockIterations, int lockSeconds, Duration warmUp, Duration measured,
+    private record Scale(int lockRounds, int lockSeconds, Duration warmUp, Duration measured,
                          Duration pgbench, int conversations, int memoryConversations, Duration memoryBudget,
                          int startRuns) {
     }
 
     /** The memory fill stops at its budget on a machine too slow for 100,000 answers in it, and says so. */
-    private static final Scale FULL = new Scale(3, 3, Duration.ofSeconds(5), Duration.ofSeconds(15),
+    private static final Scale FULL = new Scale(3, 2, Duration.ofSeconds(5), Duration.ofSeconds(15),
             Duration.ofSeconds(10), 100_000, 100_000, Duration.ofSeconds(270), 3);
     private static final Scale QUICK = new Scale(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(3),
             Duration.ofSeconds(3), 100_000, 2_000, Duration.ofSeconds(60), 1);
@@ -84,23 +84,34 @@ public final class Comparison {
         System.out.println(table.render());
     }
 
+    /**
+     * Several short rounds of all three, the median of each kept: on a shared machine a single sequence would give
+     * each client a different moment of the neighbours' load.
+     */
     private void locks(Stores stores) throws Exception {
         Map<String, Double> perSecond = new LinkedHashMap<>();
         for (int threads : LOCK_THREADS) {
-            Collection<RunResult> results = new Runner(new OptionsBuilder()
-                    .include(LockBenchmarks.class.getName() + "\\.")
-                    .threads(threads).forks(1)
-                    .warmupIterations(1).warmupTime(TimeValue.seconds(scale.lockSeconds()))
-                    .measurementIterations(scale.lockIterations()).measurementTime(TimeValue.seconds(scale.lockSeconds()))
-                    .jvmArgsAppend("-D" + LockBenchmarks.PORT_PROPERTY + "=" + stores.redisPort, "-Xmx512m")
-                    .shouldFailOnError(true).verbosity(VerboseMode.SILENT).build()).run();
-            for (RunResult result : results) {
-                String benchmark = result.getParams().getBenchmark();
-                String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
-                perSecond.put(name + "@" + threads, result.getPrimaryResult().getScore());
-                System.out.printf(Locale.ROOT, "lock %-8s threads=%2d %,.0f ops/s%n", name, threads,
-                        result.getPrimaryResult().getScore());
+            Map<String, List<Double>> rounds = new LinkedHashMap<>();
+            for (int round = 0; round < scale.lockRounds(); round++) {
+                Collection<RunResult> results = new Runner(new OptionsBuilder()
+                        .include(LockBenchmarks.class.getName() + "\\.")
+                        .threads(threads).forks(1)
+                        .warmupIterations(1).warmupTime(TimeValue.seconds(scale.lockSeconds()))
+                        .measurementIterations(2).measurementTime(TimeValue.seconds(scale.lockSeconds()))
+                        .jvmArgsAppend("-D" + LockBenchmarks.PORT_PROPERTY + "=" + stores.redisPort, "-Xmx512m")
+                        .shouldFailOnError(true).verbosity(VerboseMode.SILENT).build()).run();
+                for (RunResult result : results) {
+                    String benchmark = result.getParams().getBenchmark();
+                    String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+                    rounds.computeIfAbsent(name, n -> new ArrayList<>()).add(result.getPrimaryResult().getScore());
+                }
             }
+            rounds.forEach((name, figures) -> {
+                double median = figures.stream().sorted().toList().get(figures.size() / 2);
+                perSecond.put(name + "@" + threads, median);
+                System.out.printf(Locale.ROOT, "lock %-8s threads=%2d %,.0f ops/s (median of rounds %s)%n", name,
+                        threads, median, figures.stream().map(f -> String.format(Locale.ROOT, "%,.0f", f)).toList());
+            });
         }
         for (int threads : LOCK_THREADS) {
             double ours = perSecond.get("ours@" + threads);
