@@ -123,6 +123,7 @@ public final class ConversationWorker {
         return switch (result) {
             case AiCallResult.LeaseLost lost -> lostLease(batch, caller);
             case AiCallResult.Failed failed -> aiFailed(lease, batch, caller, failed.reason());
+            case AiCallResult.Rejected rejected -> aiRejected(lease, batch, caller, rejected.reason());
             case AiCallResult.CancelledByNewerMessage cancelled -> restart(lease, batch, known, caller, Optional.empty());
             case AiCallResult.Answered answered -> answer(lease, batch, known, caller, answered.reply());
         };
@@ -233,6 +234,18 @@ public final class ConversationWorker {
         return STOP;
     }
 
+    /**
+     * A misconfigured AI: the burst stays pending and recorded, unanswered (nothing is stored as an answer, nothing
+     * sent); a new message or the sweeper's probe tries again, and once the AI accepts, the burst is answered.
+     */
+    private Next aiRejected(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller, String reason) {
+        LOG.log(Level.ERROR, "conversation={0} AI refused the request: {1}; {2} message(s) stay pending unanswered",
+                lease.conversationId(), reason, batch.size());
+        releaseQuietly(lease);
+        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.AiRejected(id, reason));
+        return STOP;
+    }
+
     private Next release(Lease lease) {
         ReleaseOutcome outcome = locks.releaseIfNoPending(lease);
         return outcome == ReleaseOutcome.PENDING_REMAIN ? new Next.Continue(lease) : STOP;
@@ -240,13 +253,17 @@ public final class ConversationWorker {
 
     /** Lets the lock go first, so a caller told to retry finds the conversation free. */
     private void stopWith(Lease lease, Optional<WaitingCaller> caller, String reason, boolean retryable) {
+        releaseQuietly(lease);
+        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.Failed(id, reason, retryable));
+    }
+
+    private void releaseQuietly(Lease lease) {
         try {
             locks.release(lease);
         } catch (RuntimeException unreachable) {
             // The lease expires by itself; nothing else can be done from here.
             LOG.log(Level.WARNING, "conversation={0} release failed: {1}", lease.conversationId(), unreachable.getMessage());
         }
-        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.Failed(id, reason, retryable));
     }
 
     /** Messages that joined the pending set after {@code known} was read: they make the answer stale. */
