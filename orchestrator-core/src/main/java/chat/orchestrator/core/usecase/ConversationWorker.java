@@ -9,6 +9,8 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.MessageOutcome.NewerMessage;
+import chat.orchestrator.core.domain.PageId;
+import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
@@ -280,7 +282,15 @@ public final class ConversationWorker {
     private AiRun run(Lease lease, List<InboundMessage> batch, AiReply reply) {
         // Microseconds, as stores keep them: the delivery's timestamp is the same bytes from any instance.
         return new AiRun(RunId.random(), lease.conversationId(), lease.fencingToken(),
-                batch.stream().map(InboundMessage::id).toList(), reply, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                batch.stream().map(InboundMessage::id).toList(), reply, clock.instant().truncatedTo(ChronoUnit.MICROS),
+                page(batch));
+    }
+
+    /** The page the burst came to, as its newest message that names one says (the customer wrote there last). */
+    private static Optional<PageId> page(List<InboundMessage> batch) {
+        return batch.stream().sorted(TimestampOrder.MESSAGES.reversed())
+                .flatMap(m -> PageId.fromMetadata(m.metadata()).stream())
+                .findFirst();
     }
 
     private static Set<MessageId> ids(List<InboundMessage> messages) {
