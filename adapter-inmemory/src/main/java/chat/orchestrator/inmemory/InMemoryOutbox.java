@@ -137,7 +137,7 @@ final class InMemoryOutbox implements OutboxPort {
                 .map(java.util.Map.Entry::getKey)
                 .collect(Collectors.toSet());
         Delivery delivery = new Delivery(entry.conversationId(), entry.run.id(), entry.run.fencingToken(),
-                entry.run.reply(), entry.run.finishedAt(), delivered);
+                entry.run.reply(), entry.run.finishedAt(), delivered, entry.run.pageId());
         return new ClaimedDelivery(delivery, entry.claimToken.get(), entry.claimedUntil, entry.attempts, entry.queuedAt);
     }
 }

@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.postgres.schema.tables.records.AiRunsRecord;
 import chat.orchestrator.postgres.schema.tables.records.MessageActionsRecord;
@@ -53,6 +54,7 @@ final class AiRunRows {
                 .set(AI_RUNS.OUTCOME, outcome)
                 // Truncated as Delivery.answeredAt is: an answer read back carries the instant its holder had.
                 .set(AI_RUNS.FINISHED_AT, answeredAt(run))
+                .set(AI_RUNS.PAGE_ID, run.pageId().map(PageId::value).orElse(null))
                 .set(AI_RUNS.CREATED_AT, now)
                 .onConflict(AI_RUNS.ID).doNothing()
                 .execute() == 1;

@@ -6,6 +6,7 @@ import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
 
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.Delivery;
@@ -21,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -77,7 +79,7 @@ final class DeliveryRows {
             Delivery delivery = new Delivery(ConversationId.of(run.getConversationId()), new RunId(run.getId()),
                     new FencingToken(run.getFencingToken()),
                     AiRunRows.reply(run, stored.stream().map(StoredAction::action).toList()), run.getFinishedAt(),
-                    done);
+                    done, Optional.ofNullable(run.getPageId()).map(PageId::new));
             return new ClaimedDelivery(delivery, claim.getClaimToken().toString(), claim.getClaimedUntil(),
                     claim.getAttempts(), claim.getQueuedAt());
         }).toList();

@@ -12,6 +12,7 @@ import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.http.ai.NativeAiClient;
 import chat.orchestrator.http.ai.OpenAiCompatibleClient;
 import chat.orchestrator.http.pancake.PancakeCallbackClient;
+import chat.orchestrator.http.pancake.PageTokens;
 import chat.orchestrator.http.pancake.PancakePublicApiClient;
 import chat.orchestrator.inmemory.InMemoryBotProfiles;
 import chat.orchestrator.inmemory.InMemoryHealth;
@@ -167,9 +168,12 @@ public final class AdapterSelection {
         return switch (pancake.mode()) {
             case CALLBACK -> new Chosen<>(opened.add(new PancakeCallbackClient(pancake.client())),
                     "callback " + url + pancake.client().callbackPath());
-            // The configured page answers every conversation until webhooks tell each conversation's page.
-            case PUBLIC_API -> new Chosen<>(opened.add(new PancakePublicApiClient(pancake.client())),
-                    "public_api " + url + " page " + pancake.client().pageId().orElseThrow());
+            case PUBLIC_API -> {
+                PageTokens pages = pancake.pages().orElseThrow();
+                yield new Chosen<>(opened.add(new PancakePublicApiClient(pancake.client(), pages)),
+                        "public_api " + url + " pages " + String.join(",", pages.pages())
+                                + pages.defaultPage().map(page -> " (default " + page + ")").orElse(""));
+            }
         };
     }
 

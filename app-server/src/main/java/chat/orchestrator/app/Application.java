@@ -60,7 +60,7 @@ public final class Application implements AutoCloseable {
             ChatJobs chatJobs = new ChatJobs(orchestrator, adapters.jobs(), adapters.history(), clock, JOB_TTL);
             Administration administration = new Administration(adapters.locks(), adapters.state(), adapters.outbox(),
                     adapters.health(),
-                    clock, config.orchestrator().lockTtl(), ADMIN_SCAN_LIMIT);
+                    clock, config.orchestrator().lockTtl(), ADMIN_SCAN_LIMIT, orchestrator::aiRefusal);
             ApiServer server = InboundApi.start(
                     new InboundApi.Settings(config.host(), config.port(), tokens.pancake(), tokens.admin(),
                             config.webhookSecret(), config.maxBodyBytes()).withMetricsToken(config.metricsAccessToken()),

@@ -148,6 +148,7 @@ final class LifecycleMetrics implements LifecycleEvents {
             case MessageOutcome.RestartNeeded restart -> "restart_needed";
             case MessageOutcome.Duplicate duplicate -> "duplicate";
             case MessageOutcome.Failed failed -> "failed";
+            case MessageOutcome.AiRejected rejected -> "ai_rejected";
         };
     }
 

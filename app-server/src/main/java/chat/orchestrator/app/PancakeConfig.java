@@ -1,9 +1,11 @@
 package chat.orchestrator.app;
 
+import chat.orchestrator.http.pancake.PageTokens;
 import chat.orchestrator.http.pancake.PancakeClientSettings;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,13 +13,13 @@ import java.util.Optional;
  * Where answers go, configured by {@code PANCAKE_BASE_URL}: the mode and how to reach Pancake. Without the URL
  * actions are only logged.
  */
-public record PancakeConfig(Mode mode, PancakeClientSettings client) {
+public record PancakeConfig(Mode mode, PancakeClientSettings client, Optional<PageTokens> pages) {
 
     /** {@code PANCAKE_MODE}. */
     public enum Mode {
         /** One POST per delivery to {@code {PANCAKE_BASE_URL}{PANCAKE_CALLBACK_PATH}}. */
         CALLBACK,
-        /** Pancake's public API: one {@code reply_inbox} per action, as the configured page. */
+        /** Pancake's public API: one {@code reply_inbox} per action, as the conversation's page (or the configured one). */
         PUBLIC_API;
 
         public String wireName() {
@@ -28,6 +30,10 @@ public record PancakeConfig(Mode mode, PancakeClientSettings client) {
     public PancakeConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(pages, "pages");
+        if (mode == Mode.PUBLIC_API && pages.isEmpty()) {
+            throw new IllegalArgumentException("public API mode needs its pages and their tokens");
+        }
     }
 
     /**
@@ -36,7 +42,8 @@ public record PancakeConfig(Mode mode, PancakeClientSettings client) {
      */
     static Optional<PancakeConfig> read(Environment env, Optional<String> accessToken) {
         env.requireWith("PANCAKE_BASE_URL", "without it actions are only logged",
-                "PANCAKE_MODE", "PANCAKE_CALLBACK_PATH", "PANCAKE_PAGE_ID", "PANCAKE_PAGE_ACCESS_TOKEN");
+                "PANCAKE_MODE", "PANCAKE_CALLBACK_PATH", "PANCAKE_PAGE_ID", "PANCAKE_PAGE_ACCESS_TOKEN",
+                "PANCAKE_PAGE_ACCESS_TOKENS");
         Optional<URI> url = env.url("PANCAKE_BASE_URL");
         if (url.isEmpty()) {
             return Optional.empty();
@@ -45,10 +52,17 @@ public record PancakeConfig(Mode mode, PancakeClientSettings client) {
                 .toUpperCase(Locale.ROOT));
         Optional<String> pageId = env.optional("PANCAKE_PAGE_ID");
         Optional<String> pageAccessToken = env.optional("PANCAKE_PAGE_ACCESS_TOKEN");
+        Optional<String> morePages = env.optional("PANCAKE_PAGE_ACCESS_TOKENS");
+        Optional<PageTokens> pages = Optional.empty();
         if (mode == Mode.PUBLIC_API) {
-            // Until webhooks tell the page of each conversation, every answer goes out as the configured page.
-            require(pageId, "PANCAKE_PAGE_ID");
-            require(pageAccessToken, "PANCAKE_PAGE_ACCESS_TOKEN");
+            // Each answer goes out as its conversation's page (the webhook's page_id), else as PANCAKE_PAGE_ID; a
+            // page with no token here is refused at delivery, never answered as another page.
+            if (pageAccessToken.isEmpty() && morePages.isEmpty()) {
+                throw new ConfigurationException("PANCAKE_PAGE_ACCESS_TOKEN (with PANCAKE_PAGE_ID) or"
+                        + " PANCAKE_PAGE_ACCESS_TOKENS is required when PANCAKE_MODE is public_api");
+            }
+            pages = Optional.of(Environment.validatedByAdapter(() -> PageTokens.of(pageId, pageAccessToken,
+                    morePages.map(PageTokens::parse).orElse(Map.of()))));
         }
         PancakeClientSettings client = Environment.validatedByAdapter(() -> new PancakeClientSettings(url.get(),
                 env.string("PANCAKE_CALLBACK_PATH", PancakeClientSettings.DEFAULT_CALLBACK_PATH), accessToken,
@@ -56,12 +70,6 @@ public record PancakeConfig(Mode mode, PancakeClientSettings client) {
                 env.seconds("PANCAKE_TIMEOUT", PancakeClientSettings.DEFAULT_TIMEOUT, 1, 120),
                 PancakeClientSettings.DEFAULT_MAX_ATTEMPTS, PancakeClientSettings.DEFAULT_INITIAL_BACKOFF,
                 PancakeClientSettings.DEFAULT_MAX_BACKOFF));
-        return Optional.of(new PancakeConfig(mode, client));
-    }
-
-    private static void require(Optional<String> value, String name) {
-        if (value.isEmpty()) {
-            throw new ConfigurationException(name + " is required when PANCAKE_MODE is public_api");
-        }
+        return Optional.of(new PancakeConfig(mode, client, pages));
     }
 }

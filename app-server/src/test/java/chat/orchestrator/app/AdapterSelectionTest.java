@@ -83,7 +83,7 @@ class AdapterSelectionTest {
             assertInstanceOf(NativeAiClient.class, adapters.ai());
             assertInstanceOf(PancakePublicApiClient.class, adapters.pancake());
             assertEquals("native https://ai.example.com/custom", adapters.inUse().get("ai"));
-            assertEquals("public_api https://pages.fm page 1234567890", adapters.inUse().get("pancake"));
+            assertEquals("public_api https://pages.fm pages 1234567890 (default 1234567890)", adapters.inUse().get("pancake"));
             assertFalse(adapters.inUse().toString().contains("secret"), adapters.inUse().toString());
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.http.ai.AiClientSettings;
+import chat.orchestrator.http.pancake.PageTokens;
 import chat.orchestrator.http.pancake.PancakeClientSettings;
 import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.postgres.PostgresSslMode;
@@ -113,6 +114,26 @@ class AppConfigOutboundAndStoresTest {
     }
 
     @Test
+    void publicApiModeTakesSeveralPagesWithATokenEach_besideTheSimplePair() {
+        PancakeConfig pancake = AppConfig.fromEnvironment(Map.of("PANCAKE_BASE_URL", "https://pages.fm",
+                "PANCAKE_MODE", "public_api", "PANCAKE_PAGE_ID", "1234567890", "PANCAKE_PAGE_ACCESS_TOKEN", "fb-token",
+                "PANCAKE_PAGE_ACCESS_TOKENS", "17841400000000001:ig-token,3344556677:zalo-token")).pancake().orElseThrow();
+
+        PageTokens pages = pancake.pages().orElseThrow();
+        assertEquals(List.of("1234567890", "17841400000000001", "3344556677"), pages.pages());
+        assertEquals(Optional.of("1234567890"), pages.defaultPage());
+    }
+
+    @Test
+    void publicApiModeWithOnlyTheListOfPages_hasNoDefaultPage() {
+        PancakeConfig pancake = AppConfig.fromEnvironment(Map.of("PANCAKE_BASE_URL", "https://pages.fm",
+                "PANCAKE_MODE", "public_api", "PANCAKE_PAGE_ACCESS_TOKENS", "999:t-999")).pancake().orElseThrow();
+
+        assertEquals(List.of("999"), pancake.pages().orElseThrow().pages());
+        assertEquals(Optional.empty(), pancake.pages().orElseThrow().defaultPage());
+    }
+
+    @Test
     void theWebhookSecretAndDebugAreRead() {
         AppConfig config = AppConfig.fromEnvironment(Map.of("PANCAKE_WEBHOOK_SECRET", "hmac-key", "DEBUG", "true",
                 "ENVIRONMENT", "staging"));
@@ -132,7 +153,8 @@ class AppConfigOutboundAndStoresTest {
                 Map.entry("AI_SERVICE_URL", "http://ai/v1"), Map.entry("AI_MODEL", "m"),
                 Map.entry("AI_API_KEY", "token-six"), Map.entry("PANCAKE_BASE_URL", "https://pages.fm"),
                 Map.entry("PANCAKE_MODE", "public_api"), Map.entry("PANCAKE_PAGE_ID", "42"),
-                Map.entry("PANCAKE_PAGE_ACCESS_TOKEN", "token-seven"))).toString();
+                Map.entry("PANCAKE_PAGE_ACCESS_TOKEN", "token-seven"),
+                Map.entry("PANCAKE_PAGE_ACCESS_TOKENS", "77:token-eight"))).toString();
 
         assertFalse(printed.contains("token-"), printed);
         assertTrue(printed.contains("redis") && printed.contains("pages.fm"), printed);
@@ -152,6 +174,10 @@ class AppConfigOutboundAndStoresTest {
                         "PANCAKE_PAGE_ACCESS_TOKEN", "t"),
                 bad("PANCAKE_PAGE_ACCESS_TOKEN", "PANCAKE_BASE_URL", "https://pages.fm", "PANCAKE_MODE", "public_api",
                         "PANCAKE_PAGE_ID", "42"),
+                bad("PANCAKE_PAGE_ACCESS_TOKENS", "PANCAKE_BASE_URL", "https://pages.fm", "PANCAKE_MODE", "public_api",
+                        "PANCAKE_PAGE_ACCESS_TOKENS", "999"),
+                bad("PANCAKE_PAGE_ID", "PANCAKE_BASE_URL", "https://pages.fm", "PANCAKE_MODE", "public_api",
+                        "PANCAKE_PAGE_ID", "42", "PANCAKE_PAGE_ACCESS_TOKENS", "999:t-999"),
                 bad("PANCAKE_BASE_URL", "PANCAKE_BASE_URL", "pages.fm"),
                 bad("PANCAKE_CALLBACK_PATH", "PANCAKE_BASE_URL", "https://pages.fm", "PANCAKE_CALLBACK_PATH", "actions"),
                 bad("PANCAKE_ACCESS_TOKEN", "PANCAKE_BASE_URL", "https://pages.fm", "PANCAKE_ACCESS_TOKEN", "two words"),

@@ -10,6 +10,7 @@ import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
+import chat.orchestrator.core.usecase.AiRefusals;
 import chat.orchestrator.core.usecase.ConversationWorkers;
 import chat.orchestrator.core.usecase.HandleMessage;
 import chat.orchestrator.core.usecase.OutboxDispatcher;
@@ -17,6 +18,7 @@ import chat.orchestrator.core.usecase.Sweeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +37,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
     private final OutboxDispatcher dispatcher;
+    private final AiRefusals aiRefusals;
     private final ScheduledExecutorService sweeps;
     private final ScheduledExecutorService dispatches;
     private final Duration shutdownGrace;
@@ -48,6 +51,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         this.handleMessage = assembled.handleMessage();
         this.sweeper = assembled.sweeper();
         this.dispatcher = assembled.dispatcher();
+        this.aiRefusals = assembled.refusals();
         this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sweeper").daemon().factory());
         this.dispatches = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("outbox-dispatcher").daemon().factory());
@@ -96,6 +100,11 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
      */
     public int dispatch() {
         return dispatcher.dispatchDue();
+    }
+
+    /** Whether the AI service refuses this instance's requests now (misconfigured), as admin health reports it. */
+    public Optional<AiRefusals.Refusal> aiRefusal() {
+        return aiRefusals.current();
     }
 
     /** Waits until the sends started by {@link #dispatch} have finished; false if they did not within {@code timeout}. */

@@ -1,6 +1,7 @@
 package chat.orchestrator.http.ai;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.port.AiUnavailableException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * One JSON POST to the AI service under the adapter's timeout and retry policy: timeouts, connection errors, 408,
- * 429 and 5xx are retried with exponential backoff; any other answer is final. Blocking and interruptible: an
+ * 429 and 5xx are retried with exponential backoff; any other answer is final, and a refusal for good
+ * ({@link AiRejectedException}: a bad key, an unknown model, a bad request). Blocking and interruptible: an
  * interrupt (the core cancelling a stale call) ends the call at once with {@link AiUnavailableException}.
  */
 final class AiExchange implements AutoCloseable {
@@ -40,7 +42,10 @@ final class AiExchange implements AutoCloseable {
                 settings.maxBackoff(), attempt -> attempt instanceof Attempt.Retryable);
     }
 
-    /** Posts the body and returns the body of the first 2xx answer, or throws {@link AiUnavailableException}. */
+    /**
+     * Posts the body and returns the body of the first 2xx answer; throws {@link AiRejectedException} on a final
+     * refusal, after one attempt, and {@link AiUnavailableException} when the retries ran out.
+     */
     String post(ConversationId conversation, URI endpoint, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(settings.timeout())
@@ -73,7 +78,7 @@ final class AiExchange implements AutoCloseable {
             case Attempt.Retryable retryable -> throw new AiUnavailableException("AI service (" + protocol
                     + ") unavailable for conversation " + conversation + " after " + attempts[0] + " attempt(s): "
                     + retryable.reason());
-            case Attempt.Rejected rejected -> throw new AiUnavailableException("AI service (" + protocol
+            case Attempt.Rejected rejected -> throw new AiRejectedException("AI service (" + protocol
                     + ") rejected the request for conversation " + conversation + ": " + rejected.reason());
         };
     }

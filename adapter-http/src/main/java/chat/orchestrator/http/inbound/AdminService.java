@@ -79,6 +79,15 @@ public final class AdminService implements HttpService {
         body.put("redis_status", componentStatus(health.components(), "redis"));
         body.put("postgres_status", componentStatus(health.components(), "postgres"));
         body.put("storage_backend", storage.backendName());
+        health.aiRefusal().ifPresentOrElse(refusal -> {
+            body.put("ai_status", "rejected");
+            body.putObject("ai_error")
+                    .put("code", "ai_rejected")
+                    .put("message", refusal.reason())
+                    .put("since", refusal.since().toString())
+                    .put("last_at", refusal.lastAt().toString())
+                    .put("refused_calls", refusal.count());
+        }, () -> body.put("ai_status", "ok"));
         ArrayNode stuck = body.putArray("stuck_conversations");
         health.stuck().forEach(s -> stuck.addObject()
                 .put("conversation_id", s.conversationId().value())

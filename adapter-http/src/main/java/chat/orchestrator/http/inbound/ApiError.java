@@ -50,6 +50,11 @@ public record ApiError(Status status, String code, String message, Optional<Stri
         return new ApiError(Status.SERVICE_UNAVAILABLE_503, "temporarily_unavailable", message, Optional.empty());
     }
 
+    /** The AI service refuses our requests (misconfigured): retrying will not help until an operator fixes it. */
+    public static ApiError aiRejected(String message) {
+        return new ApiError(Status.SERVICE_UNAVAILABLE_503, "ai_rejected", message, Optional.empty());
+    }
+
     public static ApiError internal(String message) {
         return new ApiError(Status.INTERNAL_SERVER_ERROR_500, "internal_error", message, Optional.empty());
     }

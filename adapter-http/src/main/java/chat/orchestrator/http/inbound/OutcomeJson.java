@@ -61,6 +61,11 @@ final class OutcomeJson {
                     result.set("extracted_actions", actions(reply.actions()));
                 }, () -> result.putNull("ai_response"));
             }
+            case MessageOutcome.AiRejected rejected -> {
+                result.put("status", "ai_rejected");
+                result.put("reason", rejected.reason());
+                result.put("message_id", rejected.messageId().value());
+            }
             case MessageOutcome.Failed failed -> {
                 result.put("status", "failed");
                 result.put("reason", failed.reason());

@@ -44,6 +44,10 @@ public final class SyncMessageService implements HttpService {
             json.error(response, failed.retryable() ? ApiError.unavailable(failed.reason()) : ApiError.internal(failed.reason()));
             return;
         }
+        if (outcome instanceof MessageOutcome.AiRejected rejected) {
+            json.error(response, ApiError.aiRejected(rejected.reason()));
+            return;
+        }
         ObjectNode answer = json.mapper().createObjectNode();
         answer.put("success", true);
         answer.set("result", outcomes.result(outcome));

@@ -4,6 +4,7 @@ import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.http.outbound.OutboundHttp;
@@ -16,11 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Pancake in public API mode: one {@code reply_inbox} POST per action that has text for the customer, to
- * {@code {base}/api/public_api/v1/pages/{page_id}/conversations/{conversation_id}/messages}. The platform has no
+ * {@code {base}/api/public_api/v1/pages/{page_id}/conversations/{conversation_id}/messages}, as the page the answer
+ * belongs to and with that page's access token ({@link PageTokens}). The platform has no
  * native quick replies or carousels there, so every action is sent as its {@link Action#asText()} (numbered
  * options, card titles and links; the notice of a transfer to an agent); an action with no text is SKIPPED.
  *
@@ -34,33 +35,31 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
     private static final String SKIPPED_REASON = "no text for the customer; nothing to send in public API mode";
 
     private final PancakeClientSettings settings;
-    private final String pageAccessToken;
-    private final Function<ConversationId, Optional<String>> pageIds;
+    private final PageTokens pages;
     private final ObjectMapper json = PancakeExchange.mapper();
     private final PancakeExchange exchange;
 
-    /** Answers every conversation from the configured page ({@code PANCAKE_PAGE_ID}), which is then required. */
+    /** Answers every conversation as the configured page ({@code PANCAKE_PAGE_ID}) with its token. */
     public PancakePublicApiClient(PancakeClientSettings settings) {
-        this(requirePageId(settings), conversation -> Optional.empty());
+        this(settings, PageTokens.of(Objects.requireNonNull(settings, "settings")));
     }
 
     /**
-     * @param pageIds the page a conversation belongs to (as its webhook said); when it knows none, the configured
-     *                page is used, and a conversation with neither is reported FAILED
+     * Answers each conversation as the page its answer names ({@link Delivery#pageId()}, from the webhook), else as
+     * the default page, with that page's token; an answer for a page without a token is REJECTED, never sent as
+     * another page.
      */
-    public PancakePublicApiClient(PancakeClientSettings settings, Function<ConversationId, Optional<String>> pageIds) {
+    public PancakePublicApiClient(PancakeClientSettings settings, PageTokens pages) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.pageIds = Objects.requireNonNull(pageIds, "pageIds");
-        this.pageAccessToken = settings.pageAccessToken().orElseThrow(() -> new IllegalArgumentException(
-                "Pancake page access token (PANCAKE_PAGE_ACCESS_TOKEN) is required in public API mode"));
-        this.exchange = new PancakeExchange(settings, "public_api", List.of(pageAccessToken), json);
+        this.pages = Objects.requireNonNull(pages, "pages");
+        this.exchange = new PancakeExchange(settings, "public_api", pages.secrets(), json);
     }
 
     @Override
     public DeliveryReport deliver(Delivery delivery) {
         List<Action> actions = delivery.actions();
-        Optional<String> pageId = pageIds.apply(delivery.conversationId()).filter(id -> !id.isBlank())
-                .or(settings::pageId);
+        Optional<PageId> page = pages.pageFor(delivery.pageId());
+        Optional<String> token = page.flatMap(pages::tokenFor);
         List<ActionDelivery> report = new ArrayList<>();
         Optional<ActionDelivery> stoppedBy = Optional.empty();
         Optional<Duration> retryAfter = Optional.empty();
@@ -76,12 +75,10 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
             } else if (stoppedBy.isPresent()) {
                 result = new ActionDelivery(i, action.type(), stoppedBy.get().status(), 0,
                         "not sent: action #" + stoppedBy.get().index() + " before it was not delivered");
-            } else if (pageId.isEmpty()) {
-                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.REJECTED, 0,
-                        "no Pancake page id for conversation " + delivery.conversationId()
-                                + " (none from the webhook, PANCAKE_PAGE_ID not set)");
+            } else if (token.isEmpty()) {
+                result = new ActionDelivery(i, action.type(), DeliveryReport.Status.REJECTED, 0, unsendable(delivery, page));
             } else {
-                Sent sent = send(delivery, pageId.get(), i, action, text);
+                Sent sent = send(delivery, page.get(), token.get(), i, action, text);
                 result = sent.result();
                 retryAfter = retryAfter.or(sent::retryAfter);
             }
@@ -94,10 +91,18 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
         return new DeliveryReport(report, retryAfter);
     }
 
+    /** Why an answer cannot go out: it has no page, or its page no token; it is never sent as another page. */
+    private static String unsendable(Delivery delivery, Optional<PageId> page) {
+        return page.map(p -> "no page access token for page " + p + " (add it to PANCAKE_PAGE_ACCESS_TOKENS);"
+                        + " not sent as another page")
+                .orElseGet(() -> "no Pancake page for conversation " + delivery.conversationId()
+                        + " (none from the webhook, PANCAKE_PAGE_ID not set)");
+    }
+
     private record Sent(ActionDelivery result, Optional<Duration> retryAfter) {
     }
 
-    private Sent send(Delivery delivery, String pageId, int index, Action action, String text) {
+    private Sent send(Delivery delivery, PageId page, String token, int index, Action action, String text) {
         String key = delivery.idempotencyKey() + ":" + index;
         byte[] body;
         try {
@@ -107,7 +112,7 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
             return new Sent(new ActionDelivery(index, action.type(), DeliveryReport.Status.REJECTED, 0,
                     "message cannot be encoded as JSON: " + unencodable.getOriginalMessage()), Optional.empty());
         }
-        HttpRequest request = OutboundHttp.carryRequestId(HttpRequest.newBuilder(messagesUrl(pageId, delivery.conversationId()))
+        HttpRequest request = OutboundHttp.carryRequestId(HttpRequest.newBuilder(messagesUrl(page, token, delivery.conversationId()))
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -120,19 +125,10 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
                 result.retryAfter());
     }
 
-    private URI messagesUrl(String pageId, ConversationId conversation) {
-        return URI.create(settings.baseUrl() + "/api/public_api/v1/pages/" + PathSegments.encode(pageId)
+    private URI messagesUrl(PageId page, String token, ConversationId conversation) {
+        return URI.create(settings.baseUrl() + "/api/public_api/v1/pages/" + PathSegments.encode(page.value())
                 + "/conversations/" + PathSegments.encode(conversation.value())
-                + "/messages?page_access_token=" + PathSegments.encode(pageAccessToken));
-    }
-
-    private static PancakeClientSettings requirePageId(PancakeClientSettings settings) {
-        Objects.requireNonNull(settings, "settings");
-        if (settings.pageId().isEmpty()) {
-            throw new IllegalArgumentException("Pancake page id (PANCAKE_PAGE_ID) is required in public API mode"
-                    + " unless a page-id resolver is given");
-        }
-        return settings;
+                + "/messages?page_access_token=" + PathSegments.encode(token));
     }
 
     @Override

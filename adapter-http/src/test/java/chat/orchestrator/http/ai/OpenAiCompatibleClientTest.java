@@ -14,6 +14,7 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.SenderType;
 import chat.orchestrator.core.domain.Turn;
+import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.BotProfile;
 import chat.orchestrator.http.ai.StubHttpServer.Reply;
@@ -192,11 +193,33 @@ class OpenAiCompatibleClientTest {
         assertEquals(2, server.requests().size());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {401, 403, 404, 422})
+    void aMisconfigurationAnswer_isARefusal_afterOneCall(int status) {
+        server.otherwise(Reply.json(status, "{\"error\": {\"message\": \"refused\", \"code\": \"invalid_api_key\"}}"));
+
+        AiRejectedException rejected = assertThrows(AiRejectedException.class, () -> client(settings(3)).answer(context()));
+
+        assertTrue(rejected.getMessage().contains("HTTP " + status + ": refused"), rejected.getMessage());
+        assertEquals(1, server.requests().size());
+    }
+
     @Test
-    void aBadRequest_isNotRetried_andItsMessageIsReported() {
+    void retriesRunOut_isUnavailable_notARefusal() {
+        server.otherwise(Reply.json(503, "{\"error\": {\"message\": \"overloaded\"}}"));
+
+        AiUnavailableException unavailable = assertThrows(AiUnavailableException.class,
+                () -> client(settings(2)).answer(context()));
+
+        assertTrue(!(unavailable instanceof AiRejectedException), unavailable.toString());
+        assertEquals(2, server.requests().size());
+    }
+
+    @Test
+    void aBadRequest_isARefusal_notRetried_andItsMessageIsReported() {
         server.otherwise(Reply.json(400, Fixtures.text("openai-error-400.json")));
 
-        AiUnavailableException rejected = assertThrows(AiUnavailableException.class,
+        AiRejectedException rejected = assertThrows(AiRejectedException.class,
                 () -> client(settings(3)).answer(context()));
 
         assertTrue(rejected.getMessage().contains(

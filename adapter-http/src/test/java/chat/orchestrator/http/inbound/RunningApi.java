@@ -84,7 +84,8 @@ final class RunningApi implements AutoCloseable {
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
                         signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout, Optional.empty()),
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
-                        new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000),
+                        new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000,
+                                orchestrator::aiRefusal),
                         botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
                         StorageDescription.MEMORY, Clock.systemUTC()));
     }

@@ -54,17 +54,17 @@ class PancakeClientSettingsTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new PancakePublicApiClient(settings("/x", Optional.of("105230123456789"), Optional.empty())));
 
-        assertEquals("Pancake page access token (PANCAKE_PAGE_ACCESS_TOKEN) is required in public API mode",
-                refused.getMessage());
+        assertEquals("Pancake public API mode needs a page access token"
+                + " (PANCAKE_PAGE_ACCESS_TOKEN or PANCAKE_PAGE_ACCESS_TOKENS)", refused.getMessage());
     }
 
     @Test
-    void thePublicApiClientWithoutResolver_requiresAPageId() {
+    void aPageAccessTokenWithoutItsPage_isRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> new PancakePublicApiClient(settings("/x", Optional.empty(), Optional.of("token"))));
 
-        assertEquals("Pancake page id (PANCAKE_PAGE_ID) is required in public API mode unless a page-id resolver is"
-                + " given", refused.getMessage());
+        assertEquals("Pancake page id (PANCAKE_PAGE_ID) is required with PANCAKE_PAGE_ACCESS_TOKEN: the token is"
+                + " that page's", refused.getMessage());
     }
 
     @Test

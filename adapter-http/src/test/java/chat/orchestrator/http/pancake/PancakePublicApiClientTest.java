@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.DeliveryReport.Status;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -161,18 +161,50 @@ class PancakePublicApiClientTest {
     }
 
     @Test
-    void thePageIdResolver_choosesThePage_andTheConfiguredPageIsTheFallback() {
+    void eachAnswerGoesOutAsItsOwnPage_withThatPagesToken_andOneWithoutAPageAsTheDefault() {
         server.otherwise(Reply.json(200, OK));
-        ConversationId known = ConversationId.of("999_123");
-        Function<ConversationId, Optional<String>> pages =
-                conversation -> conversation.equals(known) ? Optional.of("999") : Optional.empty();
-        PancakePublicApiClient client = track(new PancakePublicApiClient(settings(server.url()), pages));
+        PancakePublicApiClient client = track(new PancakePublicApiClient(settings(server.url()),
+                PageTokens.of(Optional.of(PAGE), Optional.of(TOKEN),
+                        PageTokens.parse("17841400000000001:ig-token-1, 3344556677:zalo-token-2"))));
+        ConversationId onInstagram = ConversationId.of("17841400000000001_998877");
 
-        client.deliver(Deliveries.of(known, new Action.SendMessage("Dạ")));
+        client.deliver(Deliveries.of(onInstagram, Optional.of(new PageId("17841400000000001")), new Action.SendMessage("Dạ")));
         client.deliver(Deliveries.of(new Action.SendMessage("Dạ")));
 
-        assertTrue(server.requests().get(0).path().startsWith("/api/public_api/v1/pages/999/conversations/999_123/"));
-        assertTrue(server.requests().get(1).path().startsWith("/api/public_api/v1/pages/" + PAGE + "/"));
+        assertEquals("/api/public_api/v1/pages/17841400000000001/conversations/17841400000000001_998877/messages",
+                server.requests().get(0).path());
+        assertEquals(Map.of("page_access_token", "ig-token-1"), server.requests().get(0).query());
+        assertEquals("/api/public_api/v1/pages/" + PAGE + "/conversations/105230123456789_6029384756102938/messages",
+                server.requests().get(1).path());
+        assertEquals(Map.of("page_access_token", TOKEN), server.requests().get(1).query());
+    }
+
+    @Test
+    void anAnswerForAPageWithoutAToken_isRejectedWithTheReason_andNothingIsSentAsAnotherPage() {
+        server.otherwise(Reply.json(200, OK));
+        PancakePublicApiClient client = track(new PancakePublicApiClient(settings(server.url()),
+                PageTokens.of(Optional.of(PAGE), Optional.of(TOKEN), Map.of())));
+
+        DeliveryReport report = client.deliver(Deliveries.of(ConversationId.of("555_1"), Optional.of(new PageId("555")),
+                new Action.SendMessage("Dạ"), new Action.SendMessage("Chị chọn giờ nào ạ?")));
+
+        assertTrue(server.requests().isEmpty(), "not one request, from any page");
+        assertEquals(List.of(Status.REJECTED, Status.REJECTED), report.actions().stream().map(ActionDelivery::status).toList());
+        assertEquals("no page access token for page 555 (add it to PANCAKE_PAGE_ACCESS_TOKENS); not sent as another page",
+                report.actions().getFirst().lastError());
+    }
+
+    @Test
+    void withoutADefaultPage_anAnswerThatNamesNoPage_isRejected() {
+        PancakePublicApiClient client = track(new PancakePublicApiClient(settings(server.url()),
+                PageTokens.of(Optional.empty(), Optional.empty(), Map.of("999", "t-999"))));
+
+        DeliveryReport report = client.deliver(Deliveries.of(new Action.SendMessage("Dạ")));
+
+        assertTrue(server.requests().isEmpty());
+        assertEquals(Status.REJECTED, report.actions().getFirst().status());
+        assertTrue(report.actions().getFirst().lastError().startsWith("no Pancake page for conversation"),
+                report.actions().getFirst().lastError());
     }
 
     @Test

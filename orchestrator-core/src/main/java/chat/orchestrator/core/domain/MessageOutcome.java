@@ -55,6 +55,17 @@ public sealed interface MessageOutcome {
         }
     }
 
+    /**
+     * The AI service refused to answer (a bad key, an unknown model, a request it calls malformed): a misconfiguration,
+     * not an outage. The message stays recorded and pending, unanswered; it is answered once the AI accepts again.
+     */
+    record AiRejected(MessageId messageId, String reason) implements MessageOutcome {
+        public AiRejected {
+            Objects.requireNonNull(messageId);
+            Objects.requireNonNull(reason);
+        }
+    }
+
     /** A message that arrived while the AI was answering, which made the answer stale. */
     record NewerMessage(MessageId messageId, java.time.Instant timestamp) {
         public NewerMessage {

@@ -9,6 +9,10 @@ import chat.orchestrator.core.domain.ConversationContext;
  */
 public interface AiPort {
 
-    /** Answers the burst in its context, or throws {@link AiUnavailableException}. */
+    /**
+     * Answers the burst in its context. Throws {@link AiRejectedException} when the service refuses the request for
+     * good (bad key, unknown model, bad request: retrying cannot help), {@link AiUnavailableException} for a failure
+     * that may pass (timeouts, 5xx, rate limits, an answer we cannot read).
+     */
     AiReply answer(ConversationContext context);
 }

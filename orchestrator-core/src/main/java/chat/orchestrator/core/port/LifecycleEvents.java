@@ -23,6 +23,8 @@ public interface LifecycleEvents {
         ANSWERED,
         /** The AI failed; the burst stays pending. */
         FAILED,
+        /** The AI refused the request (a misconfiguration: bad key, unknown model); the burst stays pending. */
+        REJECTED,
         /** A newer message arrived and the call was cancelled ({@code AI_CANCEL_ON_NEWER_MESSAGE}). */
         CANCELLED,
         /** The lease was lost during the call; its answer is not used. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What operators ask of the system: conversations and who holds them, health with stuck conversations and dead
@@ -31,9 +32,18 @@ public final class Administration {
     private final Clock clock;
     private final Duration lockTtl;
     private final int scanLimit;
+    private final Supplier<Optional<AiRefusals.Refusal>> aiRefusal;
 
+    /** Without an AI to watch: health never reports a refusal. */
     public Administration(LockPort locks, StatePort state, OutboxPort outbox, List<HealthPort> components, Clock clock,
                           Duration lockTtl, int scanLimit) {
+        this(locks, state, outbox, components, clock, lockTtl, scanLimit, Optional::empty);
+    }
+
+    /** @param aiRefusal the AI's refusal in force, usually {@code Orchestrator::aiRefusal} */
+    public Administration(LockPort locks, StatePort state, OutboxPort outbox, List<HealthPort> components, Clock clock,
+                          Duration lockTtl, int scanLimit, Supplier<Optional<AiRefusals.Refusal>> aiRefusal) {
+        this.aiRefusal = aiRefusal;
         this.locks = locks;
         this.state = state;
         this.outbox = outbox;
@@ -67,12 +77,16 @@ public final class Administration {
                                     Instant lastActivity) {
     }
 
-    /** Overall status: unhealthy when a store is down, degraded when conversations are stuck. */
+    /**
+     * Overall status: unhealthy when a store is down, degraded when conversations are stuck, answers need an
+     * operator or the AI refuses our requests.
+     */
     public enum Status { HEALTHY, DEGRADED, UNHEALTHY }
 
     /** The admin health report. */
     public record SystemHealth(Status status, Instant at, long totalConversations, int activeAiTasks,
-                               List<StuckConversation> stuck, DeliveryFigures deliveries, List<ComponentHealth> components) {
+                               List<StuckConversation> stuck, DeliveryFigures deliveries, List<ComponentHealth> components,
+                               Optional<AiRefusals.Refusal> aiRefusal) {
     }
 
     /** The outbox at a glance: answers still due, and those that need an operator. */
@@ -98,14 +112,17 @@ public final class Administration {
     public SystemHealth health() {
         List<ComponentHealth> checked = components.stream().map(HealthPort::check).toList();
         if (checked.stream().anyMatch(c -> !c.up())) {
-            return new SystemHealth(Status.UNHEALTHY, clock.instant(), 0, 0, List.of(), DeliveryFigures.UNKNOWN, checked);
+            return new SystemHealth(Status.UNHEALTHY, clock.instant(), 0, 0, List.of(), DeliveryFigures.UNKNOWN, checked,
+                    aiRefusal.get());
         }
         ConversationListing recent = conversations(0, scanLimit);
         List<StuckConversation> stuck = recent.conversations().stream().flatMap(v -> stuck(v).stream()).toList();
         int active = (int) recent.conversations().stream().filter(ConversationView::processing).count();
         DeliveryFigures deliveries = deliveryFigures();
-        Status status = stuck.isEmpty() && !deliveries.needOperator() ? Status.HEALTHY : Status.DEGRADED;
-        return new SystemHealth(status, clock.instant(), recent.total(), active, stuck, deliveries, checked);
+        Optional<AiRefusals.Refusal> refusal = aiRefusal.get();
+        Status status = stuck.isEmpty() && !deliveries.needOperator() && refusal.isEmpty() ? Status.HEALTHY
+                : Status.DEGRADED;
+        return new SystemHealth(status, clock.instant(), recent.total(), active, stuck, deliveries, checked, refusal);
     }
 
     public ConversationStats stats() {

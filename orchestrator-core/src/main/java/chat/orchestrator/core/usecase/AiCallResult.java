@@ -20,4 +20,8 @@ sealed interface AiCallResult {
     /** The AI service failed; the burst stays pending. */
     record Failed(String reason) implements AiCallResult {
     }
+
+    /** The AI service refused the request for good (misconfigured); the burst stays pending, unanswered. */
+    record Rejected(String reason) implements AiCallResult {
+    }
 }

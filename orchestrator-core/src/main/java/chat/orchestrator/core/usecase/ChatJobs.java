@@ -138,6 +138,9 @@ public final class ChatJobs {
     private void finish(Job job, MessageOutcome outcome) {
         switch (outcome) {
             case MessageOutcome.Failed failed -> move(job, JobStatus.FAILED, Optional.empty(), failed.reason());
+            // The code leads the error, as the synchronous endpoint's error code says it: the AI needs an operator.
+            case MessageOutcome.AiRejected rejected ->
+                    move(job, JobStatus.FAILED, Optional.empty(), "ai_rejected: " + rejected.reason());
             case MessageOutcome.Completed completed -> completeFromHistory(job);
             // Restarted with newer messages, or handed to another holder: history will say when it is answered.
             default -> { }

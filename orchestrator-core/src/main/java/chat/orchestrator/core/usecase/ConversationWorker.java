@@ -9,6 +9,8 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.MessageOutcome.NewerMessage;
+import chat.orchestrator.core.domain.PageId;
+import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
@@ -135,6 +137,7 @@ public final class ConversationWorker {
         return switch (result) {
             case AiCallResult.LeaseLost lost -> lostLease(batch, caller);
             case AiCallResult.Failed failed -> aiFailed(lease, batch, caller, failed.reason());
+            case AiCallResult.Rejected rejected -> aiRejected(lease, batch, caller, rejected.reason());
             case AiCallResult.CancelledByNewerMessage cancelled -> restart(lease, batch, known, caller, Optional.empty());
             case AiCallResult.Answered answered -> answer(lease, batch, known, caller, answered.reply());
         };
@@ -145,6 +148,8 @@ public final class ConversationWorker {
             case AiCallResult.Answered answered ->
                     events.aiCallEnded(conversation, AiCallEnd.ANSWERED, Optional.of(answered.reply().model()), took);
             case AiCallResult.Failed failed -> events.aiCallEnded(conversation, AiCallEnd.FAILED, Optional.empty(), took);
+            case AiCallResult.Rejected rejected ->
+                    events.aiCallEnded(conversation, AiCallEnd.REJECTED, Optional.empty(), took);
             case AiCallResult.CancelledByNewerMessage cancelled ->
                     events.aiCallEnded(conversation, AiCallEnd.CANCELLED, Optional.empty(), took);
             case AiCallResult.LeaseLost lost -> events.aiCallEnded(conversation, AiCallEnd.LEASE_LOST, Optional.empty(), took);
@@ -258,6 +263,18 @@ public final class ConversationWorker {
         return STOP;
     }
 
+    /**
+     * A misconfigured AI: the burst stays pending and recorded, unanswered (nothing is stored as an answer, nothing
+     * sent); a new message or the sweeper's probe tries again, and once the AI accepts, the burst is answered.
+     */
+    private Next aiRejected(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller, String reason) {
+        LOG.log(Level.ERROR, "conversation={0} AI refused the request: {1}; {2} message(s) stay pending unanswered",
+                lease.conversationId(), reason, batch.size());
+        releaseQuietly(lease);
+        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.AiRejected(id, reason));
+        return STOP;
+    }
+
     private Next release(Lease lease) {
         ReleaseOutcome outcome = locks.releaseIfNoPending(lease);
         return outcome == ReleaseOutcome.PENDING_REMAIN ? new Next.Continue(lease) : STOP;
@@ -265,13 +282,17 @@ public final class ConversationWorker {
 
     /** Lets the lock go first, so a caller told to retry finds the conversation free. */
     private void stopWith(Lease lease, Optional<WaitingCaller> caller, String reason, boolean retryable) {
+        releaseQuietly(lease);
+        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.Failed(id, reason, retryable));
+    }
+
+    private void releaseQuietly(Lease lease) {
         try {
             locks.release(lease);
         } catch (RuntimeException unreachable) {
             // The lease expires by itself; nothing else can be done from here.
             LOG.log(Level.WARNING, "conversation={0} release failed: {1}", lease.conversationId(), unreachable.getMessage());
         }
-        WaitingCaller.completeIfWaiting(caller, id -> new MessageOutcome.Failed(id, reason, retryable));
     }
 
     /** Messages that joined the pending set after {@code known} was read: they make the answer stale. */
@@ -288,7 +309,15 @@ public final class ConversationWorker {
     private AiRun run(Lease lease, List<InboundMessage> batch, AiReply reply) {
         // Microseconds, as stores keep them: the delivery's timestamp is the same bytes from any instance.
         return new AiRun(RunId.random(), lease.conversationId(), lease.fencingToken(),
-                batch.stream().map(InboundMessage::id).toList(), reply, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                batch.stream().map(InboundMessage::id).toList(), reply, clock.instant().truncatedTo(ChronoUnit.MICROS),
+                page(batch));
+    }
+
+    /** The page the burst came to, as its newest message that names one says (the customer wrote there last). */
+    private static Optional<PageId> page(List<InboundMessage> batch) {
+        return batch.stream().sorted(TimestampOrder.MESSAGES.reversed())
+                .flatMap(m -> PageId.fromMetadata(m.metadata()).stream())
+                .findFirst();
     }
 
     private static Set<MessageId> ids(List<InboundMessage> messages) {

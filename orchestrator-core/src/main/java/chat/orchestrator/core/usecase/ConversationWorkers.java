@@ -19,8 +19,11 @@ public final class ConversationWorkers {
     private final HandleMessage handleMessage;
     private final Sweeper sweeper;
     private final OutboxDispatcher dispatcher;
+    private final AiRefusals refusals;
 
-    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper, OutboxDispatcher dispatcher) {
+    private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper, OutboxDispatcher dispatcher,
+                                AiRefusals refusals) {
+        this.refusals = refusals;
         this.handleMessage = handleMessage;
         this.sweeper = sweeper;
         this.dispatcher = dispatcher;
@@ -30,13 +33,14 @@ public final class ConversationWorkers {
                                                AiPort ai, PancakePort pancake, ExecutorService executor, Clock clock,
                                                OrchestratorSettings settings, LifecycleEvents events) {
         OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, clock, settings.delivery(), events);
-        GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings);
+        AiRefusals refusals = new AiRefusals(clock);
+        GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings, refusals);
         ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, settings, clock,
                 events);
         HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, settings, events);
         Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
-                settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000), events);
-        return new ConversationWorkers(handleMessage, sweeper, dispatcher);
+                settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000), refusals, events);
+        return new ConversationWorkers(handleMessage, sweeper, dispatcher, refusals);
     }
 
     public HandleMessage handleMessage() {
@@ -49,5 +53,9 @@ public final class ConversationWorkers {
 
     public OutboxDispatcher dispatcher() {
         return dispatcher;
+    }
+
+    public AiRefusals refusals() {
+        return refusals;
     }
 }

@@ -5,6 +5,7 @@ import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
@@ -27,9 +28,12 @@ final class GuardedAiCall {
     private final StatePort state;
     private final Clock clock;
     private final OrchestratorSettings settings;
+    private final AiRefusals refusals;
 
-    GuardedAiCall(AiPort ai, LockPort locks, StatePort state, Clock clock, OrchestratorSettings settings) {
+    GuardedAiCall(AiPort ai, LockPort locks, StatePort state, Clock clock, OrchestratorSettings settings,
+                  AiRefusals refusals) {
         this.ai = ai;
+        this.refusals = refusals;
         this.locks = locks;
         this.state = state;
         this.clock = clock;
@@ -48,6 +52,7 @@ final class GuardedAiCall {
             while (true) {
                 try {
                     AiReply reply = answer.get(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    refusals.answered();
                     // The answer may have taken longer than the lease: prove we still hold it before using it.
                     if (!locks.renew(lease, settings.lockTtl())) {
                         return new AiCallResult.LeaseLost();
@@ -65,6 +70,10 @@ final class GuardedAiCall {
                     }
                 } catch (ExecutionException failure) {
                     Throwable cause = failure.getCause();
+                    if (cause instanceof AiRejectedException rejected) {
+                        refusals.rejected(describe(rejected));
+                        return new AiCallResult.Rejected(describe(rejected));
+                    }
                     // AiUnavailableException is the port's word for it; any other runtime failure of an adapter
                     // is treated the same way, since the burst is still pending and can be answered later.
                     if (cause instanceof RuntimeException) {

@@ -33,10 +33,12 @@ public final class Sweeper {
     private final Duration lockTtl;
     private final int pageSize;
     private final int messagesPerConversation;
+    private final AiRefusals refusals;
     private final LifecycleEvents events;
 
     Sweeper(LockPort locks, StatePort state, HistoryPort history, Predicate<Lease> startWorker, Clock clock,
-            Duration lockTtl, int pageSize, int messagesPerConversation, LifecycleEvents events) {
+            Duration lockTtl, int pageSize, int messagesPerConversation, AiRefusals refusals, LifecycleEvents events) {
+        this.refusals = refusals;
         this.locks = locks;
         this.state = state;
         this.history = history;
@@ -48,16 +50,25 @@ public final class Sweeper {
         this.events = events;
     }
 
-    /** One pass over every conversation with messages waiting; answers how many it started a worker for. */
+    /**
+     * One pass over every conversation with messages waiting; answers how many it started a worker for. A pass that
+     * begins while the AI refuses (misconfigured) starts one conversation, a probe: calling the AI for every waiting
+     * conversation on every pass would only collect the same refusal many times over.
+     */
     public int sweepOnce() {
         // Unanswered without a holder is normal for a moment (between record and the lock attempt, or while a
         // holder works): only a message recorded a whole lock TTL ago is one nobody may be coming for.
         Instant recordedBefore = clock.instant().minus(lockTtl);
+        // Decided once per pass, so a pass is either a probe or a full sweep, whatever the probe's call does meanwhile.
+        boolean probeOnly = refusals.refusing();
         int started = 0;
         Optional<ConversationId> after = Optional.empty();
         while (true) {
             List<ConversationId> page = history.conversationsWithUnanswered(recordedBefore, after, pageSize);
             for (ConversationId conversation : page) {
+                if (probeOnly && started > 0) {
+                    return started;
+                }
                 started += take(conversation) ? 1 : 0;
             }
             if (page.size() < pageSize) {

@@ -14,6 +14,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
@@ -95,6 +96,29 @@ public abstract class OutboxPortContract {
 
     private List<RunId> claimedRuns(Instant now) {
         return outbox.claimDue(now, CLAIM, 100).stream().map(ClaimedDelivery::runId).toList();
+    }
+
+    @Test
+    void anAnswerKeepsThePageItGoesOutAs_forTheHolderAndForEveryLaterClaim() {
+        ConversationId onInstagram = newConversation();
+        InboundMessage message = message(onInstagram, "m-page", 0, "Cho mình hỏi lịch khám");
+        history.record(message);
+        AiRun run = new AiRun(RunId.random(), onInstagram, new FencingToken(1), List.of(message.id()),
+                reply("Dạ còn ạ"), T0, Optional.of(new PageId("17841400000000001")));
+        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run, T0));
+        ConversationId noPage = newConversation();
+        AiRun pageless = answered(noPage, "Dạ");
+
+        ClaimedDelivery holders = outbox.claimNext(onInstagram, T0, CLAIM).orElseThrow();
+        assertEquals(Optional.of(new PageId("17841400000000001")), holders.delivery().pageId());
+        assertTrue(outbox.record(holders, attempt(DeliveryState.PENDING, T0, T0.plusSeconds(1),
+                DeliveryReport.Status.PENDING, DeliveryReport.Status.PENDING)));
+        List<ClaimedDelivery> due = outbox.claimDue(T0.plusSeconds(2), CLAIM, 100);
+
+        assertEquals(Optional.of(new PageId("17841400000000001")), due.stream()
+                .filter(c -> c.runId().equals(run.id())).findFirst().orElseThrow().delivery().pageId());
+        assertEquals(Optional.empty(), due.stream()
+                .filter(c -> c.runId().equals(pageless.id())).findFirst().orElseThrow().delivery().pageId());
     }
 
     @Test
