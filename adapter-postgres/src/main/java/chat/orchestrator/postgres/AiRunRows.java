@@ -10,7 +10,6 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.postgres.schema.tables.records.AiRunsRecord;
-import chat.orchestrator.postgres.schema.tables.records.MessageActionsRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -22,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.InsertSetMoreStep;
+import org.jooq.impl.DSL;
 
 /**
  * Writes an AI run with its action rows and reads an answer back, mapping between rows and domain values. Shared by
@@ -36,26 +35,45 @@ final class AiRunRows {
     private AiRunRows() {
     }
 
+    private static final RenderedSql INSERT_RUN = RenderedSql.of(DSL.insertInto(AI_RUNS)
+                    .set(AI_RUNS.ID, DSL.param("id", AI_RUNS.ID))
+                    .set(AI_RUNS.CONVERSATION_ID, DSL.param("conversation_id", AI_RUNS.CONVERSATION_ID))
+                    .set(AI_RUNS.MESSAGE_IDS, DSL.param("message_ids", AI_RUNS.MESSAGE_IDS))
+                    .set(AI_RUNS.RESPONSE_TEXT, DSL.param("response_text", AI_RUNS.RESPONSE_TEXT))
+                    .set(AI_RUNS.INTENT, DSL.param("intent", AI_RUNS.INTENT))
+                    .set(AI_RUNS.CONFIDENCE, DSL.param("confidence", AI_RUNS.CONFIDENCE))
+                    .set(AI_RUNS.ENTITIES, DSL.param("entities", AI_RUNS.ENTITIES))
+                    .set(AI_RUNS.MODEL, DSL.param("model", AI_RUNS.MODEL))
+                    .set(AI_RUNS.PROCESSING_TIME_MS, DSL.param("processing_time_ms", AI_RUNS.PROCESSING_TIME_MS))
+                    .set(AI_RUNS.FENCING_TOKEN, DSL.param("fencing_token", AI_RUNS.FENCING_TOKEN))
+                    .set(AI_RUNS.OUTCOME, DSL.param("outcome", AI_RUNS.OUTCOME))
+                    .set(AI_RUNS.FINISHED_AT, DSL.param("finished_at", AI_RUNS.FINISHED_AT))
+                    .set(AI_RUNS.CREATED_AT, DSL.param("created_at", AI_RUNS.CREATED_AT))
+                    .onConflict(AI_RUNS.ID).doNothing(),
+            "id", "conversation_id", "message_ids", "response_text", "intent", "confidence", "entities", "model",
+            "processing_time_ms", "fencing_token", "outcome", "finished_at", "created_at");
+    private static final RenderedSql INSERT_ACTION = RenderedSql.of(DSL.insertInto(MESSAGE_ACTIONS)
+                    .set(MESSAGE_ACTIONS.ID, DSL.param("id", MESSAGE_ACTIONS.ID))
+                    .set(MESSAGE_ACTIONS.RUN_ID, DSL.param("run_id", MESSAGE_ACTIONS.RUN_ID))
+                    .set(MESSAGE_ACTIONS.CONVERSATION_ID, DSL.param("conversation_id", MESSAGE_ACTIONS.CONVERSATION_ID))
+                    .set(MESSAGE_ACTIONS.ACTION_INDEX, DSL.param("action_index", MESSAGE_ACTIONS.ACTION_INDEX))
+                    .set(MESSAGE_ACTIONS.ACTION_TYPE, DSL.param("action_type", MESSAGE_ACTIONS.ACTION_TYPE))
+                    .set(MESSAGE_ACTIONS.PAYLOAD, DSL.param("payload", MESSAGE_ACTIONS.PAYLOAD))
+                    .set(MESSAGE_ACTIONS.STATUS, DSL.param("status", MESSAGE_ACTIONS.STATUS))
+                    .set(MESSAGE_ACTIONS.IDEMPOTENCY_KEY, DSL.param("idempotency_key", MESSAGE_ACTIONS.IDEMPOTENCY_KEY))
+                    .set(MESSAGE_ACTIONS.CREATED_AT, DSL.param("created_at", MESSAGE_ACTIONS.CREATED_AT))
+                    .set(MESSAGE_ACTIONS.UPDATED_AT, DSL.param("updated_at", MESSAGE_ACTIONS.UPDATED_AT)),
+            "id", "run_id", "conversation_id", "action_index", "action_type", "payload", "status", "idempotency_key",
+            "created_at", "updated_at");
+
     /** Stores the run; false when a run with this id is already stored (a retried write after a lost reply). */
     static boolean insertRun(DSLContext sql, AiRun run, String outcome, Instant now) {
         AiReply reply = run.reply();
-        return sql.insertInto(AI_RUNS)
-                .set(AI_RUNS.ID, run.id().value())
-                .set(AI_RUNS.CONVERSATION_ID, run.conversationId().value())
-                .set(AI_RUNS.MESSAGE_IDS, run.messageIds().stream().map(MessageId::value).toArray(String[]::new))
-                .set(AI_RUNS.RESPONSE_TEXT, reply.text())
-                .set(AI_RUNS.INTENT, reply.intent())
-                .set(AI_RUNS.CONFIDENCE, reply.confidence())
-                .set(AI_RUNS.ENTITIES, Json.of(reply.entities()))
-                .set(AI_RUNS.MODEL, reply.model())
-                .set(AI_RUNS.PROCESSING_TIME_MS, reply.processingTime().toMillis())
-                .set(AI_RUNS.FENCING_TOKEN, run.fencingToken().value())
-                .set(AI_RUNS.OUTCOME, outcome)
-                // Truncated as Delivery.answeredAt is: an answer read back carries the instant its holder had.
-                .set(AI_RUNS.FINISHED_AT, answeredAt(run))
-                .set(AI_RUNS.CREATED_AT, now)
-                .onConflict(AI_RUNS.ID).doNothing()
-                .execute() == 1;
+        // Truncated as Delivery.answeredAt is: an answer read back carries the instant its holder had.
+        return INSERT_RUN.execute(sql, run.id().value(), run.conversationId().value(),
+                run.messageIds().stream().map(MessageId::value).toArray(String[]::new), reply.text(), reply.intent(),
+                reply.confidence(), Json.of(reply.entities()), reply.model(), reply.processingTime().toMillis(),
+                run.fencingToken().value(), outcome, answeredAt(run), now) == 1;
     }
 
     /** When the run answered, at the precision the store keeps (microseconds). */
@@ -68,29 +86,15 @@ final class AiRunRows {
      * delivery's idempotency key (the run id), the key every attempt of this delivery sends (invariant 3).
      */
     static void insertActions(DSLContext sql, AiRun run, Instant now) {
-        List<MessageActionsRecord> rows = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         List<Action> actions = run.reply().actions();
         for (int index = 0; index < actions.size(); index++) {
             Action action = actions.get(index);
-            MessageActionsRecord row = sql.newRecord(MESSAGE_ACTIONS);
-            row.setId(UUID.randomUUID());
-            row.setRunId(run.id().value());
-            row.setConversationId(run.conversationId().value());
-            row.setActionIndex(index);
-            row.setActionType(action.type().wireName());
-            row.setPayload(Json.of(action.data()));
-            row.setStatus(PENDING);
-            row.setIdempotencyKey(run.id().toString());
-            row.setCreatedAt(now);
-            row.setUpdatedAt(now);
-            rows.add(row);
+            rows.add(new Object[] {UUID.randomUUID(), run.id().value(), run.conversationId().value(), index,
+                    action.type().wireName(), Json.of(action.data()), PENDING, run.id().toString(), now, now});
         }
-        // One multi-row INSERT: the outbox rows cost one round trip whatever the number of actions.
-        InsertSetMoreStep<MessageActionsRecord> insert = sql.insertInto(MESSAGE_ACTIONS).set(rows.getFirst());
-        for (MessageActionsRecord row : rows.subList(1, rows.size())) {
-            insert = insert.newRecord().set(row);
-        }
-        insert.execute();
+        // One JDBC batch: the outbox rows cost one round trip whatever the number of actions.
+        INSERT_ACTION.executeBatch(sql, rows);
     }
 
     /** The answer as it was stored: the run's reply fields and its actions in their order. */

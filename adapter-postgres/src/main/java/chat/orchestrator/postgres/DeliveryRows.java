@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The {@code deliveries} rows (V4): one per sent answer, where its delivery stands. The history queues the row in
@@ -32,6 +33,16 @@ import org.jooq.DSLContext;
  */
 final class DeliveryRows {
     static final String PENDING = name(DeliveryState.PENDING);
+
+    private static final RenderedSql QUEUE = RenderedSql.of(DSL.insertInto(DELIVERIES)
+                    .set(DELIVERIES.RUN_ID, DSL.param("run_id", DELIVERIES.RUN_ID))
+                    .set(DELIVERIES.CONVERSATION_ID, DSL.param("conversation_id", DELIVERIES.CONVERSATION_ID))
+                    .set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval())
+                    .set(DELIVERIES.STATUS, DSL.param("status", DELIVERIES.STATUS))
+                    .set(DELIVERIES.NEXT_ATTEMPT_AT, DSL.param("next_attempt_at", DELIVERIES.NEXT_ATTEMPT_AT))
+                    .set(DELIVERIES.QUEUED_AT, DSL.param("queued_at", DELIVERIES.QUEUED_AT))
+                    .set(DELIVERIES.UPDATED_AT, DSL.param("updated_at", DELIVERIES.UPDATED_AT)),
+            "run_id", "conversation_id", "status", "next_attempt_at", "queued_at", "updated_at");
 
     private DeliveryRows() {
     }
@@ -50,15 +61,8 @@ final class DeliveryRows {
      * commit_seq values follow the order in which its answers committed (whatever their finished_at).
      */
     static void queue(DSLContext sql, AiRun run, Instant dispatchFrom, Instant now) {
-        sql.insertInto(DELIVERIES)
-                .set(DELIVERIES.RUN_ID, run.id().value())
-                .set(DELIVERIES.CONVERSATION_ID, run.conversationId().value())
-                .set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval())
-                .set(DELIVERIES.STATUS, PENDING)
-                .set(DELIVERIES.NEXT_ATTEMPT_AT, micros(dispatchFrom))
-                .set(DELIVERIES.QUEUED_AT, AiRunRows.answeredAt(run))
-                .set(DELIVERIES.UPDATED_AT, now)
-                .execute();
+        QUEUE.execute(sql, run.id().value(), run.conversationId().value(), PENDING, micros(dispatchFrom),
+                AiRunRows.answeredAt(run), now);
     }
 
     /** The claimed rows as their claimer gets them: each answer rebuilt from its stored run and actions. */
