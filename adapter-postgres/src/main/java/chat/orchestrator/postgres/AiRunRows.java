@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 
 /**
@@ -65,6 +66,13 @@ final class AiRunRows {
                     .set(MESSAGE_ACTIONS.UPDATED_AT, DSL.param("updated_at", MESSAGE_ACTIONS.UPDATED_AT)),
             "id", "run_id", "conversation_id", "action_index", "action_type", "payload", "status", "idempotency_key",
             "created_at", "updated_at");
+    private static final RenderedSql STORED_ACTIONS = RenderedSql.of(DSL.select(MESSAGE_ACTIONS.RUN_ID,
+                            MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD,
+                            MESSAGE_ACTIONS.STATUS)
+                    .from(MESSAGE_ACTIONS)
+                    .where(MESSAGE_ACTIONS.RUN_ID.eq(DSL.any(DSL.param("run_ids", UUID[].class))))
+                    .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX),
+            "run_ids");
 
     /** Stores the run; false when a run with this id is already stored (a retried write after a lost reply). */
     static boolean insertRun(DSLContext sql, AiRun run, String outcome, Instant now) {
@@ -127,13 +135,12 @@ final class AiRunRows {
 
     /** The stored actions of each of these runs, in their order; a run that queued nothing has no entry. */
     static Map<UUID, List<StoredAction>> storedActions(DSLContext sql, Collection<UUID> runIds) {
-        return sql.select(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE,
-                        MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS)
-                .from(MESSAGE_ACTIONS)
-                .where(MESSAGE_ACTIONS.RUN_ID.in(runIds))
-                .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX)
-                .fetchGroups(row -> row.value1(), row -> new StoredAction(row.value2(),
-                        Action.fromData(actionType(row.value3()), Json.objectMap(row.value4())), status(row.value5())));
+        Map<UUID, List<StoredAction>> stored = new HashMap<>();
+        STORED_ACTIONS.fetch(sql, row -> stored.computeIfAbsent(row.getObject(1, UUID.class), run -> new ArrayList<>())
+                        .add(new StoredAction(row.getInt(2), Action.fromData(actionType(row.getString(3)),
+                                Json.objectMap(JSONB.valueOf(row.getString(4)))), status(row.getString(5)))),
+                (Object) runIds.toArray(UUID[]::new));
+        return stored;
     }
 
     static String statusName(DeliveryReport.Status status) {

@@ -44,6 +44,9 @@ final class DeliveryRows {
                     .set(DELIVERIES.UPDATED_AT, DSL.param("updated_at", DELIVERIES.UPDATED_AT)),
             "run_id", "conversation_id", "status", "next_attempt_at", "queued_at", "updated_at");
 
+    private static final RenderedSql RUNS = RenderedSql.of(DSL.selectFrom(AI_RUNS)
+            .where(AI_RUNS.ID.eq(DSL.any(DSL.param("ids", UUID[].class)))), "ids");
+
     private DeliveryRows() {
     }
 
@@ -71,7 +74,8 @@ final class DeliveryRows {
             return List.of();
         }
         List<UUID> runIds = claims.stream().map(DeliveriesRecord::getRunId).toList();
-        Map<UUID, AiRunsRecord> runs = sql.selectFrom(AI_RUNS).where(AI_RUNS.ID.in(runIds)).fetchMap(AI_RUNS.ID);
+        Map<UUID, AiRunsRecord> runs = RUNS.fetchInto(sql, AI_RUNS, (Object) runIds.toArray(UUID[]::new)).stream()
+                .collect(Collectors.toMap(AiRunsRecord::getId, run -> run));
         Map<UUID, List<StoredAction>> actions = AiRunRows.storedActions(sql, runIds);
         return claims.stream().map(claim -> {
             AiRunsRecord run = runs.get(claim.getRunId());

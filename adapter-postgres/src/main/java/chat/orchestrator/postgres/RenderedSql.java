@@ -10,11 +10,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Param;
 import org.jooq.Query;
+import org.jooq.Record;
 import org.jooq.SQLDialect;
+import org.jooq.Table;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
@@ -90,6 +93,15 @@ final class RenderedSql {
         });
     }
 
+    /** Runs the query, which selects (or returns) every column of {@code table}; its rows as the table's records. */
+    <R extends Record> List<R> fetchInto(DSLContext sql, Table<R> table, Object... values) {
+        return sql.connectionResult(connection -> {
+            try (PreparedStatement statement = prepared(connection, values); ResultSet rows = statement.executeQuery()) {
+                return sql.fetch(rows).into(table);
+            }
+        });
+    }
+
     private PreparedStatement prepared(Connection connection, Object[] values) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
@@ -106,7 +118,11 @@ final class RenderedSql {
             throw new IllegalArgumentException("expected " + parameters + " values, got " + values.length + ": " + sql);
         }
         for (int index = 0; index < values.length; index++) {
-            statement.setObject(index + 1, jdbcValue(values[index]));
+            if (values[index] instanceof UUID[] uuids) {
+                statement.setArray(index + 1, statement.getConnection().createArrayOf("uuid", uuids));
+            } else {
+                statement.setObject(index + 1, jdbcValue(values[index]));
+            }
         }
     }
 
