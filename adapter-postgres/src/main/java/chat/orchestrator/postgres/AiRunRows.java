@@ -36,36 +36,15 @@ final class AiRunRows {
     private AiRunRows() {
     }
 
-    private static final RenderedSql INSERT_RUN = RenderedSql.of(DSL.insertInto(AI_RUNS)
-                    .set(AI_RUNS.ID, DSL.param("id", AI_RUNS.ID))
-                    .set(AI_RUNS.CONVERSATION_ID, DSL.param("conversation_id", AI_RUNS.CONVERSATION_ID))
-                    .set(AI_RUNS.MESSAGE_IDS, DSL.param("message_ids", AI_RUNS.MESSAGE_IDS))
-                    .set(AI_RUNS.RESPONSE_TEXT, DSL.param("response_text", AI_RUNS.RESPONSE_TEXT))
-                    .set(AI_RUNS.INTENT, DSL.param("intent", AI_RUNS.INTENT))
-                    .set(AI_RUNS.CONFIDENCE, DSL.param("confidence", AI_RUNS.CONFIDENCE))
-                    .set(AI_RUNS.ENTITIES, DSL.param("entities", AI_RUNS.ENTITIES))
-                    .set(AI_RUNS.MODEL, DSL.param("model", AI_RUNS.MODEL))
-                    .set(AI_RUNS.PROCESSING_TIME_MS, DSL.param("processing_time_ms", AI_RUNS.PROCESSING_TIME_MS))
-                    .set(AI_RUNS.FENCING_TOKEN, DSL.param("fencing_token", AI_RUNS.FENCING_TOKEN))
-                    .set(AI_RUNS.OUTCOME, DSL.param("outcome", AI_RUNS.OUTCOME))
-                    .set(AI_RUNS.FINISHED_AT, DSL.param("finished_at", AI_RUNS.FINISHED_AT))
-                    .set(AI_RUNS.CREATED_AT, DSL.param("created_at", AI_RUNS.CREATED_AT))
-                    .onConflict(AI_RUNS.ID).doNothing(),
-            "id", "conversation_id", "message_ids", "response_text", "intent", "confidence", "entities", "model",
-            "processing_time_ms", "fencing_token", "outcome", "finished_at", "created_at");
-    private static final RenderedSql INSERT_ACTION = RenderedSql.of(DSL.insertInto(MESSAGE_ACTIONS)
-                    .set(MESSAGE_ACTIONS.ID, DSL.param("id", MESSAGE_ACTIONS.ID))
-                    .set(MESSAGE_ACTIONS.RUN_ID, DSL.param("run_id", MESSAGE_ACTIONS.RUN_ID))
-                    .set(MESSAGE_ACTIONS.CONVERSATION_ID, DSL.param("conversation_id", MESSAGE_ACTIONS.CONVERSATION_ID))
-                    .set(MESSAGE_ACTIONS.ACTION_INDEX, DSL.param("action_index", MESSAGE_ACTIONS.ACTION_INDEX))
-                    .set(MESSAGE_ACTIONS.ACTION_TYPE, DSL.param("action_type", MESSAGE_ACTIONS.ACTION_TYPE))
-                    .set(MESSAGE_ACTIONS.PAYLOAD, DSL.param("payload", MESSAGE_ACTIONS.PAYLOAD))
-                    .set(MESSAGE_ACTIONS.STATUS, DSL.param("status", MESSAGE_ACTIONS.STATUS))
-                    .set(MESSAGE_ACTIONS.IDEMPOTENCY_KEY, DSL.param("idempotency_key", MESSAGE_ACTIONS.IDEMPOTENCY_KEY))
-                    .set(MESSAGE_ACTIONS.CREATED_AT, DSL.param("created_at", MESSAGE_ACTIONS.CREATED_AT))
-                    .set(MESSAGE_ACTIONS.UPDATED_AT, DSL.param("updated_at", MESSAGE_ACTIONS.UPDATED_AT)),
-            "id", "run_id", "conversation_id", "action_index", "action_type", "payload", "status", "idempotency_key",
-            "created_at", "updated_at");
+    private static final RenderedSql INSERT_RUN = RenderedSql.insert(AI_RUNS,
+            insert -> insert.onConflict(AI_RUNS.ID).doNothing(), AI_RUNS.ID, AI_RUNS.CONVERSATION_ID,
+            AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT, AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES,
+            AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS, AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT,
+            AI_RUNS.CREATED_AT);
+    private static final RenderedSql INSERT_ACTION = RenderedSql.insert(MESSAGE_ACTIONS, insert -> insert,
+            MESSAGE_ACTIONS.ID, MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.CONVERSATION_ID, MESSAGE_ACTIONS.ACTION_INDEX,
+            MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS, MESSAGE_ACTIONS.IDEMPOTENCY_KEY,
+            MESSAGE_ACTIONS.CREATED_AT, MESSAGE_ACTIONS.UPDATED_AT);
     private static final RenderedSql STORED_ACTIONS = RenderedSql.of(DSL.select(MESSAGE_ACTIONS.RUN_ID,
                             MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD,
                             MESSAGE_ACTIONS.STATUS)

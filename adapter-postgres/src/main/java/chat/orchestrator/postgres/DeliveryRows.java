@@ -34,15 +34,11 @@ import org.jooq.impl.DSL;
 final class DeliveryRows {
     static final String PENDING = name(DeliveryState.PENDING);
 
-    private static final RenderedSql QUEUE = RenderedSql.of(DSL.insertInto(DELIVERIES)
-                    .set(DELIVERIES.RUN_ID, DSL.param("run_id", DELIVERIES.RUN_ID))
-                    .set(DELIVERIES.CONVERSATION_ID, DSL.param("conversation_id", DELIVERIES.CONVERSATION_ID))
-                    .set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval())
-                    .set(DELIVERIES.STATUS, DSL.param("status", DELIVERIES.STATUS))
-                    .set(DELIVERIES.NEXT_ATTEMPT_AT, DSL.param("next_attempt_at", DELIVERIES.NEXT_ATTEMPT_AT))
-                    .set(DELIVERIES.QUEUED_AT, DSL.param("queued_at", DELIVERIES.QUEUED_AT))
-                    .set(DELIVERIES.UPDATED_AT, DSL.param("updated_at", DELIVERIES.UPDATED_AT)),
-            "run_id", "conversation_id", "status", "next_attempt_at", "queued_at", "updated_at");
+    /** commit_seq last: it is computed in SQL, not a value, so the values keep the columns' order. */
+    private static final RenderedSql QUEUE = RenderedSql.insert(DELIVERIES,
+            insert -> insert.set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval()), DELIVERIES.RUN_ID,
+            DELIVERIES.CONVERSATION_ID, DELIVERIES.STATUS, DELIVERIES.NEXT_ATTEMPT_AT, DELIVERIES.QUEUED_AT,
+            DELIVERIES.UPDATED_AT);
 
     private static final RenderedSql RUNS = RenderedSql.of(DSL.selectFrom(AI_RUNS)
             .where(AI_RUNS.ID.eq(DSL.any(DSL.param("ids", UUID[].class)))), "ids");

@@ -37,28 +37,13 @@ import org.jooq.impl.DSL;
  * survives restarts and races between instances.
  */
 public final class PostgresHistory implements HistoryPort {
-    private static final RenderedSql INSERT_CONVERSATION = RenderedSql.of(DSL.insertInto(CONVERSATIONS)
-                    .set(CONVERSATIONS.ID, DSL.param("id", CONVERSATIONS.ID))
-                    .set(CONVERSATIONS.LAST_MESSAGE_ID, DSL.param("last_message_id", CONVERSATIONS.LAST_MESSAGE_ID))
-                    .set(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP,
-                            DSL.param("last_message_timestamp", CONVERSATIONS.LAST_MESSAGE_TIMESTAMP))
-                    .set(CONVERSATIONS.CREATED_AT, DSL.param("created_at", CONVERSATIONS.CREATED_AT))
-                    .set(CONVERSATIONS.UPDATED_AT, DSL.param("updated_at", CONVERSATIONS.UPDATED_AT))
-                    .onConflictDoNothing(),
-            "id", "last_message_id", "last_message_timestamp", "created_at", "updated_at");
-    private static final RenderedSql INSERT_MESSAGE = RenderedSql.of(DSL.insertInto(MESSAGES)
-                    .set(MESSAGES.ID, DSL.param("id", MESSAGES.ID))
-                    .set(MESSAGES.CONVERSATION_ID, DSL.param("conversation_id", MESSAGES.CONVERSATION_ID))
-                    .set(MESSAGES.MESSAGE_ID, DSL.param("message_id", MESSAGES.MESSAGE_ID))
-                    .set(MESSAGES.CONTENT, DSL.param("content", MESSAGES.CONTENT))
-                    .set(MESSAGES.SENDER_ID, DSL.param("sender_id", MESSAGES.SENDER_ID))
-                    .set(MESSAGES.SENDER_TYPE, DSL.param("sender_type", MESSAGES.SENDER_TYPE))
-                    .set(MESSAGES.SENT_AT, DSL.param("sent_at", MESSAGES.SENT_AT))
-                    .set(MESSAGES.METADATA, DSL.param("metadata", MESSAGES.METADATA))
-                    .set(MESSAGES.CREATED_AT, DSL.param("created_at", MESSAGES.CREATED_AT))
-                    .onConflict(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID).doNothing(),
-            "id", "conversation_id", "message_id", "content", "sender_id", "sender_type", "sent_at", "metadata",
-            "created_at");
+    private static final RenderedSql INSERT_CONVERSATION = RenderedSql.insert(CONVERSATIONS,
+            insert -> insert.onConflictDoNothing(), CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
+            CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.CREATED_AT, CONVERSATIONS.UPDATED_AT);
+    private static final RenderedSql INSERT_MESSAGE = RenderedSql.insert(MESSAGES,
+            insert -> insert.onConflict(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID).doNothing(), MESSAGES.ID,
+            MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT, MESSAGES.SENDER_ID, MESSAGES.SENDER_TYPE,
+            MESSAGES.SENT_AT, MESSAGES.METADATA, MESSAGES.CREATED_AT);
     /** Messages arrive out of order: the latest is the one with the highest timestamp, not the last recorded. */
     private static final RenderedSql COUNT_NEW_MESSAGE = RenderedSql.of(DSL.update(CONVERSATIONS)
                     .set(CONVERSATIONS.TOTAL_MESSAGES, CONVERSATIONS.TOTAL_MESSAGES.plus(DSL.inline(1L)))

@@ -9,9 +9,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertSetMoreStep;
 import org.jooq.JSONB;
 import org.jooq.Param;
 import org.jooq.Query;
@@ -50,6 +56,20 @@ final class RenderedSql {
                     + rendered + ": " + RENDERER.render(query));
         }
         return new RenderedSql(RENDERER.render(query), parameters.length);
+    }
+
+    /**
+     * An INSERT of these columns, each bound to a parameter named as the column, values taken in this order;
+     * {@code rest} adds what follows the values (a conflict clause, a column computed in SQL).
+     */
+    static <R extends Record> RenderedSql insert(Table<R> table, Function<InsertSetMoreStep<R>, Query> rest,
+                                                 Field<?>... columns) {
+        Map<Field<?>, Field<?>> values = new LinkedHashMap<>();
+        for (Field<?> column : columns) {
+            values.put(column, DSL.param(column.getName(), column));
+        }
+        return of(rest.apply(DSL.insertInto(table).set(values)),
+                Stream.of(columns).map(Field::getName).toArray(String[]::new));
     }
 
     /** Reads a row of the result; the columns are in the query's select order. */
