@@ -11,7 +11,6 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.postgres.schema.tables.records.AiRunsRecord;
-import chat.orchestrator.postgres.schema.tables.records.MessageActionsRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,7 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.InsertSetMoreStep;
+import org.jooq.JSONB;
+import org.jooq.impl.DSL;
 
 /**
  * Writes an AI run with its action rows and reads an answer back, mapping between rows and domain values. Shared by
@@ -37,27 +37,32 @@ final class AiRunRows {
     private AiRunRows() {
     }
 
+    private static final RenderedSql INSERT_RUN = RenderedSql.insert(AI_RUNS,
+            insert -> insert.onConflict(AI_RUNS.ID).doNothing(), AI_RUNS.ID, AI_RUNS.CONVERSATION_ID,
+            AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT, AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES,
+            AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS, AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT,
+            AI_RUNS.PAGE_ID, AI_RUNS.CREATED_AT);
+    private static final RenderedSql INSERT_ACTION = RenderedSql.insert(MESSAGE_ACTIONS, insert -> insert,
+            MESSAGE_ACTIONS.ID, MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.CONVERSATION_ID, MESSAGE_ACTIONS.ACTION_INDEX,
+            MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS, MESSAGE_ACTIONS.IDEMPOTENCY_KEY,
+            MESSAGE_ACTIONS.CREATED_AT, MESSAGE_ACTIONS.UPDATED_AT);
+    private static final RenderedSql STORED_ACTIONS = RenderedSql.of(DSL.select(MESSAGE_ACTIONS.RUN_ID,
+                            MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD,
+                            MESSAGE_ACTIONS.STATUS)
+                    .from(MESSAGE_ACTIONS)
+                    .where(MESSAGE_ACTIONS.RUN_ID.eq(DSL.any(DSL.param("run_ids", UUID[].class))))
+                    .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX),
+            "run_ids");
+
     /** Stores the run; false when a run with this id is already stored (a retried write after a lost reply). */
     static boolean insertRun(DSLContext sql, AiRun run, String outcome, Instant now) {
         AiReply reply = run.reply();
-        return sql.insertInto(AI_RUNS)
-                .set(AI_RUNS.ID, run.id().value())
-                .set(AI_RUNS.CONVERSATION_ID, run.conversationId().value())
-                .set(AI_RUNS.MESSAGE_IDS, run.messageIds().stream().map(MessageId::value).toArray(String[]::new))
-                .set(AI_RUNS.RESPONSE_TEXT, reply.text())
-                .set(AI_RUNS.INTENT, reply.intent())
-                .set(AI_RUNS.CONFIDENCE, reply.confidence())
-                .set(AI_RUNS.ENTITIES, Json.of(reply.entities()))
-                .set(AI_RUNS.MODEL, reply.model())
-                .set(AI_RUNS.PROCESSING_TIME_MS, reply.processingTime().toMillis())
-                .set(AI_RUNS.FENCING_TOKEN, run.fencingToken().value())
-                .set(AI_RUNS.OUTCOME, outcome)
-                // Truncated as Delivery.answeredAt is: an answer read back carries the instant its holder had.
-                .set(AI_RUNS.FINISHED_AT, answeredAt(run))
-                .set(AI_RUNS.PAGE_ID, run.pageId().map(PageId::value).orElse(null))
-                .set(AI_RUNS.CREATED_AT, now)
-                .onConflict(AI_RUNS.ID).doNothing()
-                .execute() == 1;
+        // Truncated as Delivery.answeredAt is: an answer read back carries the instant its holder had.
+        return INSERT_RUN.execute(sql, run.id().value(), run.conversationId().value(),
+                run.messageIds().stream().map(MessageId::value).toArray(String[]::new), reply.text(), reply.intent(),
+                reply.confidence(), Json.of(reply.entities()), reply.model(), reply.processingTime().toMillis(),
+                run.fencingToken().value(), outcome, answeredAt(run), run.pageId().map(PageId::value).orElse(null),
+                now) == 1;
     }
 
     /** When the run answered, at the precision the store keeps (microseconds). */
@@ -70,29 +75,15 @@ final class AiRunRows {
      * delivery's idempotency key (the run id), the key every attempt of this delivery sends (invariant 3).
      */
     static void insertActions(DSLContext sql, AiRun run, Instant now) {
-        List<MessageActionsRecord> rows = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         List<Action> actions = run.reply().actions();
         for (int index = 0; index < actions.size(); index++) {
             Action action = actions.get(index);
-            MessageActionsRecord row = sql.newRecord(MESSAGE_ACTIONS);
-            row.setId(UUID.randomUUID());
-            row.setRunId(run.id().value());
-            row.setConversationId(run.conversationId().value());
-            row.setActionIndex(index);
-            row.setActionType(action.type().wireName());
-            row.setPayload(Json.of(action.data()));
-            row.setStatus(PENDING);
-            row.setIdempotencyKey(run.id().toString());
-            row.setCreatedAt(now);
-            row.setUpdatedAt(now);
-            rows.add(row);
+            rows.add(new Object[] {UUID.randomUUID(), run.id().value(), run.conversationId().value(), index,
+                    action.type().wireName(), Json.of(action.data()), PENDING, run.id().toString(), now, now});
         }
-        // One multi-row INSERT: the outbox rows cost one round trip whatever the number of actions.
-        InsertSetMoreStep<MessageActionsRecord> insert = sql.insertInto(MESSAGE_ACTIONS).set(rows.getFirst());
-        for (MessageActionsRecord row : rows.subList(1, rows.size())) {
-            insert = insert.newRecord().set(row);
-        }
-        insert.execute();
+        // One JDBC batch: the outbox rows cost one round trip whatever the number of actions.
+        INSERT_ACTION.executeBatch(sql, rows);
     }
 
     /** The answer as it was stored: the run's reply fields and its actions in their order. */
@@ -125,13 +116,12 @@ final class AiRunRows {
 
     /** The stored actions of each of these runs, in their order; a run that queued nothing has no entry. */
     static Map<UUID, List<StoredAction>> storedActions(DSLContext sql, Collection<UUID> runIds) {
-        return sql.select(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE,
-                        MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS)
-                .from(MESSAGE_ACTIONS)
-                .where(MESSAGE_ACTIONS.RUN_ID.in(runIds))
-                .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX)
-                .fetchGroups(row -> row.value1(), row -> new StoredAction(row.value2(),
-                        Action.fromData(actionType(row.value3()), Json.objectMap(row.value4())), status(row.value5())));
+        Map<UUID, List<StoredAction>> stored = new HashMap<>();
+        STORED_ACTIONS.fetch(sql, row -> stored.computeIfAbsent(row.getObject(1, UUID.class), run -> new ArrayList<>())
+                        .add(new StoredAction(row.getInt(2), Action.fromData(actionType(row.getString(3)),
+                                Json.objectMap(JSONB.valueOf(row.getString(4)))), status(row.getString(5)))),
+                (Object) runIds.toArray(UUID[]::new));
+        return stored;
     }
 
     static String statusName(DeliveryReport.Status status) {

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The {@code deliveries} rows (V4): one per sent answer, where its delivery stands. The history queues the row in
@@ -34,6 +35,15 @@ import org.jooq.DSLContext;
  */
 final class DeliveryRows {
     static final String PENDING = name(DeliveryState.PENDING);
+
+    /** commit_seq last: it is computed in SQL, not a value, so the values keep the columns' order. */
+    private static final RenderedSql QUEUE = RenderedSql.insert(DELIVERIES,
+            insert -> insert.set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval()), DELIVERIES.RUN_ID,
+            DELIVERIES.CONVERSATION_ID, DELIVERIES.STATUS, DELIVERIES.NEXT_ATTEMPT_AT, DELIVERIES.QUEUED_AT,
+            DELIVERIES.UPDATED_AT);
+
+    private static final RenderedSql RUNS = RenderedSql.of(DSL.selectFrom(AI_RUNS)
+            .where(AI_RUNS.ID.eq(DSL.any(DSL.param("ids", UUID[].class)))), "ids");
 
     private DeliveryRows() {
     }
@@ -52,15 +62,8 @@ final class DeliveryRows {
      * commit_seq values follow the order in which its answers committed (whatever their finished_at).
      */
     static void queue(DSLContext sql, AiRun run, Instant dispatchFrom, Instant now) {
-        sql.insertInto(DELIVERIES)
-                .set(DELIVERIES.RUN_ID, run.id().value())
-                .set(DELIVERIES.CONVERSATION_ID, run.conversationId().value())
-                .set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval())
-                .set(DELIVERIES.STATUS, PENDING)
-                .set(DELIVERIES.NEXT_ATTEMPT_AT, micros(dispatchFrom))
-                .set(DELIVERIES.QUEUED_AT, AiRunRows.answeredAt(run))
-                .set(DELIVERIES.UPDATED_AT, now)
-                .execute();
+        QUEUE.execute(sql, run.id().value(), run.conversationId().value(), PENDING, micros(dispatchFrom),
+                AiRunRows.answeredAt(run), now);
     }
 
     /** The claimed rows as their claimer gets them: each answer rebuilt from its stored run and actions. */
@@ -69,7 +72,8 @@ final class DeliveryRows {
             return List.of();
         }
         List<UUID> runIds = claims.stream().map(DeliveriesRecord::getRunId).toList();
-        Map<UUID, AiRunsRecord> runs = sql.selectFrom(AI_RUNS).where(AI_RUNS.ID.in(runIds)).fetchMap(AI_RUNS.ID);
+        Map<UUID, AiRunsRecord> runs = RUNS.fetchInto(sql, AI_RUNS, (Object) runIds.toArray(UUID[]::new)).stream()
+                .collect(Collectors.toMap(AiRunsRecord::getId, run -> run));
         Map<UUID, List<StoredAction>> actions = AiRunRows.storedActions(sql, runIds);
         return claims.stream().map(claim -> {
             AiRunsRecord run = runs.get(claim.getRunId());

@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record1;
 import org.jooq.ResultQuery;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -41,6 +43,22 @@ final class OutboxClaims {
     private static final Comparator<DeliveriesRecord> DUE_ORDER = Comparator
             .comparing(DeliveriesRecord::getNextAttemptAt).thenComparing(DeliveriesRecord::getCommitSeq);
 
+    private static final RenderedSql HEAD = RenderedSql.of(
+            headQuery(DSL.using(SQLDialect.POSTGRES), DSL.param("conversation", DELIVERIES.CONVERSATION_ID)),
+            "conversation");
+    /** Step 2 of claimNext: the head, if never tried or due. */
+    private static final RenderedSql CLAIM_HEAD = RenderedSql.of(DSL.update(DELIVERIES)
+                    .set(DELIVERIES.CLAIM_TOKEN, DSL.uuid())
+                    .set(DELIVERIES.CLAIMED_UNTIL, DSL.param("until", DELIVERIES.CLAIMED_UNTIL))
+                    .where(DELIVERIES.RUN_ID.eq(DSL.param("run_id", DELIVERIES.RUN_ID)),
+                            DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)),
+                            DELIVERIES.ATTEMPTS.eq(DSL.inline(0))
+                                    .or(DELIVERIES.NEXT_ATTEMPT_AT.le(DSL.param("due_by", DELIVERIES.NEXT_ATTEMPT_AT))),
+                            claimable(DSL.param("claim_ended_by", DELIVERIES.CLAIMED_UNTIL),
+                                    DSL.param("others_claim_ended_by", DELIVERIES.CLAIMED_UNTIL)))
+                    .returning(),
+            "until", "run_id", "due_by", "claim_ended_by", "others_claim_ended_by");
+
     private OutboxClaims() {
     }
 
@@ -58,17 +76,21 @@ final class OutboxClaims {
      * due. The lock skips a head someone else is claiming; the row after it then fails the head check in step 2.
      */
     static Optional<DeliveriesRecord> claimNext(DSLContext sql, String conversation, Instant now, Instant until) {
-        Optional<UUID> head = headQuery(sql, conversation).fetchOptional(DELIVERIES.RUN_ID);
-        return head.flatMap(run -> claim(sql, List.of(run),
-                DELIVERIES.ATTEMPTS.eq(0).or(DELIVERIES.NEXT_ATTEMPT_AT.le(now)), now, until).stream().findFirst());
+        Optional<UUID> head = HEAD.fetch(sql, row -> row.getObject(1, UUID.class), conversation).stream().findFirst();
+        return head.flatMap(run -> CLAIM_HEAD.fetchInto(sql, DELIVERIES, until, run, now, now, now).stream()
+                .findFirst());
     }
 
     /** Step 1 of claimNext, read from deliveries_conversation_pending_idx: the first entry of the conversation. */
     static ResultQuery<Record1<UUID>> headQuery(DSLContext sql, String conversation) {
+        return headQuery(sql, DSL.val(conversation));
+    }
+
+    private static ResultQuery<Record1<UUID>> headQuery(DSLContext sql, Field<String> conversation) {
         return sql.select(DELIVERIES.RUN_ID).from(DELIVERIES)
                 .where(DELIVERIES.CONVERSATION_ID.eq(conversation), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)))
                 .orderBy(DELIVERIES.COMMIT_SEQ)
-                .limit(1)
+                .limit(DSL.inline(1))
                 .forUpdate()
                 .skipLocked();
     }
@@ -82,7 +104,7 @@ final class OutboxClaims {
     static ResultQuery<Record1<UUID>> dueHeadsQuery(DSLContext sql, Instant now, int limit) {
         return sql.select(DELIVERIES.RUN_ID).from(DELIVERIES)
                 .where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), DELIVERIES.NEXT_ATTEMPT_AT.le(now),
-                        claimable(now))
+                        claimable(DSL.val(now, DELIVERIES.CLAIMED_UNTIL), DSL.val(now, DELIVERIES.CLAIMED_UNTIL)))
                 .orderBy(DELIVERIES.NEXT_ATTEMPT_AT, DELIVERIES.COMMIT_SEQ)
                 .limit(limit)
                 .forUpdate()
@@ -113,7 +135,7 @@ final class OutboxClaims {
                 .set(DELIVERIES.CLAIM_TOKEN, DSL.uuid())
                 .set(DELIVERIES.CLAIMED_UNTIL, until)
                 .where(DELIVERIES.RUN_ID.in(locked), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), ready,
-                        claimable(now))
+                        claimable(DSL.val(now, DELIVERIES.CLAIMED_UNTIL), DSL.val(now, DELIVERIES.CLAIMED_UNTIL)))
                 .returning()
                 .fetch();
     }
@@ -123,12 +145,12 @@ final class OutboxClaims {
      * flight (only after an operator's retry can an answer other than the head hold a live claim). One probe of
      * deliveries_conversation_pending_idx per candidate: the conversation's pending answers, in commit order.
      */
-    private static Condition claimable(Instant now) {
+    private static Condition claimable(Field<Instant> now, Field<Instant> sameNow) {
         return DELIVERIES.CLAIMED_UNTIL.isNull().or(DELIVERIES.CLAIMED_UNTIL.le(now))
                 .andNotExists(DSL.selectOne().from(OTHER)
                         .where(OTHER.CONVERSATION_ID.eq(DELIVERIES.CONVERSATION_ID),
                                 OTHER.STATUS.eq(DSL.inline(DeliveryRows.PENDING)),
                                 OTHER.RUN_ID.ne(DELIVERIES.RUN_ID),
-                                OTHER.COMMIT_SEQ.lt(DELIVERIES.COMMIT_SEQ).or(OTHER.CLAIMED_UNTIL.gt(now))));
+                                OTHER.COMMIT_SEQ.lt(DELIVERIES.COMMIT_SEQ).or(OTHER.CLAIMED_UNTIL.gt(sameNow))));
     }
 }

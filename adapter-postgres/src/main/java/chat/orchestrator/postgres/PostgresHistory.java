@@ -37,6 +37,45 @@ import org.jooq.impl.DSL;
  * survives restarts and races between instances.
  */
 public final class PostgresHistory implements HistoryPort {
+    private static final RenderedSql INSERT_CONVERSATION = RenderedSql.insert(CONVERSATIONS,
+            insert -> insert.onConflictDoNothing(), CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
+            CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.CREATED_AT, CONVERSATIONS.UPDATED_AT);
+    private static final RenderedSql INSERT_MESSAGE = RenderedSql.insert(MESSAGES,
+            insert -> insert.onConflict(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID).doNothing(), MESSAGES.ID,
+            MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT, MESSAGES.SENDER_ID, MESSAGES.SENDER_TYPE,
+            MESSAGES.SENT_AT, MESSAGES.METADATA, MESSAGES.CREATED_AT);
+    /** Messages arrive out of order: the latest is the one with the highest timestamp, not the last recorded. */
+    private static final RenderedSql COUNT_NEW_MESSAGE = RenderedSql.of(DSL.update(CONVERSATIONS)
+                    .set(CONVERSATIONS.TOTAL_MESSAGES, CONVERSATIONS.TOTAL_MESSAGES.plus(DSL.inline(1L)))
+                    .set(CONVERSATIONS.LAST_MESSAGE_ID,
+                            DSL.when(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP.le(
+                                            DSL.param("sent_at_for_id", CONVERSATIONS.LAST_MESSAGE_TIMESTAMP)),
+                                    DSL.param("message_id", CONVERSATIONS.LAST_MESSAGE_ID))
+                                    .otherwise(CONVERSATIONS.LAST_MESSAGE_ID))
+                    .set(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, DSL.greatest(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP,
+                            DSL.param("sent_at", CONVERSATIONS.LAST_MESSAGE_TIMESTAMP)))
+                    .set(CONVERSATIONS.UPDATED_AT, DSL.param("updated_at", CONVERSATIONS.UPDATED_AT))
+                    .where(CONVERSATIONS.ID.eq(DSL.param("id", CONVERSATIONS.ID))),
+            "sent_at_for_id", "message_id", "sent_at", "updated_at", "id");
+    private static final RenderedSql RAISE_FENCE = RenderedSql.of(DSL.update(CONVERSATIONS)
+                    .set(CONVERSATIONS.MAX_FENCING_TOKEN, DSL.param("token", CONVERSATIONS.MAX_FENCING_TOKEN))
+                    .set(CONVERSATIONS.UPDATED_AT, DSL.param("updated_at", CONVERSATIONS.UPDATED_AT))
+                    .where(CONVERSATIONS.ID.eq(DSL.param("id", CONVERSATIONS.ID)),
+                            CONVERSATIONS.MAX_FENCING_TOKEN.le(DSL.param("at_least", CONVERSATIONS.MAX_FENCING_TOKEN))),
+            "token", "updated_at", "id", "at_least");
+    private static final RenderedSql ANSWERED = RenderedSql.of(DSL.select(MESSAGES.MESSAGE_ID, MESSAGES.ANSWERED_BY)
+                    .from(MESSAGES)
+                    .where(MESSAGES.CONVERSATION_ID.eq(DSL.param("conversation_id", MESSAGES.CONVERSATION_ID)),
+                            MESSAGES.MESSAGE_ID.eq(DSL.any(DSL.param("message_ids", String[].class))),
+                            MESSAGES.ANSWERED_BY.isNotNull()),
+            "conversation_id", "message_ids");
+    private static final RenderedSql MARK_ANSWERED = RenderedSql.of(DSL.update(MESSAGES)
+                    .set(MESSAGES.ANSWERED_BY, DSL.param("run_id", MESSAGES.ANSWERED_BY))
+                    .where(MESSAGES.CONVERSATION_ID.eq(DSL.param("conversation_id", MESSAGES.CONVERSATION_ID)),
+                            MESSAGES.MESSAGE_ID.eq(DSL.any(DSL.param("message_ids", String[].class))),
+                            MESSAGES.ANSWERED_BY.isNull()),
+            "run_id", "conversation_id", "message_ids");
+
     private final Database database;
     private final Clock clock;
 
@@ -55,30 +94,15 @@ public final class PostgresHistory implements HistoryPort {
         String conversation = message.conversationId().value();
         return database.transaction(attempt("record message " + message.id(), message.conversationId()), sql -> {
             Instant now = clock.instant();
-            sql.insertInto(CONVERSATIONS)
-                    .set(CONVERSATIONS.ID, conversation)
-                    .set(CONVERSATIONS.LAST_MESSAGE_ID, message.id().value())
-                    .set(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, message.timestamp())
-                    .set(CONVERSATIONS.CREATED_AT, now)
-                    .set(CONVERSATIONS.UPDATED_AT, now)
-                    .onConflictDoNothing()
-                    .execute();
+            String id = message.id().value();
+            INSERT_CONVERSATION.execute(sql, conversation, id, message.timestamp(), now, now);
             // A racing insert of the same message waits for the other transaction, then does nothing: the
             // constraint decides which caller sees NEW, without an exception.
-            int inserted = sql.insertInto(MESSAGES)
-                    .set(MESSAGES.ID, UUID.randomUUID())
-                    .set(MESSAGES.CONVERSATION_ID, conversation)
-                    .set(MESSAGES.MESSAGE_ID, message.id().value())
-                    .set(MESSAGES.CONTENT, message.content())
-                    .set(MESSAGES.SENDER_ID, message.senderId())
-                    .set(MESSAGES.SENDER_TYPE, message.senderType().wireName())
-                    .set(MESSAGES.SENT_AT, message.timestamp())
-                    .set(MESSAGES.METADATA, Json.of(message.metadata()))
-                    .set(MESSAGES.CREATED_AT, now)
-                    .onConflict(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID).doNothing()
-                    .execute();
+            int inserted = INSERT_MESSAGE.execute(sql, UUID.randomUUID(), conversation, id, message.content(),
+                    message.senderId(), message.senderType().wireName(), message.timestamp(),
+                    Json.of(message.metadata()), now);
             if (inserted == 1) {
-                countNewMessage(sql, message, now);
+                COUNT_NEW_MESSAGE.execute(sql, message.timestamp(), id, message.timestamp(), now, conversation);
                 return RecordOutcome.NEW;
             }
             return sql.select(MESSAGES.ANSWERED_BY).from(MESSAGES)
@@ -87,20 +111,6 @@ public final class PostgresHistory implements HistoryPort {
                     .map(answeredBy -> RecordOutcome.ANSWERED)
                     .orElse(RecordOutcome.UNANSWERED);
         });
-    }
-
-    /** Messages arrive out of order: the latest is the one with the highest timestamp, not the last recorded. */
-    private static void countNewMessage(DSLContext sql, InboundMessage message, Instant now) {
-        sql.update(CONVERSATIONS)
-                .set(CONVERSATIONS.TOTAL_MESSAGES, CONVERSATIONS.TOTAL_MESSAGES.plus(1))
-                .set(CONVERSATIONS.LAST_MESSAGE_ID,
-                        DSL.when(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP.le(message.timestamp()),
-                                DSL.val(message.id().value())).otherwise(CONVERSATIONS.LAST_MESSAGE_ID))
-                .set(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP,
-                        DSL.greatest(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, DSL.val(message.timestamp())))
-                .set(CONVERSATIONS.UPDATED_AT, now)
-                .where(CONVERSATIONS.ID.eq(message.conversationId().value()))
-                .execute();
     }
 
     /**
@@ -173,11 +183,7 @@ public final class PostgresHistory implements HistoryPort {
                 throw Refusal.alreadyAnswered();
             }
             AiRunRows.insertRun(sql, run, AiRunRows.SENT, now);
-            int marked = sql.update(MESSAGES)
-                    .set(MESSAGES.ANSWERED_BY, run.id().value())
-                    .where(MESSAGES.CONVERSATION_ID.eq(run.conversationId().value()),
-                            MESSAGES.MESSAGE_ID.in(values(consumed)), MESSAGES.ANSWERED_BY.isNull())
-                    .execute();
+            int marked = MARK_ANSWERED.execute(sql, run.id().value(), run.conversationId().value(), values(consumed));
             if (marked != consumed.size()) {
                 throw new IllegalArgumentException("run " + run.id() + " of conversation " + run.conversationId()
                         + " answers messages that were never recorded: record every message before answering it");
@@ -235,11 +241,7 @@ public final class PostgresHistory implements HistoryPort {
     }
 
     private static int raise(DSLContext sql, ConversationId conversationId, long token, Instant now) {
-        return sql.update(CONVERSATIONS)
-                .set(CONVERSATIONS.MAX_FENCING_TOKEN, token)
-                .set(CONVERSATIONS.UPDATED_AT, now)
-                .where(CONVERSATIONS.ID.eq(conversationId.value()), CONVERSATIONS.MAX_FENCING_TOKEN.le(token))
-                .execute();
+        return RAISE_FENCE.execute(sql, token, now, conversationId.value(), token);
     }
 
     /** Read after a refused raise, in the same transaction: the newer token that refused it, committed by now. */
@@ -250,10 +252,9 @@ public final class PostgresHistory implements HistoryPort {
     }
 
     private static Map<MessageId, UUID> answered(DSLContext sql, ConversationId conversationId, Set<MessageId> ids) {
-        return sql.select(MESSAGES.MESSAGE_ID, MESSAGES.ANSWERED_BY).from(MESSAGES)
-                .where(MESSAGES.CONVERSATION_ID.eq(conversationId.value()), MESSAGES.MESSAGE_ID.in(values(ids)),
-                        MESSAGES.ANSWERED_BY.isNotNull())
-                .fetchMap(row -> MessageId.of(row.value1()), row -> row.value2());
+        return ANSWERED.fetch(sql, row -> Map.entry(MessageId.of(row.getString(1)), row.getObject(2, UUID.class)),
+                        conversationId.value(), values(ids))
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     private FencedWrite fencedWrite(String attempt, Database.Work<FencedWrite> work) {
@@ -264,8 +265,8 @@ public final class PostgresHistory implements HistoryPort {
         }
     }
 
-    private static List<String> values(Collection<MessageId> ids) {
-        return ids.stream().map(MessageId::value).collect(Collectors.toList());
+    private static String[] values(Collection<MessageId> ids) {
+        return ids.stream().map(MessageId::value).toArray(String[]::new);
     }
 
     private static String attempt(String what, ConversationId conversationId) {

@@ -40,6 +40,35 @@ public final class PostgresOutbox implements OutboxPort {
     private static final List<String> DONE_ACTIONS = List.of(AiRunRows.statusName(DeliveryReport.Status.DELIVERED),
             AiRunRows.statusName(DeliveryReport.Status.SKIPPED));
 
+    /** An empty error keeps the last one: a delivered attempt does not erase why an earlier one failed. */
+    private static final RenderedSql RECORD_ATTEMPT = RenderedSql.of(DSL.update(DELIVERIES)
+                    .set(DELIVERIES.STATUS, DSL.param("status", DELIVERIES.STATUS))
+                    .set(DELIVERIES.ATTEMPTS, DELIVERIES.ATTEMPTS.plus(DSL.param("counted", DELIVERIES.ATTEMPTS)))
+                    .set(DELIVERIES.LAST_ERROR, DSL.coalesce(
+                            DSL.nullif(DSL.param("error", DELIVERIES.LAST_ERROR), DSL.inline("")), DELIVERIES.LAST_ERROR))
+                    .set(DELIVERIES.NEXT_ATTEMPT_AT, DSL.param("next_attempt_at", DELIVERIES.NEXT_ATTEMPT_AT))
+                    .set(DELIVERIES.CLAIM_TOKEN, DSL.castNull(DELIVERIES.CLAIM_TOKEN))
+                    .set(DELIVERIES.CLAIMED_UNTIL, DSL.castNull(DELIVERIES.CLAIMED_UNTIL))
+                    .set(DELIVERIES.UPDATED_AT, DSL.param("updated_at", DELIVERIES.UPDATED_AT))
+                    .set(DELIVERIES.SETTLED_AT, DSL.param("settled_at", DELIVERIES.SETTLED_AT))
+                    .where(DELIVERIES.RUN_ID.eq(DSL.param("run_id", DELIVERIES.RUN_ID)),
+                            DELIVERIES.CLAIM_TOKEN.eq(DSL.param("claim_token", DELIVERIES.CLAIM_TOKEN)),
+                            DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING))),
+            "status", "counted", "error", "next_attempt_at", "updated_at", "settled_at", "run_id", "claim_token");
+    /** Right-hand sides see the row before the update: attempts there is the count before this attempt. */
+    private static final RenderedSql RECORD_ACTION = RenderedSql.of(DSL.update(MESSAGE_ACTIONS)
+                    .set(MESSAGE_ACTIONS.STATUS, DSL.param("status", MESSAGE_ACTIONS.STATUS))
+                    .set(MESSAGE_ACTIONS.ATTEMPTS,
+                            MESSAGE_ACTIONS.ATTEMPTS.plus(DSL.param("attempts", MESSAGE_ACTIONS.ATTEMPTS)))
+                    .set(MESSAGE_ACTIONS.RETRY_COUNT, DSL.greatest(DSL.inline(0), MESSAGE_ACTIONS.ATTEMPTS
+                            .plus(DSL.param("attempts_again", MESSAGE_ACTIONS.ATTEMPTS)).minus(DSL.inline(1))))
+                    .set(MESSAGE_ACTIONS.LAST_ERROR, DSL.coalesce(DSL.nullif(
+                            DSL.param("error", MESSAGE_ACTIONS.LAST_ERROR), DSL.inline("")), MESSAGE_ACTIONS.LAST_ERROR))
+                    .set(MESSAGE_ACTIONS.UPDATED_AT, DSL.param("updated_at", MESSAGE_ACTIONS.UPDATED_AT))
+                    .where(MESSAGE_ACTIONS.RUN_ID.eq(DSL.param("run_id", MESSAGE_ACTIONS.RUN_ID)),
+                            MESSAGE_ACTIONS.ACTION_INDEX.eq(DSL.param("action_index", MESSAGE_ACTIONS.ACTION_INDEX))),
+            "status", "attempts", "attempts_again", "error", "updated_at", "run_id", "action_index");
+
     private final Database database;
 
     public PostgresOutbox(DataSource dataSource) {
@@ -92,40 +121,19 @@ public final class PostgresOutbox implements OutboxPort {
         boolean settled = attempt.state() != DeliveryState.PENDING;
         String error = attempt.report().firstError();
         return database.transaction(attempt("record a delivery attempt of", claim), sql -> {
-            int owned = sql.update(DELIVERIES)
-                    .set(DELIVERIES.STATUS, DeliveryRows.name(attempt.state()))
-                    .set(DELIVERIES.ATTEMPTS, DELIVERIES.ATTEMPTS.plus(attempt.counted() ? 1 : 0))
-                    .set(DELIVERIES.LAST_ERROR, error.isEmpty() ? DELIVERIES.LAST_ERROR : DSL.val(error))
-                    .set(DELIVERIES.NEXT_ATTEMPT_AT, DeliveryRows.micros(attempt.nextAttemptAt()))
-                    .set(DELIVERIES.CLAIM_TOKEN, (UUID) null)
-                    .set(DELIVERIES.CLAIMED_UNTIL, (Instant) null)
-                    .set(DELIVERIES.UPDATED_AT, at)
-                    .set(DELIVERIES.SETTLED_AT, settled ? at : null)
-                    .where(DELIVERIES.RUN_ID.eq(runId), DELIVERIES.CLAIM_TOKEN.eq(token.get()),
-                            DELIVERIES.STATUS.eq(DeliveryRows.PENDING))
-                    .execute();
+            int owned = RECORD_ATTEMPT.execute(sql, DeliveryRows.name(attempt.state()), attempt.counted() ? 1 : 0,
+                    error, DeliveryRows.micros(attempt.nextAttemptAt()), at, settled ? at : null, runId, token.get());
             if (owned == 0) {
                 return false;
             }
             List<ActionDelivery> actions = attempt.report().actions();
             if (!actions.isEmpty()) {
-                sql.batch(actions.stream().map(action -> actionUpdate(sql, runId, action, at)).toList()).execute();
+                RECORD_ACTION.executeBatch(sql, actions.stream().map(action -> new Object[] {
+                        AiRunRows.statusName(action.status()), action.attempts(), action.attempts(), action.lastError(),
+                        at, runId, action.index()}).toList());
             }
             return true;
         });
-    }
-
-    private static Query actionUpdate(DSLContext sql, UUID runId, ActionDelivery action, Instant at) {
-        return sql.update(MESSAGE_ACTIONS)
-                .set(MESSAGE_ACTIONS.STATUS, AiRunRows.statusName(action.status()))
-                .set(MESSAGE_ACTIONS.ATTEMPTS, MESSAGE_ACTIONS.ATTEMPTS.plus(action.attempts()))
-                // Right-hand sides see the row before the update: attempts here is the count before this attempt.
-                .set(MESSAGE_ACTIONS.RETRY_COUNT, DSL.greatest(DSL.inline(0),
-                        MESSAGE_ACTIONS.ATTEMPTS.plus(action.attempts()).minus(DSL.inline(1))))
-                .set(MESSAGE_ACTIONS.LAST_ERROR,
-                        action.lastError().isEmpty() ? MESSAGE_ACTIONS.LAST_ERROR : DSL.val(action.lastError()))
-                .set(MESSAGE_ACTIONS.UPDATED_AT, at)
-                .where(MESSAGE_ACTIONS.RUN_ID.eq(runId), MESSAGE_ACTIONS.ACTION_INDEX.eq(action.index()));
     }
 
     @Override

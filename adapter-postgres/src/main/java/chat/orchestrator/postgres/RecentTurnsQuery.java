@@ -37,30 +37,37 @@ final class RecentTurnsQuery {
             DSL.inline(DeliveryRows.name(DeliveryState.REJECTED)), DSL.inline(DeliveryRows.name(DeliveryState.DEAD_LETTER)));
     private static final Field<String> DELIVERED = DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED));
 
+    // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none.
+    private static final RenderedSql LAST_TURNS = RenderedSql.of(DSL.select(MESSAGES.CONTENT.as(TEXT),
+                            MESSAGES.SENT_AT.as(AT), DELIVERIES.COMMIT_SEQ.as(RUN_SEQ), DSL.inline(CUSTOMER).as(KIND),
+                            MESSAGES.MESSAGE_ID.as(MESSAGE_ID))
+                    .from(MESSAGES)
+                    .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(MESSAGES.ANSWERED_BY))
+                    .where(MESSAGES.CONVERSATION_ID.eq(DSL.param("conversation", MESSAGES.CONVERSATION_ID)))
+                    .unionAll(DSL.select(AI_RUNS.RESPONSE_TEXT, AI_RUNS.FINISHED_AT, DELIVERIES.COMMIT_SEQ, DSL.inline(1),
+                                    DSL.inline(""))
+                            .from(AI_RUNS)
+                            .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(AI_RUNS.ID))
+                            .where(AI_RUNS.CONVERSATION_ID.eq(DSL.param("same_conversation", AI_RUNS.CONVERSATION_ID)),
+                                    // An answer whose delivery ended having reached the customer with nothing is no
+                                    // turn of theirs.
+                                    DELIVERIES.STATUS.notIn(ENDED_UNDELIVERED).orExists(DSL.selectOne()
+                                            .from(MESSAGE_ACTIONS)
+                                            .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID),
+                                                    MESSAGE_ACTIONS.STATUS.eq(DELIVERED)))))
+                    .orderBy(RUN_SEQ.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
+                    .limit(DSL.param("limit", Integer.class)),
+            "conversation", "same_conversation", "limit");
+
     private RecentTurnsQuery() {
     }
 
     static List<Turn> lastTurns(DSLContext sql, ConversationId conversationId, int maxTurns) {
         String conversation = conversationId.value();
-        // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none.
-        var customerTurns = sql.select(MESSAGES.CONTENT.as(TEXT), MESSAGES.SENT_AT.as(AT), DELIVERIES.COMMIT_SEQ.as(RUN_SEQ),
-                        DSL.inline(CUSTOMER).as(KIND), MESSAGES.MESSAGE_ID.as(MESSAGE_ID))
-                .from(MESSAGES)
-                .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(MESSAGES.ANSWERED_BY))
-                .where(MESSAGES.CONVERSATION_ID.eq(conversation));
-        var botTurns = sql.select(AI_RUNS.RESPONSE_TEXT, AI_RUNS.FINISHED_AT, DELIVERIES.COMMIT_SEQ, DSL.inline(1),
-                        DSL.inline(""))
-                .from(AI_RUNS)
-                .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(AI_RUNS.ID))
-                .where(AI_RUNS.CONVERSATION_ID.eq(conversation),
-                        // An answer whose delivery ended having reached the customer with nothing is no turn of theirs.
-                        DELIVERIES.STATUS.notIn(ENDED_UNDELIVERED).orExists(DSL.selectOne().from(MESSAGE_ACTIONS)
-                                .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID), MESSAGE_ACTIONS.STATUS.eq(DELIVERED))));
-        List<Turn> newestFirst = customerTurns.unionAll(botTurns)
-                .orderBy(RUN_SEQ.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
-                .limit(maxTurns)
-                .fetch(row -> new Turn(row.get(KIND) == CUSTOMER ? Turn.Role.CUSTOMER : Turn.Role.BOT,
-                        row.get(TEXT), row.get(AT)));
+        List<Turn> newestFirst = LAST_TURNS.fetch(sql, row -> new Turn(
+                        row.getInt(4) == CUSTOMER ? Turn.Role.CUSTOMER : Turn.Role.BOT, row.getString(1),
+                        RenderedSql.instant(row, 2)),
+                conversation, conversation, maxTurns);
         List<Turn> oldestFirst = new ArrayList<>(newestFirst);
         Collections.reverse(oldestFirst);
         return List.copyOf(oldestFirst);

@@ -1,5 +1,5 @@
 -- Takes a free conversation lock and draws the next fencing token, in one step.
--- KEYS[1] lock, KEYS[2] fencing counter (no TTL, never deleted)
+-- KEYS[1] lock, KEYS[2] fencing counter (expires once the clock has passed it, see below)
 -- The token is the counter plus one, but never less than the server's clock in microseconds: if Redis
 -- restarts empty, the counter would start again at 1 while PostgreSQL still remembers the old highest
 -- token and would refuse every write of the conversation as stale. The clock floor keeps tokens growing
@@ -22,7 +22,12 @@ local fence = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
 if fence < floor then
   fence = floor
 end
+-- The counter only matters while it is at or ahead of the clock: once the clock has passed it, a missing
+-- counter gives a token from the clock, higher than every token drawn before. So it expires when the clock
+-- has passed it, plus a margin (the lease, at least a minute) against small clock steps; a larger step back is
+-- what the PostgreSQL fence and the fencing floor recover from, as after a Redis that lost its data.
+local margin = math.max(tonumber(ARGV[2]), 60000)
 -- %d: plain concatenation would print a large token in exponent form (Lua's %.14g).
-redis.call('SET', KEYS[2], string.format('%d', fence))
+redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', string.format('%d', math.floor((fence - floor) / 1000) + margin))
 redis.call('SET', KEYS[1], string.format('%d', fence) .. ':' .. ARGV[1], 'NX', 'PX', ARGV[2])
 return fence
