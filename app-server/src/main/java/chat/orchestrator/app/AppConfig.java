@@ -22,6 +22,7 @@ import java.util.Set;
  * @param ai            the AI service; empty: the built-in responder
  * @param pancake       where answers are delivered; empty: logged only
  * @param webhookSecret {@code PANCAKE_WEBHOOK_SECRET}: when present, webhook ingress requires its HMAC-SHA256 signature
+ * @param limits        the load limits and the shutdown drain
  */
 public record AppConfig(
         String host,
@@ -38,7 +39,8 @@ public record AppConfig(
         Optional<PostgresSettings> postgres,
         Optional<AiServiceConfig> ai,
         Optional<PancakeConfig> pancake,
-        Optional<String> webhookSecret) {
+        Optional<String> webhookSecret,
+        LoadLimits limits) {
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
@@ -48,6 +50,7 @@ public record AppConfig(
         Objects.requireNonNull(ai, "ai");
         Objects.requireNonNull(pancake, "pancake");
         Objects.requireNonNull(webhookSecret, "webhookSecret");
+        Objects.requireNonNull(limits, "limits");
     }
 
     public static AppConfig fromEnvironment(Map<String, String> variables) {
@@ -75,7 +78,8 @@ public record AppConfig(
                 Environment.validatedByAdapter(() -> PostgresSettings.fromEnvironment(env.variables())),
                 AiServiceConfig.read(env),
                 PancakeConfig.read(env, pancakeAccessToken),
-                env.optional("PANCAKE_WEBHOOK_SECRET"));
+                env.optional("PANCAKE_WEBHOOK_SECRET"),
+                LoadLimits.read(env));
     }
 
     private static OrchestratorSettings orchestrator(Environment env) {
@@ -92,6 +96,7 @@ public record AppConfig(
                 .withLockTtl(lockTtl)
                 .withConsolidation(window, maxWait)
                 .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false))
+                .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", Duration.ofSeconds(120), 1, 3_600))
                 .withSweepInterval(env.seconds("SWEEP_INTERVAL", Duration.ofSeconds(15), 1, 3_600))
                 .withDelivery(delivery(env));
     }
@@ -126,6 +131,7 @@ public record AppConfig(
                 + ", logLevel=" + logLevel + ", debug=" + debug + ", environment=" + environment
                 + ", maxBodyBytes=" + maxBodyBytes + ", conversationStateTtl=" + conversationStateTtl
                 + ", orchestrator=" + orchestrator + ", redis=" + redis + ", postgres=" + postgres + ", ai=" + ai
-                + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)") + "]";
+                + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)")
+                + ", limits=" + limits + "]";
     }
 }

@@ -41,13 +41,13 @@ class MultiInstanceProcessesTest {
     void twoProcessesShareOneRedisAndOnePostgres_andEveryMessageIsAnsweredExactlyOnce() throws Exception {
         try (RealStores stores = new RealStores()) {
             String database = stores.createDatabase("multi_instance");
-            List<Instance> instances = new ArrayList<>();
+            List<ServerProcess> instances = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    instances.add(Instance.start(stores.environment(database, RealStores.freePort()), i));
+                    instances.add(ServerProcess.start(stores.environment(database, RealStores.freePort()), "instance-" + i));
                 }
-                for (Instance instance : instances) {
-                    awaitReady(instance);
+                for (ServerProcess instance : instances) {
+                    instance.awaitReady();
                 }
 
                 List<String> webhooks = webhooks();
@@ -64,7 +64,7 @@ class MultiInstanceProcessesTest {
                     assertEquals(sentRuns, keys.size(), "every stored answer was delivered, once");
                 }
             } finally {
-                instances.forEach(Instance::stop);
+                instances.forEach(ServerProcess::stop);
             }
         }
     }
@@ -81,7 +81,7 @@ class MultiInstanceProcessesTest {
         return webhooks;
     }
 
-    private void deliverTwiceAtRandom(List<String> webhooks, List<Instance> instances) throws Exception {
+    private void deliverTwiceAtRandom(List<String> webhooks, List<ServerProcess> instances) throws Exception {
         List<String> deliveries = new ArrayList<>(webhooks);
         deliveries.addAll(webhooks);
         Collections.shuffle(deliveries);
@@ -90,7 +90,7 @@ class MultiInstanceProcessesTest {
             for (String body : deliveries) {
                 statuses.add(pool.submit(() -> {
                     Thread.sleep(ThreadLocalRandom.current().nextInt(0, 5));
-                    Instance to = instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
+                    ServerProcess to = instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
                     return client.send(HttpRequest.newBuilder(URI.create(to.base() + "/api/v1/pancake/webhook"))
                             .header("Authorization", "Bearer message-token").header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -116,55 +116,10 @@ class MultiInstanceProcessesTest {
         Thread.sleep(500);
     }
 
-    private void awaitReady(Instance instance) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertTrue(instance.process().isAlive(), "instance " + instance.index() + " died: see " + instance.log());
-            try {
-                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create(instance.base() + "/health/ready"))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // Still starting.
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("instance " + instance.index() + " never became ready: see " + instance.log());
-    }
-
     private static int count(Connection connection, String query) throws Exception {
         try (ResultSet result = connection.createStatement().executeQuery(query)) {
             result.next();
             return result.getInt(1);
-        }
-    }
-
-    /** One server process started with {@code java -cp <this test's classpath> chat.orchestrator.app.Main}. */
-    private record Instance(int index, Process process, String base, Path log) {
-        static Instance start(Map<String, String> environment, int index) throws IOException {
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Path log = Files.createTempFile("instance-" + index + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", classpath,
-                    Main.class.getName());
-            builder.environment().putAll(environment);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            return new Instance(index, builder.start(), "http://127.0.0.1:" + environment.get("API_PORT"), log);
-        }
-
-        /** SIGTERM: the shutdown hook stops taking requests and lets workers finish. */
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }
