@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * random delays; at the end every message was answered exactly once and every stored answer was delivered once.
  */
 class MultiInstanceProcessesTest {
-    private static final int CONVERSATIONS = 20;
-    private static final int MESSAGES = 300;
+    static final int CONVERSATIONS = 20;
+    static final int MESSAGES = 300;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -69,7 +69,8 @@ class MultiInstanceProcessesTest {
         }
     }
 
-    private static List<String> webhooks() throws IOException {
+    /** {@code MESSAGES} webhook bodies from the fixture over {@code CONVERSATIONS} conversations. */
+    static List<String> webhooks() throws IOException {
         String template = Files.readString(Path.of("..", "..", "shared", "fixtures", "pancake-webhook-message.json"));
         List<String> webhooks = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
@@ -103,7 +104,7 @@ class MultiInstanceProcessesTest {
         }
     }
 
-    private static void awaitAllAnswered(RealStores stores, String database) throws Exception {
+    static void awaitAllAnswered(RealStores stores, String database) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         int unanswered = Integer.MAX_VALUE;
         while (unanswered > 0 && System.nanoTime() < deadline) {
@@ -116,7 +117,7 @@ class MultiInstanceProcessesTest {
         Thread.sleep(500);
     }
 
-    private static int count(Connection connection, String query) throws Exception {
+    static int count(Connection connection, String query) throws Exception {
         try (ResultSet result = connection.createStatement().executeQuery(query)) {
             result.next();
             return result.getInt(1);
