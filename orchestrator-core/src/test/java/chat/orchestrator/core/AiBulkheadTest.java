@@ -65,12 +65,14 @@ class AiBulkheadTest {
         assertTrue(ai.mostAtOnce.get() <= 4, "at most 4 calls at once, saw " + ai.mostAtOnce.get());
     }
 
-    @Test
-    void aCallerThatFindsEverySlotBusyPastTheWait_failsAsAnUnavailableAi_andTheAiIsNotCalled() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        AiBulkhead bulkhead = new AiBulkhead(context -> {
+    /** An AI whose calls wait until released, counting them. */
+    private static final class HeldAi implements AiPort {
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch entered = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public AiReply answer(ConversationContext context) {
             calls.incrementAndGet();
             entered.countDown();
             try {
@@ -79,34 +81,36 @@ class AiBulkheadTest {
                 Thread.currentThread().interrupt();
             }
             return TestMessages.reply("Dạ");
-        }, 1, Duration.ofMillis(50));
-        Thread holder = Thread.ofVirtual().start(() -> bulkhead.answer(context()));
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        }
+
+        /** Starts one call through {@code bulkhead} that takes its only slot, and waits until it is in the AI. */
+        Thread holdTheSlot(AiBulkhead bulkhead) throws InterruptedException {
+            Thread holder = Thread.ofVirtual().start(() -> bulkhead.answer(context()));
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            return holder;
+        }
+    }
+
+    @Test
+    void aCallerThatFindsEverySlotBusyPastTheWait_failsAsAnUnavailableAi_andTheAiIsNotCalled() throws Exception {
+        HeldAi ai = new HeldAi();
+        AiBulkhead bulkhead = new AiBulkhead(ai, 1, Duration.ofMillis(50));
+        Thread holder = ai.holdTheSlot(bulkhead);
 
         AiUnavailableException busy = assertThrows(AiUnavailableException.class, () -> bulkhead.answer(context()));
 
         assertTrue(busy.getMessage().contains("busy"), busy.getMessage());
-        assertEquals(1, calls.get());
-        release.countDown();
+        assertEquals(1, ai.calls.get());
+        ai.release.countDown();
         holder.join(10_000);
         assertEquals("Dạ", bulkhead.answer(context()).text(), "the slot is free again once the call ends");
     }
 
     @Test
     void aWaitingCallerInterrupted_failsAtOnceAndKeepsItsInterruptFlag() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        AiBulkhead bulkhead = new AiBulkhead(context -> {
-            entered.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return TestMessages.reply("Dạ");
-        }, 1, Duration.ofMinutes(5));
-        Thread holder = Thread.ofVirtual().start(() -> bulkhead.answer(context()));
-        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        HeldAi ai = new HeldAi();
+        AiBulkhead bulkhead = new AiBulkhead(ai, 1, Duration.ofMinutes(5));
+        Thread holder = ai.holdTheSlot(bulkhead);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Boolean> flag = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> {
@@ -128,7 +132,8 @@ class AiBulkheadTest {
 
         assertTrue(failure.get() instanceof AiUnavailableException);
         assertTrue(flag.get());
-        release.countDown();
+        assertEquals(1, ai.calls.get(), "the interrupted caller never reached the AI");
+        ai.release.countDown();
         holder.join(10_000);
     }
 }
