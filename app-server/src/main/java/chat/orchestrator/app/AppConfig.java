@@ -25,6 +25,7 @@ import java.util.Set;
  * @param ai            the AI service; empty: the built-in responder
  * @param pancake       where answers are delivered; empty: logged only
  * @param webhookSecret {@code PANCAKE_WEBHOOK_SECRET}: when present, webhook ingress requires its HMAC-SHA256 signature
+ * @param limits        the load limits and the shutdown drain
  */
 public record AppConfig(
         String host,
@@ -43,7 +44,8 @@ public record AppConfig(
         Optional<AiServiceConfig> ai,
         Optional<PancakeConfig> pancake,
         Optional<String> webhookSecret,
-        Optional<String> metricsAccessToken) {
+        Optional<String> metricsAccessToken,
+        LoadLimits limits) {
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
@@ -55,6 +57,7 @@ public record AppConfig(
         Objects.requireNonNull(webhookSecret, "webhookSecret");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(metricsAccessToken, "metricsAccessToken");
+        Objects.requireNonNull(limits, "limits");
     }
 
     public static AppConfig fromEnvironment(Map<String, String> variables) {
@@ -84,7 +87,8 @@ public record AppConfig(
                 AiServiceConfig.read(env),
                 PancakeConfig.read(env, pancakeAccessToken),
                 env.optional("PANCAKE_WEBHOOK_SECRET"),
-                env.optional("METRICS_ACCESS_TOKEN"));
+                env.optional("METRICS_ACCESS_TOKEN"),
+                LoadLimits.read(env));
     }
 
     private static OrchestratorSettings orchestrator(Environment env) {
@@ -101,6 +105,7 @@ public record AppConfig(
                 .withLockTtl(lockTtl)
                 .withConsolidation(window, maxWait)
                 .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false))
+                .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", Duration.ofSeconds(120), 1, 3_600))
                 .withSweepInterval(env.seconds("SWEEP_INTERVAL", Duration.ofSeconds(15), 1, 3_600))
                 .withDelivery(delivery(env));
     }
@@ -136,6 +141,7 @@ public record AppConfig(
                 + ", maxBodyBytes=" + maxBodyBytes + ", conversationStateTtl=" + conversationStateTtl
                 + ", orchestrator=" + orchestrator + ", redis=" + redis + ", postgres=" + postgres + ", ai=" + ai
                 + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)")
-                + ", metricsAccessToken=" + (metricsAccessToken.isPresent() ? "(set)" : "(none)") + "]";
+                + ", metricsAccessToken=" + (metricsAccessToken.isPresent() ? "(set)" : "(none)")
+                + ", limits=" + limits + "]";
     }
 }

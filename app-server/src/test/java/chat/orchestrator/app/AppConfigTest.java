@@ -33,6 +33,30 @@ class AppConfigTest {
     }
 
     @Test
+    void theLoadLimitsHaveBoundedDefaults_andAreReadFromTheirVariables() {
+        AppConfig defaults = AppConfig.fromEnvironment(Map.of());
+        assertEquals(new LoadLimits(1_000, 0, 64, Duration.ofSeconds(5)), defaults.limits());
+        assertEquals(Duration.ofSeconds(120), defaults.orchestrator().answerWait());
+
+        AppConfig config = AppConfig.fromEnvironment(Map.of("MAX_CONCURRENT_REQUESTS", "200",
+                "RATE_LIMIT_PER_SECOND", "50", "AI_MAX_CONCURRENT_CALLS", "8", "SHUTDOWN_DRAIN_SECONDS", "0",
+                "ANSWER_WAIT_SECONDS", "45"));
+
+        assertEquals(new LoadLimits(200, 50, 8, Duration.ZERO), config.limits());
+        assertEquals(Duration.ofSeconds(45), config.orchestrator().answerWait());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"MAX_CONCURRENT_REQUESTS, -1", "RATE_LIMIT_PER_SECOND, many", "AI_MAX_CONCURRENT_CALLS, 0",
+            "ANSWER_WAIT_SECONDS, 0", "SHUTDOWN_DRAIN_SECONDS, 11"})
+    void aBadLoadLimitStopsTheStartNamingItsVariable(String variable, String value) {
+        ConfigurationException bad = assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of(variable, value)));
+
+        assertTrue(bad.getMessage().contains(variable), bad.getMessage());
+    }
+
+    @Test
     void variablesAreReadWithTheSpecsNames() {
         AppConfig config = AppConfig.fromEnvironment(Map.of("API_HOST", "127.0.0.1", "API_PORT", "9000",
                 "PANCAKE_ACCESS_TOKEN", "p", "ADMIN_ACCESS_TOKEN", "a", "LOG_LEVEL", "debug",

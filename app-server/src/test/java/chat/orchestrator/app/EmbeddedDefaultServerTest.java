@@ -20,7 +20,7 @@ class EmbeddedDefaultServerTest {
     @Test
     void theSpecExampleIsAnsweredInVietnamese() throws Exception {
         AppConfig config = AppConfig.fromEnvironment(Map.of("API_HOST", "127.0.0.1", "API_PORT", "0",
-                "CONSOLIDATION_WINDOW_MS", "0"));
+                "CONSOLIDATION_WINDOW_MS", "0", "SHUTDOWN_DRAIN_SECONDS", "0"));
         Tokens tokens = Tokens.from(config);
         try (Application application = Application.start(config, tokens)) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * random delays; at the end every message was answered exactly once and every stored answer was delivered once.
  */
 class MultiInstanceProcessesTest {
-    private static final int CONVERSATIONS = 20;
-    private static final int MESSAGES = 300;
+    static final int CONVERSATIONS = 20;
+    static final int MESSAGES = 300;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -41,13 +41,13 @@ class MultiInstanceProcessesTest {
     void twoProcessesShareOneRedisAndOnePostgres_andEveryMessageIsAnsweredExactlyOnce() throws Exception {
         try (RealStores stores = new RealStores()) {
             String database = stores.createDatabase("multi_instance");
-            List<Instance> instances = new ArrayList<>();
+            List<ServerProcess> instances = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
-                    instances.add(Instance.start(stores.environment(database, RealStores.freePort()), i));
+                    instances.add(ServerProcess.start(stores.environment(database, RealStores.freePort()), "instance-" + i));
                 }
-                for (Instance instance : instances) {
-                    awaitReady(instance);
+                for (ServerProcess instance : instances) {
+                    instance.awaitReady();
                 }
 
                 List<String> webhooks = webhooks();
@@ -55,31 +55,20 @@ class MultiInstanceProcessesTest {
                 awaitAllAnsweredAndDelivered(stores, database);
                 // SIGTERM returns once each process has exited, its workers and sends finished: a late second
                 // delivery would be among the callbacks now.
-                instances.forEach(Instance::stop);
+                instances.forEach(ServerProcess::stop);
 
                 try (Connection connection = stores.connect(database)) {
                     assertEquals(MESSAGES, count(connection, "SELECT count(*) FROM messages"));
-                    assertEquals(0, count(connection, "SELECT count(*) FROM messages WHERE answered_by IS NULL"),
-                            "every message was answered");
-                    int sentRuns = count(connection, "SELECT count(*) FROM ai_runs WHERE outcome = 'sent'");
-                    Map<String, String> bodyOfKey = new HashMap<>();
-                    for (RealStores.Callback callback : stores.callbacks) {
-                        String first = bodyOfKey.putIfAbsent(callback.idempotencyKey(), callback.body());
-                        if (first != null) {
-                            assertEquals(first, callback.body(), "a repeat carries the same bytes");
-                            assertTrue(attemptWentUnrecorded(instances, callback.idempotencyKey()),
-                                    "delivery " + callback.idempotencyKey() + " was repeated with no unrecorded attempt");
-                        }
-                    }
-                    assertEquals(sentRuns, bodyOfKey.size(), "every stored answer was delivered");
+                    assertEveryAnswerDeliveredOnce(stores, connection, instances);
                 }
             } finally {
-                instances.forEach(Instance::stop);
+                instances.forEach(ServerProcess::stop);
             }
         }
     }
 
-    private static List<String> webhooks() throws IOException {
+    /** {@code MESSAGES} webhook bodies from the fixture over {@code CONVERSATIONS} conversations. */
+    static List<String> webhooks() throws IOException {
         String template = Files.readString(Path.of("..", "..", "shared", "fixtures", "pancake-webhook-message.json"));
         List<String> webhooks = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
@@ -91,7 +80,7 @@ class MultiInstanceProcessesTest {
         return webhooks;
     }
 
-    private void deliverTwiceAtRandom(List<String> webhooks, List<Instance> instances) throws Exception {
+    private void deliverTwiceAtRandom(List<String> webhooks, List<ServerProcess> instances) throws Exception {
         List<String> deliveries = new ArrayList<>(webhooks);
         deliveries.addAll(webhooks);
         Collections.shuffle(deliveries);
@@ -100,7 +89,7 @@ class MultiInstanceProcessesTest {
             for (String body : deliveries) {
                 statuses.add(pool.submit(() -> {
                     Thread.sleep(ThreadLocalRandom.current().nextInt(0, 5));
-                    Instance to = instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
+                    ServerProcess to = instances.get(ThreadLocalRandom.current().nextInt(instances.size()));
                     return client.send(HttpRequest.newBuilder(URI.create(to.base() + "/api/v1/pancake/webhook"))
                             .header("Authorization", "Bearer message-token").header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -114,13 +103,34 @@ class MultiInstanceProcessesTest {
     }
 
     /**
-     * The repeat the design allows (DESIGN invariant 3, same key and bytes): Pancake took the answer but its attempt
-     * was not recorded, because the store failed (a loaded machine starves the connection pool) or the claim ran out
-     * during a slow send, so the answer stayed due and went again. Each instance logs that; any other repeat is a
-     * second delivery.
+     * Every message answered, and every stored answer delivered under its own key; a key seen twice must carry the
+     * same bytes and be a repeat the design allows (below). Call it after the instances stopped.
      */
-    private static boolean attemptWentUnrecorded(List<Instance> instances, String runId) throws IOException {
-        for (Instance instance : instances) {
+    static void assertEveryAnswerDeliveredOnce(RealStores stores, Connection connection, List<ServerProcess> instances)
+            throws Exception {
+        assertEquals(0, count(connection, "SELECT count(*) FROM messages WHERE answered_by IS NULL"),
+                "every message was answered");
+        int sentRuns = count(connection, "SELECT count(*) FROM ai_runs WHERE outcome = 'sent'");
+        Map<String, String> bodyOfKey = new HashMap<>();
+        for (RealStores.Callback callback : stores.callbacks) {
+            String first = bodyOfKey.putIfAbsent(callback.idempotencyKey(), callback.body());
+            if (first != null) {
+                assertEquals(first, callback.body(), "a repeat carries the same bytes");
+                assertTrue(attemptWentUnrecorded(instances, callback.idempotencyKey()),
+                        "delivery " + callback.idempotencyKey() + " was repeated with no unrecorded attempt");
+            }
+        }
+        assertEquals(sentRuns, bodyOfKey.size(), "every stored answer was delivered");
+    }
+
+    /**
+     * The repeat the design allows (one idempotency key per delivery, same bytes): Pancake took the answer but its
+     * attempt was not recorded, because the store failed (a loaded machine starves the connection pool) or the claim
+     * ran out during a slow send, so the answer stayed due and went again. Each instance logs that; any other repeat
+     * is a second delivery.
+     */
+    private static boolean attemptWentUnrecorded(List<ServerProcess> instances, String runId) throws IOException {
+        for (ServerProcess instance : instances) {
             try (var lines = Files.lines(instance.log())) {
                 if (lines.anyMatch(line -> line.contains(runId) && (line.contains("could not record a delivery attempt")
                         || line.contains("claim ran out")))) {
@@ -132,7 +142,7 @@ class MultiInstanceProcessesTest {
     }
 
     /** Deliveries happen right after the answer is stored: waits until no answer is left in the outbox too. */
-    private static void awaitAllAnsweredAndDelivered(RealStores stores, String database) {
+    static void awaitAllAnsweredAndDelivered(RealStores stores, String database) {
         await("every message answered and every answer delivered").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(200)).until(() -> {
                     try (Connection connection = stores.connect(database)) {
@@ -144,50 +154,10 @@ class MultiInstanceProcessesTest {
                 });
     }
 
-    private void awaitReady(Instance instance) {
-        await("instance " + instance.index() + " ready (log: " + instance.log() + ")").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(200)).until(() -> {
-                    assertTrue(instance.process().isAlive(), "instance " + instance.index() + " died: see " + instance.log());
-                    try {
-                        return client.send(HttpRequest.newBuilder(URI.create(instance.base() + "/health/ready")).GET()
-                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                    } catch (IOException notYet) {
-                        return false; // still starting
-                    }
-                });
-    }
-
-    private static int count(Connection connection, String query) throws Exception {
+    static int count(Connection connection, String query) throws Exception {
         try (ResultSet result = connection.createStatement().executeQuery(query)) {
             result.next();
             return result.getInt(1);
-        }
-    }
-
-    /** One server process started with {@code java -cp <this test's classpath> chat.orchestrator.app.Main}. */
-    private record Instance(int index, Process process, String base, Path log) {
-        static Instance start(Map<String, String> environment, int index) throws IOException {
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Path log = Files.createTempFile("instance-" + index + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp", classpath,
-                    Main.class.getName());
-            builder.environment().putAll(environment);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            return new Instance(index, builder.start(), "http://127.0.0.1:" + environment.get("API_PORT"), log);
-        }
-
-        /** SIGTERM: the shutdown hook stops taking requests and lets workers finish. */
-        void stop() {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -65,6 +65,7 @@ final class RealStores implements AutoCloseable {
         env.put("PANCAKE_ACCESS_TOKEN", "message-token");
         env.put("ADMIN_ACCESS_TOKEN", "admin-token");
         env.put("CONSOLIDATION_WINDOW_MS", "20");
+        env.put("SHUTDOWN_DRAIN_SECONDS", "0");
         env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort + "/0");
         env.put("DATABASE_URL", "postgres://postgres@localhost:" + postgres.getPort() + "/" + database + "?sslmode=disable");
         env.put("AI_SERVICE_URL", "http://127.0.0.1:" + ai.getAddress().getPort() + "/v1");

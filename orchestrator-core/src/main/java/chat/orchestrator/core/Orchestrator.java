@@ -142,25 +142,38 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
      */
     @Override
     public void close() {
+        close(shutdownGrace);
+    }
+
+    /**
+     * As {@link #close()}, waiting at most {@code grace} in all (a platform that kills the process after its own grace
+     * period, such as Kubernetes' 30 s, needs the whole shutdown to fit in it).
+     */
+    public void close(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
         sweeps.shutdownNow();
         dispatches.shutdownNow();
-        awaitQuietly(sweeps);
-        awaitQuietly(dispatches);
+        awaitQuietly(sweeps, deadline);
+        awaitQuietly(dispatches, deadline);
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!workers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
                 workers.shutdownNow();
             }
         } catch (InterruptedException interrupted) {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        dispatcher.close(shutdownGrace);
+        dispatcher.close(Duration.ofNanos(remaining(deadline)));
     }
 
-    private static void awaitQuietly(ScheduledExecutorService executor) {
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    private static void awaitQuietly(ScheduledExecutorService executor, long deadline) {
         try {
-            executor.awaitTermination(30, TimeUnit.SECONDS);
+            executor.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import chat.orchestrator.http.outbound.OutboundHttp;
+import chat.orchestrator.http.outbound.RetryAfter;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
 import java.net.URI;
@@ -15,11 +16,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
  * One JSON POST to the AI service under the adapter's timeout and retry policy: timeouts, connection errors, 408,
- * 429 and 5xx are retried with exponential backoff; any other answer is final, and a refusal for good
+ * 429 and 5xx are retried with exponential backoff, never sooner than the service's {@code Retry-After} (one asking
+ * for longer than an attempt may take ends the call); any other answer is final, and a refusal for good
  * ({@link AiRejectedException}: a bad key, an unknown model, a bad request). Blocking and interruptible: an
  * interrupt (the core cancelling a stale call) ends the call at once with {@link AiUnavailableException}.
  */
@@ -39,7 +44,8 @@ final class AiExchange implements AutoCloseable {
         this.json = json;
         this.http = OutboundHttp.client(settings.timeout());
         this.retry = OutboundHttp.<Attempt>retry("ai-" + protocol, settings.maxAttempts(), settings.initialBackoff(),
-                settings.maxBackoff(), attempt -> attempt instanceof Attempt.Retryable);
+                settings.maxBackoff(), attempt -> attempt instanceof Attempt.Retryable,
+                attempt -> attempt instanceof Attempt.Retryable retryable ? retryable.retryAfter() : Optional.empty());
     }
 
     /**
@@ -92,11 +98,21 @@ final class AiExchange implements AutoCloseable {
                 return new Attempt.Answered(response.body());
             }
             String reason = "HTTP " + status + ": " + errorMessage(response.body());
-            attempt = isTransient(status) ? new Attempt.Retryable(reason) : new Attempt.Rejected(reason);
+            Optional<Duration> retryAfter = status == 429 || status == 503
+                    ? RetryAfter.parse(response.headers().firstValue("Retry-After"), Clock.systemUTC())
+                    : Optional.empty();
+            if (retryAfter.filter(wait -> wait.compareTo(settings.timeout()) > 0).isPresent()) {
+                // Waiting that long inside one call would hold the conversation's lease and the caller; the
+                // message stays pending and a later attempt (a retry by Pancake, the sweeper) asks again.
+                attempt = new Attempt.Rejected(reason + " (Retry-After " + retryAfter.get().toSeconds()
+                        + " s is longer than one attempt may take)");
+            } else {
+                attempt = isTransient(status) ? new Attempt.Retryable(reason, retryAfter) : new Attempt.Rejected(reason);
+            }
         } catch (HttpTimeoutException timeout) {
-            attempt = new Attempt.Retryable("no answer within " + settings.timeout().toMillis() + " ms");
+            attempt = new Attempt.Retryable("no answer within " + settings.timeout().toMillis() + " ms", Optional.empty());
         } catch (IOException connection) {
-            attempt = new Attempt.Retryable("connection failed: " + describe(connection));
+            attempt = new Attempt.Retryable("connection failed: " + describe(connection), Optional.empty());
         }
         LOG.log(System.Logger.Level.WARNING, "AI call ({0}) conversation={1} attempt={2}/{3} failed ({4}): {5}",
                 protocol, conversation, number, settings.maxAttempts(),
@@ -160,8 +176,8 @@ final class AiExchange implements AutoCloseable {
         record Answered(String body) implements Attempt {
         }
 
-        /** Worth another attempt: the service may answer next time. */
-        record Retryable(String reason) implements Attempt {
+        /** Worth another attempt: the service may answer next time, not before {@code retryAfter} if it said so. */
+        record Retryable(String reason, Optional<Duration> retryAfter) implements Attempt {
         }
 
         /** Final: the same request would be refused again. */

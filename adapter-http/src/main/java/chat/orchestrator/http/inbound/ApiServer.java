@@ -2,10 +2,12 @@ package chat.orchestrator.http.inbound;
 
 import chat.orchestrator.core.domain.InvalidInputException;
 import chat.orchestrator.core.port.StoreUnavailableException;
+import io.helidon.common.concurrency.limits.FixedLimit;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
@@ -26,18 +28,27 @@ import java.util.Set;
 public final class ApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
 
-    private final WebServer server;
+    /** Helidon's grace for requests in flight once the listener stops; part of the 30 s a shutdown may take. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
-    private ApiServer(WebServer server) {
+    private final WebServer server;
+    private final Readiness readiness;
+
+    private ApiServer(WebServer server, Readiness readiness) {
         this.server = server;
+        this.readiness = readiness;
     }
 
-    /** Starts listening on {@code host:port} (port 0: any free port) with the given services. */
-    public static ApiServer start(String host, int port, JsonResponses json, JsonBody body, List<HttpService> services) {
+    /** Starts listening on {@code host:port} (port 0: any free port) with the given services and limits. */
+    static ApiServer start(String host, int port, JsonResponses json, JsonBody body, ServerLimits limits,
+                           Readiness readiness, List<HttpService> services) {
         RouteTable routes = new RouteTable();
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new ConnectionGuard(body.deadline()));
         routing.addFilter(new RequestIdFilter());
+        if (limits.messagesPerSecond() > 0) {
+            routing.addFilter(new MessageRateLimit(limits.messagesPerSecond(), json));
+        }
         routes.register(routing, services);
         routing.any((request, response) -> notFoundOrWrongMethod(json, routes, request, response))
                 .error(ApiException.class, (request, response, e) -> json.error(response, e.error()))
@@ -51,11 +62,16 @@ public final class ApiServer implements AutoCloseable {
         for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
             directHandlers.addHandler(type, direct);
         }
-        WebServer server = WebServer.builder()
+        WebServerConfig.Builder builder = WebServer.builder();
+        if (limits.maxConcurrentRequests() > 0) {
+            // Helidon's own limit, checked before routing: beyond it JsonDirectHandler answers 503 with Retry-After.
+            builder.concurrencyLimit(FixedLimit.builder().permits(limits.maxConcurrentRequests()).build());
+        }
+        WebServer server = builder
                 .host(host)
                 .port(port)
                 .shutdownHook(false)
-                .shutdownGracePeriod(Duration.ofSeconds(10))
+                .shutdownGracePeriod(SHUTDOWN_GRACE)
                 // Helidon's own limit, checked before routing on a declared length and while reading a chunked one.
                 .maxPayloadSize(body.maxBytes())
                 .directHandlers(directHandlers.build())
@@ -63,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
-        return new ApiServer(server);
+        return new ApiServer(server, readiness);
     }
 
     private static void notFoundOrWrongMethod(JsonResponses json, RouteTable routes, ServerRequest request,
@@ -88,6 +104,14 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /**
+     * Readiness answers 503 from now on while every endpoint keeps working, so a balancer stops sending here before
+     * {@link #close()} closes the listener.
+     */
+    public void drain() {
+        readiness.drain();
     }
 
     /** Stops taking requests; requests in flight finish within the grace period. */

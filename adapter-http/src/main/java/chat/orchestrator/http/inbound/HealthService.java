@@ -14,15 +14,18 @@ import java.util.List;
 /**
  * {@code GET /health} and its variants, open to load balancers (no token). Liveness is the process answering;
  * readiness needs every store reachable (503 otherwise, so a balancer stops sending work this instance cannot
- * accept); {@code /health} reports "degraded" with 200 when a store is down, for dashboards.
+ * accept, and from the start of a shutdown); {@code /health} reports "degraded" with 200 when a store is down, for dashboards.
  */
 public final class HealthService implements HttpService {
     private final JsonResponses json;
     private final StorageDescription storage;
     private final List<HealthPort> components;
     private final Clock clock;
+    private final Readiness readiness;
 
-    public HealthService(JsonResponses json, StorageDescription storage, List<HealthPort> components, Clock clock) {
+    HealthService(JsonResponses json, StorageDescription storage, List<HealthPort> components, Clock clock,
+                  Readiness readiness) {
+        this.readiness = readiness;
         this.json = json;
         this.storage = storage;
         this.components = List.copyOf(components);
@@ -46,6 +49,10 @@ public final class HealthService implements HttpService {
     }
 
     private void ready(ServerRequest request, ServerResponse response) {
+        if (readiness.draining()) {
+            json.send(response, Status.SERVICE_UNAVAILABLE_503, body("shutting_down", List.of()));
+            return;
+        }
         List<ComponentHealth> checked = check();
         boolean ready = allUp(checked);
         json.send(response, ready ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, body(ready ? "ready" : "not_ready", checked));

@@ -25,21 +25,28 @@ public final class InboundApi {
      * Where to listen and how requests are checked.
      *
      * @param bodyReadTimeout how long a client may take to send a body once its headers are in
+     * @param limits          the concurrency and rate limits
      */
     public record Settings(String host, int port, String messageToken, String adminToken,
                            Optional<String> webhookSecret, long maxBodyBytes, Duration bodyReadTimeout,
-                           Optional<String> metricsToken) {
+                           ServerLimits limits, Optional<String> metricsToken) {
 
         public Settings(String host, int port, String messageToken, String adminToken, Optional<String> webhookSecret,
                         long maxBodyBytes) {
             this(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, JsonBody.DEFAULT_READ_TIMEOUT,
-                    Optional.empty());
+                    ServerLimits.NONE, Optional.empty());
+        }
+
+        /** The same settings with these concurrency and rate limits. */
+        public Settings withLimits(ServerLimits value) {
+            return new Settings(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, bodyReadTimeout, value,
+                    metricsToken);
         }
 
         /** The same settings with {@code GET /metrics} guarded by {@code token} (open when empty). */
         public Settings withMetricsToken(Optional<String> token) {
             return new Settings(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, bodyReadTimeout,
-                    token);
+                    limits, token);
         }
     }
 
@@ -66,8 +73,9 @@ public final class InboundApi {
         JsonBody body = new JsonBody(settings.maxBodyBytes(), settings.bodyReadTimeout());
         BearerToken messageToken = new BearerToken(settings.messageToken());
         BearerToken adminToken = new BearerToken(settings.adminToken());
-        return ApiServer.start(settings.host(), settings.port(), json, body, List.of(
-                new HealthService(json, d.storage(), d.health(), d.clock()),
+        Readiness readiness = new Readiness();
+        return ApiServer.start(settings.host(), settings.port(), json, body, settings.limits(), readiness, List.of(
+                new HealthService(json, d.storage(), d.health(), d.clock(), readiness),
                 new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse(), adminToken),
                 new SyncMessageService(d.messages(), messageToken, body, json, d.storage(), d.clock()),
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),

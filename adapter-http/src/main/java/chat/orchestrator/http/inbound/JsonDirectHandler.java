@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The JSON error shape for what Helidon answers itself, before any route runs: a request line it cannot parse
  * (400), one too long (414), headers or a declared body over the limits (400, 413), an HTTP version it does not
- * speak (505). Its default answers those with an empty body. The message is fixed per status: Helidon's own text
+ * speak (505), a request beyond the concurrency limit (503, with {@code Retry-After}). Its default answers those with an empty body. The message is fixed per status: Helidon's own text
  * can quote the client's bytes, and a client gains nothing from seeing them echoed.
  */
 final class JsonDirectHandler implements DirectHandler {
@@ -26,6 +26,7 @@ final class JsonDirectHandler implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
         ApiError error = error(status);
+        JsonResponses.retryAfter(status).ifPresent(seconds -> headers.set(HeaderNames.RETRY_AFTER, seconds));
         try {
             return TransportResponse.builder()
                     .status(status)

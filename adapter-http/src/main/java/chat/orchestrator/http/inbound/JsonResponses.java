@@ -40,9 +40,7 @@ public final class JsonResponses {
 
     public void error(ServerResponse response, ApiError error) {
         ObjectNode body = errorBody(error);
-        if (error.status() == Status.SERVICE_UNAVAILABLE_503) {
-            response.header(HeaderNames.RETRY_AFTER, "5");
-        }
+        retryAfter(error.status()).ifPresent(seconds -> response.header(HeaderNames.RETRY_AFTER, seconds));
         if (error.status() == Status.UNAUTHORIZED_401) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
@@ -51,6 +49,18 @@ public final class JsonResponses {
             response.header(io.helidon.http.HeaderValues.CONNECTION_CLOSE);
         }
         send(response, error.status(), body);
+    }
+
+    /**
+     * When a client should try again after a 503 (a store down, the server at its concurrency limit) or a 429 (the
+     * rate limit, whose permits come back every second).
+     */
+    static java.util.Optional<String> retryAfter(Status status) {
+        return switch (status.code()) {
+            case 503 -> java.util.Optional.of("5");
+            case 429 -> java.util.Optional.of("1");
+            default -> java.util.Optional.empty();
+        };
     }
 
     /** The one error shape: {"success": false, "error": {"code", "message", "field"?}}. */

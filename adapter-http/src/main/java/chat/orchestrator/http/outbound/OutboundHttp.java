@@ -2,6 +2,7 @@ package chat.orchestrator.http.outbound;
 
 import chat.orchestrator.http.context.LogContext;
 import chat.orchestrator.http.context.RequestId;
+import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -18,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /** What the AI and Pancake clients share: how a base URL is checked, how the HTTP client and the retry are made. */
@@ -95,9 +98,24 @@ public final class OutboundHttp {
      */
     public static <T> Retry retry(String name, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
                                   Predicate<T> retryable) {
+        return retry(name, maxAttempts, initialBackoff, maxBackoff, retryable, result -> Optional.empty());
+    }
+
+    /**
+     * As {@link #retry(String, int, Duration, Duration, Predicate)}, never sooner than the wait a result asks for
+     * (the server's {@code Retry-After}).
+     */
+    public static <T> Retry retry(String name, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                                  Predicate<T> retryable, Function<T, Optional<Duration>> askedWait) {
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.25, maxBackoff);
+        IntervalBiFunction<T> interval = (attempt, outcome) -> {
+            long computed = backoff.apply(attempt);
+            long asked = outcome.isRight() ? askedWait.apply(outcome.get()).map(Duration::toMillis).orElse(0L) : 0L;
+            return Math.max(computed, asked);
+        };
         return Retry.of(name, RetryConfig.<T>custom()
                 .maxAttempts(maxAttempts)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.25, maxBackoff))
+                .intervalBiFunction(interval)
                 .retryOnResult(retryable)
                 .retryOnException(failure -> false)
                 .build());

@@ -3,6 +3,7 @@ package chat.orchestrator.http.pancake;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.http.outbound.OutboundHttp;
+import chat.orchestrator.http.outbound.RetryAfter;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

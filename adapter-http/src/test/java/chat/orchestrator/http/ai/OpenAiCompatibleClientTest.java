@@ -216,6 +216,31 @@ class OpenAiCompatibleClientTest {
     }
 
     @Test
+    void aRateLimitWithRetryAfter_isRetriedNoSoonerThanAsked_thoughTheBackoffIsMilliseconds() {
+        server.reply(Reply.json(429, "{\"error\": {\"message\": \"slow down\"}}").withHeader("Retry-After", "1"),
+                Reply.json(200, Fixtures.text("openai-response-json.json")));
+        long started = System.nanoTime();
+
+        AiReply reply = client(settings(3)).answer(context());
+
+        long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+        assertEquals("book_appointment", reply.intent());
+        assertEquals(2, server.requests().size());
+        assertTrue(waitedMillis >= 1_000, "the second attempt came after " + waitedMillis + " ms, before Retry-After");
+    }
+
+    @Test
+    void aRateLimitAskingForLongerThanAnAttemptMayTake_endsTheCallAtOnce() {
+        server.otherwise(Reply.json(429, "{\"error\": {\"message\": \"quota\"}}").withHeader("Retry-After", "120"));
+
+        AiUnavailableException unavailable = assertThrows(AiUnavailableException.class,
+                () -> client(settings(3)).answer(context()));
+
+        assertTrue(unavailable.getMessage().contains("Retry-After 120 s"), unavailable.getMessage());
+        assertEquals(1, server.requests().size());
+    }
+
+    @Test
     void aBadRequest_isARefusal_notRetried_andItsMessageIsReported() {
         server.otherwise(Reply.json(400, Fixtures.text("openai-error-400.json")));
 

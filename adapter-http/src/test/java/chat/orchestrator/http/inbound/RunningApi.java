@@ -62,15 +62,21 @@ final class RunningApi implements AutoCloseable {
 
     /** With the body limit and body read deadline of the caller's choice. */
     RunningApi(AiPort ai, boolean signedWebhook, long maxBody, Duration bodyReadTimeout) {
-        this(ai, new LoggingPancake(), signedWebhook, maxBody, bodyReadTimeout);
+        this(ai, new LoggingPancake(), signedWebhook, maxBody, bodyReadTimeout, ServerLimits.NONE);
+    }
+
+    /** With concurrency and rate limits. */
+    RunningApi(AiPort ai, ServerLimits limits) {
+        this(ai, new LoggingPancake(), false, MAX_BODY, Duration.ofSeconds(20), limits);
     }
 
     /** Delivering to {@code pancake} (a stand-in for one that fails) instead of the logging one. */
     RunningApi(AiPort ai, PancakePort pancake) {
-        this(ai, pancake, false, MAX_BODY, Duration.ofSeconds(20));
+        this(ai, pancake, false, MAX_BODY, Duration.ofSeconds(20), ServerLimits.NONE);
     }
 
-    private RunningApi(AiPort ai, PancakePort pancake, boolean signedWebhook, long maxBody, Duration bodyReadTimeout) {
+    private RunningApi(AiPort ai, PancakePort pancake, boolean signedWebhook, long maxBody, Duration bodyReadTimeout,
+                       ServerLimits limits) {
         Duration lockTtl = Duration.ofSeconds(30);
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai)
                 .pancake(pancake)
@@ -82,7 +88,8 @@ final class RunningApi implements AutoCloseable {
                 : ComponentHealth.up("memory", Map.of("conversations", "0"));
         server = InboundApi.start(
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
-                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout, Optional.empty()),
+                        signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout,
+                        limits, Optional.empty()),
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000,
                                 orchestrator::aiRefusal),

@@ -1,4 +1,4 @@
-package chat.orchestrator.http.pancake;
+package chat.orchestrator.http.outbound;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,12 +7,15 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** The {@code Retry-After} header (RFC 9110): seconds, or an HTTP date; anything else is ignored. */
-final class RetryAfter {
+/**
+ * The {@code Retry-After} header (RFC 9110): seconds, or an HTTP date; anything else is ignored. Honoured by the
+ * Pancake and the AI clients.
+ */
+public final class RetryAfter {
     private RetryAfter() {
     }
 
-    static Optional<Duration> parse(Optional<String> header, Clock clock) {
+    public static Optional<Duration> parse(Optional<String> header, Clock clock) {
         return header.map(String::strip).filter(v -> !v.isEmpty()).flatMap(value -> {
             if (value.chars().allMatch(Character::isDigit)) {
                 return value.length() > 9 ? Optional.of(Duration.ofDays(1)) : Optional.of(Duration.ofSeconds(Long.parseLong(value)));

@@ -1,4 +1,4 @@
-package chat.orchestrator.http.pancake;
+package chat.orchestrator.http.outbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
