@@ -134,10 +134,13 @@ class GuardedAiCallTest {
 
     @Test
     void theAnswer_carriesTheTimeTheCallTook() throws Exception {
+        long before = System.nanoTime();
         AiCallResult result = guarded(WorkerRig::echo).call(lease, context, known);
+        Duration around = Duration.ofNanos(System.nanoTime() - before);
 
         AiCallResult.Answered answered = assertInstanceOf(AiCallResult.Answered.class, result);
         assertTrue(answered.reply().processingTime().compareTo(Duration.ZERO) > 0);
+        assertTrue(answered.reply().processingTime().compareTo(around) <= 0, "measured within the call");
         assertEquals("answer to [m1]", answered.reply().text());
     }
 

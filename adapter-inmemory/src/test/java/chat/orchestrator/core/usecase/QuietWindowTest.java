@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * its bound. The customer types through a state store that accepts their next message each time the window looks.
  */
 class QuietWindowTest {
-    private static final Duration WINDOW = Duration.ofMillis(1);
+    private static final Duration WINDOW = Duration.ofMillis(2);
 
     private final WorkerRig rig = new WorkerRig();
     private final ConversationId conversation = newConversation();
