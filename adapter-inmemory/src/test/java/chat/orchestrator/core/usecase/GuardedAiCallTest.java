@@ -158,7 +158,7 @@ class GuardedAiCallTest {
         GuardedAiCall call = new GuardedAiCall(ai, locks, rig.state, rig.clock,
                 WorkerRig.SETTINGS.withCancelOnNewerMessage(cancelOnNewer));
         CompletableFuture<AiCallResult> result = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
+        Thread.ofPlatform().daemon().start(() -> {
             try {
                 result.complete(call.call(lease, context, known));
             } catch (Throwable failed) {

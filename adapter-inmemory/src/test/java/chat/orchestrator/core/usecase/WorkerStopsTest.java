@@ -44,7 +44,7 @@ class WorkerStopsTest {
         ConversationWorker worker = rig.worker(ai);
         Lease lease = take();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
-        Thread running = Thread.ofVirtual().start(() -> {
+        Thread running = Thread.ofPlatform().daemon().start(() -> {
             worker.run(lease, Optional.of(caller));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
