@@ -14,10 +14,13 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.StatePort;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +40,25 @@ class GuardedAiCallTest {
     @Test
     void aSlowAi_keepsItsLease_becauseTheGuardRenewsItWhileTheCallRuns() throws Exception {
         GatedAi ai = new GatedAi();
-        CompletableFuture<AiCallResult> result = callAsync(ai, false);
+        // Each poll of the guard ends by reading the pending ids: a poll seen after a renewal has set the next one.
+        Semaphore polled = new Semaphore(0);
+        StatePort watched = (StatePort) Proxy.newProxyInstance(StatePort.class.getClassLoader(),
+                new Class<?>[] {StatePort.class}, (self, method, args) -> {
+                    Object answer = method.invoke(rig.state, args);
+                    if (method.getName().equals("pendingIds")) {
+                        polled.release();
+                    }
+                    return answer;
+                });
+        CompletableFuture<AiCallResult> result = callAsync(ai, true, watched);
         ai.awaitCall();
 
         // Two thirds of the TTL pass twice: without renewals the lease would be gone after the second.
         for (int step = 0; step < 2; step++) {
             rig.clock.advance(WorkerRig.TTL.multipliedBy(2).dividedBy(3));
             awaitSuccessfulRenewal();
+            polled.drainPermits();
+            assertTrue(polled.tryAcquire(10, TimeUnit.SECONDS), "the guard polled again after renewing");
         }
         ai.answer();
 
@@ -155,7 +170,11 @@ class GuardedAiCallTest {
     }
 
     private CompletableFuture<AiCallResult> callAsync(AiPort ai, boolean cancelOnNewer) {
-        GuardedAiCall call = new GuardedAiCall(ai, locks, rig.state, rig.clock,
+        return callAsync(ai, cancelOnNewer, rig.state);
+    }
+
+    private CompletableFuture<AiCallResult> callAsync(AiPort ai, boolean cancelOnNewer, StatePort state) {
+        GuardedAiCall call = new GuardedAiCall(ai, locks, state, rig.clock,
                 WorkerRig.SETTINGS.withCancelOnNewerMessage(cancelOnNewer));
         CompletableFuture<AiCallResult> result = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
