@@ -1,0 +1,173 @@
+package chat.orchestrator.core.usecase;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import chat.orchestrator.core.domain.AiReply;
+import chat.orchestrator.core.domain.ConversationContext;
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.UndeliveredAnswer;
+import chat.orchestrator.inmemory.LoggingPancake;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher's paths no scenario reaches: a holder's answer queued behind an older one that fails or is being
+ * sent, a Pancake adapter that throws, backoff growing per attempt, and a dispatcher that is busy or closed.
+ */
+class DeliveryPathsTest {
+    private final WorkerRig rig = new WorkerRig();
+    private final ConversationId conversation = newConversation();
+    private final List<Delivery> sent = new CopyOnWriteArrayList<>();
+
+    @Test
+    void aHoldersAnswerBehindAnOlderOneThatFails_staysQueued_andIsReportedPending() throws Exception {
+        RunId older = stored("m1");
+        RunId own = stored("m2");
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            sent.add(delivery);
+            return delivery.runId().equals(older) ? OutboxDispatcher.pending(delivery.actions(), "503")
+                    : new LoggingPancake().deliver(delivery);
+        });
+
+        DeliveryReport report = dispatcher.deliverOwn(conversation, own, reply("m2").actions());
+
+        assertFalse(report.allDelivered());
+        assertEquals("queued behind an earlier answer that is not delivered yet", report.firstError());
+        assertEquals(List.of(older), sent.stream().map(Delivery::runId).toList(), "the own answer was not sent");
+    }
+
+    @Test
+    void aHoldersAnswerBehindAnOlderOneThatIsDelivered_goesOutAfterIt() throws Exception {
+        RunId older = stored("m1");
+        RunId own = stored("m2");
+        OutboxDispatcher dispatcher = dispatcher(this::deliverAll);
+
+        DeliveryReport report = dispatcher.deliverOwn(conversation, own, reply("m2").actions());
+
+        assertTrue(report.allDelivered());
+        assertEquals(List.of(older, own), sent.stream().map(Delivery::runId).toList());
+    }
+
+    @Test
+    void aHoldersAnswerBehindOneAnotherInstanceIsSending_isLeftToTheDispatchers() throws Exception {
+        stored("m1");
+        RunId own = stored("m2");
+        rig.history.outbox().claimNext(conversation, rig.clock.instant(), Duration.ofMinutes(1)).orElseThrow();
+
+        DeliveryReport report = dispatcher(this::deliverAll).deliverOwn(conversation, own, reply("m2").actions());
+
+        assertFalse(report.allDelivered());
+        assertTrue(report.firstError().startsWith("queued: an earlier answer"), report.firstError());
+        assertTrue(sent.isEmpty());
+    }
+
+    @Test
+    void aPancakeAdapterThatThrows_isAFailureThatMayPass_soTheAnswerBacksOff() throws Exception {
+        RunId run = stored("m1");
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            throw new IllegalStateException("adapter bug");
+        });
+
+        DeliveryReport report = dispatcher.deliverOwn(conversation, run, reply("m1").actions());
+
+        assertFalse(report.allDelivered());
+        UndeliveredAnswer pending = rig.history.outbox().list(DeliveryState.PENDING, 1).getFirst();
+        assertEquals(1, pending.attempts());
+        assertTrue(pending.lastError().contains("adapter bug"), pending.lastError());
+    }
+
+    @Test
+    void eachFailedAttempt_waitsLongerBeforeTheNext() throws Exception {
+        stored("m1");
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            sent.add(delivery);
+            return OutboxDispatcher.pending(delivery.actions(), "503");
+        });
+        Duration initial = WorkerRig.SETTINGS.delivery().initialBackoff();
+        try (dispatcher) {
+            dispatchAndWait(dispatcher, 1);
+            rig.clock.advance(initial);
+            dispatchAndWait(dispatcher, 1);
+
+            // After the second failure the wait is at least the initial backoff (half of twice it).
+            rig.clock.advance(initial.minusMillis(1));
+            assertEquals(0, dispatcher.dispatchDue());
+            rig.clock.advance(initial.plusMillis(1));
+            dispatchAndWait(dispatcher, 1);
+        }
+        assertEquals(3, sent.size());
+    }
+
+    @Test
+    void aDispatcherStillSending_isNotIdle_andAClosedOneStartsNothing() throws Exception {
+        stored("m1");
+        CountDownLatch pancakeAnswers = new CountDownLatch(1);
+        Semaphore sending = new Semaphore(0);
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            sending.release();
+            try {
+                pancakeAnswers.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return deliverAll(delivery);
+        });
+        assertEquals(1, dispatcher.dispatchDue());
+        assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS));
+
+        assertFalse(dispatcher.awaitIdle(Duration.ofMillis(1)));
+
+        pancakeAnswers.countDown();
+        dispatcher.close();
+        assertTrue(dispatcher.awaitIdle(Duration.ZERO), "closing waited for the send");
+        assertEquals(1, sent.size());
+        stored("m2");
+        assertEquals(0, dispatcher.dispatchDue(), "closed: nothing started");
+        assertTrue(dispatcher.awaitIdle(Duration.ZERO), "no slot kept by a send that never started");
+    }
+
+    private void dispatchAndWait(OutboxDispatcher dispatcher, int expected) throws InterruptedException {
+        assertEquals(expected, dispatcher.dispatchDue());
+        assertTrue(dispatcher.awaitIdle(Duration.ofSeconds(10)));
+    }
+
+    private DeliveryReport deliverAll(Delivery delivery) {
+        sent.add(delivery);
+        return new LoggingPancake().deliver(delivery);
+    }
+
+    private OutboxDispatcher dispatcher(PancakePort pancake) {
+        return new OutboxDispatcher(rig.history.outbox(), pancake, rig.clock, WorkerRig.SETTINGS.delivery());
+    }
+
+    private AiReply reply(String id) {
+        InboundMessage message = message(conversation, id, 0, "text of " + id);
+        return WorkerRig.echo(new ConversationContext(conversation, List.of(), List.of(message)));
+    }
+
+    /** An answer committed to the outbox, due at once, as a holder leaves it before sending. */
+    private RunId stored(String id) {
+        InboundMessage message = rig.arrive(message(conversation, id, 0, "text of " + id));
+        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), reply(id),
+                rig.clock.instant());
+        rig.history.recordAnswer(run, rig.clock.instant());
+        return run.id();
+    }
+}

@@ -1,0 +1,83 @@
+package chat.orchestrator.core.usecase;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.StatePort;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Consolidation waits until a whole window passes with nothing new pending, however many windows that takes, up to
+ * its bound. The customer types through a state store that accepts their next message each time the window looks.
+ */
+class QuietWindowTest {
+    private static final Duration WINDOW = Duration.ofMillis(2);
+
+    private final WorkerRig rig = new WorkerRig();
+    private final ConversationId conversation = newConversation();
+    private final AtomicInteger looks = new AtomicInteger();
+
+    @Test
+    void aCustomerWhoKeepsTyping_isWaitedFor_untilAWindowPassesQuietly() throws Exception {
+        // Three more messages, one per look, then nothing: quiet only at the fifth look.
+        QuietWindow window = new QuietWindow(typing(3), WINDOW, Duration.ofSeconds(1));
+
+        window.await(conversation);
+
+        assertEquals(5, looks.get(), "one look before, one per message that came, one that found it quiet");
+        assertEquals(3, rig.state.pendingIds(conversation).size());
+    }
+
+    @Test
+    void aCustomerWhoNeverStops_isAnsweredAtTheBound() throws Exception {
+        // The bound is five windows: the wait gives up after five looks that each found something new.
+        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), WINDOW, WINDOW.multipliedBy(5));
+
+        window.await(conversation);
+
+        assertEquals(6, looks.get(), "one look before and one per window, five windows");
+    }
+
+    @Test
+    void aBoundShorterThanTheWindow_stillWaitsOneWindow() throws Exception {
+        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Duration.ofMillis(3), Duration.ofMillis(3));
+
+        window.await(conversation);
+
+        assertEquals(2, looks.get());
+    }
+
+    @Test
+    void aWindowOfZero_doesNotWaitOrLook() throws Exception {
+        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Duration.ZERO, Duration.ofSeconds(1));
+
+        window.await(conversation);
+
+        assertEquals(0, looks.get());
+    }
+
+    /** The rig's state, whose customer sends one more message at each of the first {@code messages} later looks. */
+    private StatePort typing(int messages) {
+        StatePort real = rig.state;
+        Object proxy = Proxy.newProxyInstance(StatePort.class.getClassLoader(), new Class<?>[] {StatePort.class},
+                (self, method, args) -> {
+                    if (method.getName().equals("pendingIds")) {
+                        int look = looks.incrementAndGet();
+                        if (look > 1 && look - 1 <= messages) {
+                            rig.arrive(message(conversation, "m" + look, look, "part " + look));
+                        }
+                        Set<MessageId> ids = real.pendingIds(conversation);
+                        return ids;
+                    }
+                    return method.invoke(real, args);
+                });
+        return (StatePort) proxy;
+    }
+}
