@@ -145,6 +145,9 @@ class OpenApiConformanceTest {
         assertEquals(List.of(), document.violations("GET", "/openapi", 200, mediaType(yaml), null));
         assertEquals(json.json(), new YAMLMapper().readTree(yaml.body()), "the YAML and the JSON are one document");
 
+        var metrics = api.sendRaw(api.request("/metrics").GET().build());
+        assertEquals(List.of(), document.violations("GET", "/metrics", metrics.statusCode(), mediaType(metrics), null));
+
         var page = api.sendRaw(api.request("/admin").GET().build());
         assertEquals(List.of(), document.violations("GET", "/admin", page.statusCode(), mediaType(page), null));
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'self'"));

@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.port.LifecycleEvents;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,7 +109,7 @@ class ChatJobsTest {
     void aWorkerWhoseAiFails_failsTheJobWithTheReason() {
         HandleMessage messages = new HandleMessage(rig.locks, rig.state, rig.history, rig.worker(ctx -> {
             throw new AiUnavailableException("model overloaded");
-        }), executor, WorkerRig.SETTINGS);
+        }), executor, WorkerRig.SETTINGS, LifecycleEvents.NONE);
         ChatJobs jobs = new ChatJobs(messages::submit, jobStore, rig.history, rig.clock, JOB_TTL);
 
         ChatJobs.Submitted submitted = jobs.submit(conversation, burst);
@@ -169,7 +170,7 @@ class ChatJobsTest {
 
     private ChatJobs jobs(StatePort state, JobPort jobPort) {
         HandleMessage messages = new HandleMessage(rig.locks, state, rig.history, rig.worker(WorkerRig::echo),
-                executor, WorkerRig.SETTINGS);
+                executor, WorkerRig.SETTINGS, LifecycleEvents.NONE);
         return new ChatJobs(messages::submit, jobPort, rig.history, rig.clock, JOB_TTL);
     }
 }

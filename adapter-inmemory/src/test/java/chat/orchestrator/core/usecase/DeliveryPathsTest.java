@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.port.LifecycleEvents;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,7 +155,8 @@ class DeliveryPathsTest {
     }
 
     private OutboxDispatcher dispatcher(PancakePort pancake) {
-        return new OutboxDispatcher(rig.history.outbox(), pancake, rig.clock, WorkerRig.SETTINGS.delivery());
+        return new OutboxDispatcher(rig.history.outbox(), pancake, rig.clock, WorkerRig.SETTINGS.delivery(),
+                LifecycleEvents.NONE);
     }
 
     private AiReply reply(String id) {

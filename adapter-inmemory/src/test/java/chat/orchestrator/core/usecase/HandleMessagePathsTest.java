@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.port.LifecycleEvents;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,7 +102,7 @@ class HandleMessagePathsTest {
     @Test
     void aCallerWhoseAnswerTakesLongerThanItWaits_isToldTheConversationIsInHand() {
         HandleMessage messages = new HandleMessage(rig.locks, rig.state, rig.history, rig.worker(WorkerRig::echo),
-                executor, WorkerRig.SETTINGS.withAnswerWait(Duration.ofMillis(1)));
+                executor, WorkerRig.SETTINGS.withAnswerWait(Duration.ofMillis(1)), LifecycleEvents.NONE);
 
         // The worker never runs while the caller waits.
         MessageOutcome outcome = messages.handle(hello);
@@ -130,7 +131,8 @@ class HandleMessagePathsTest {
     @Test
     void handle_waitsForTheWorkersOutcome() {
         HandleMessage messages = new HandleMessage(rig.locks, rig.state, rig.history, rig.worker(WorkerRig::echo),
-                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), WorkerRig.SETTINGS);
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), WorkerRig.SETTINGS,
+                LifecycleEvents.NONE);
 
         MessageOutcome outcome = messages.handle(hello);
 
@@ -166,7 +168,8 @@ class HandleMessagePathsTest {
     }
 
     private HandleMessage handleMessage(StatePort state, HistoryPort history) {
-        return new HandleMessage(rig.locks, state, history, rig.worker(WorkerRig::echo), executor, WorkerRig.SETTINGS);
+        return new HandleMessage(rig.locks, state, history, rig.worker(WorkerRig::echo), executor, WorkerRig.SETTINGS,
+                LifecycleEvents.NONE);
     }
 
     private Lease take() {

@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.port.LifecycleEvents;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,9 +48,9 @@ class OutboxRecoveryClaimTest {
             return new LoggingPancake().deliver(delivery);
         };
         OutboxDispatcher first = new OutboxDispatcher(rig.history.outbox(), slowPancake, rig.clock,
-                WorkerRig.SETTINGS.delivery());
+                WorkerRig.SETTINGS.delivery(), LifecycleEvents.NONE);
         OutboxDispatcher second = new OutboxDispatcher(rig.history.outbox(), slowPancake, rig.clock,
-                WorkerRig.SETTINGS.delivery());
+                WorkerRig.SETTINGS.delivery(), LifecycleEvents.NONE);
         try (first; second) {
             assertEquals(1, first.dispatchDue());
             assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS), "the first instance is sending");
@@ -73,7 +74,7 @@ class OutboxRecoveryClaimTest {
             return OutboxDispatcher.pending(delivery.actions(), "503");
         };
         OutboxDispatcher dispatcher = new OutboxDispatcher(rig.history.outbox(), failing, rig.clock,
-                WorkerRig.SETTINGS.delivery());
+                WorkerRig.SETTINGS.delivery(), LifecycleEvents.NONE);
         try (dispatcher) {
             assertEquals(1, dispatcher.dispatchDue());
             assertTrue(dispatcher.awaitIdle(Duration.ofSeconds(10)));

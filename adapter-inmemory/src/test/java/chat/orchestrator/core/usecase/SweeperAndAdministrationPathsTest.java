@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.port.LifecycleEvents;
 import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +97,7 @@ class SweeperAndAdministrationPathsTest {
     }
 
     private Sweeper sweeper(LockPort locks, Predicate<Lease> startWorker, int pageSize) {
-        return new Sweeper(locks, rig.state, rig.history, startWorker, rig.clock, WorkerRig.TTL, pageSize, 1_000);
+        return new Sweeper(locks, rig.state, rig.history, startWorker, rig.clock, WorkerRig.TTL, pageSize, 1_000,
+                new AiRefusals(rig.clock), LifecycleEvents.NONE);
     }
 }

@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
@@ -55,7 +56,7 @@ final class WorkerRig {
     }
 
     OutboxDispatcher dispatcher() {
-        return new OutboxDispatcher(history.outbox(), pancake, clock, SETTINGS.delivery());
+        return new OutboxDispatcher(history.outbox(), pancake, clock, SETTINGS.delivery(), LifecycleEvents.NONE);
     }
 
     ConversationWorker worker(AiPort ai) {
@@ -64,8 +65,9 @@ final class WorkerRig {
 
     ConversationWorker worker(LockPort lockPort, StatePort statePort, HistoryPort historyPort, AiPort ai,
                               OrchestratorSettings settings) {
-        GuardedAiCall call = new GuardedAiCall(ai, lockPort, statePort, clock, settings);
-        return new ConversationWorker(lockPort, statePort, historyPort, dispatcher(), call, settings, clock);
+        GuardedAiCall call = new GuardedAiCall(ai, lockPort, statePort, clock, settings, new AiRefusals(clock));
+        return new ConversationWorker(lockPort, statePort, historyPort, dispatcher(), call, settings, clock,
+                LifecycleEvents.NONE);
     }
 
     static AiReply echo(ConversationContext context) {
