@@ -50,6 +50,20 @@ class AdministrationTest {
     }
 
     @Test
+    void anAnsweredConversationIdleLongerThanALockTtl_isNotStuck() {
+        ConversationId answered = newConversation();
+        state.accept(message(answered, "m1", 0, "thanks"));
+        var lease = locks.tryAcquire(answered, LOCK_TTL).orElseThrow();
+        assertTrue(state.removePending(lease, java.util.Set.of(chat.orchestrator.core.domain.MessageId.of("m1"))));
+        assertTrue(locks.release(lease));
+
+        clock.advance(LOCK_TTL.multipliedBy(3));
+
+        assertEquals(List.of(), administration.health().stuck());
+        assertEquals(Status.HEALTHY, administration.health().status());
+    }
+
+    @Test
     void aLockHeldTenTtlsPastTheLastMessage_isStuck_untilForceReleased() {
         ConversationId held = newConversation();
         state.accept(message(held, "m1", 0, "hello"));

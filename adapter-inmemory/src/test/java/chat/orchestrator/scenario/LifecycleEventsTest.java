@@ -12,6 +12,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
+import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.LifecycleEvents;
@@ -206,6 +207,49 @@ class LifecycleEventsTest {
     }
 
     @Test
+    void aRefusingAi_tellsARejectedCall_andARejectedOutcome() throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, context -> {
+            throw new AiRejectedException("HTTP 401: invalid api key");
+        }, events)) {
+            ConversationId conversation = newConversation();
+
+            MessageOutcome outcome = harness.orchestrator.handle(message(conversation, "m1", 0, "hi"));
+
+            assertInstanceOf(MessageOutcome.AiRejected.class, outcome);
+            assertEquals(List.of(conversation.toString(), "REJECTED", "-", "false"), events.awaitOne("aiCallEnded").values());
+            assertEquals(List.of("m1", "AiRejected"), events.awaitOne("messageHandled").values());
+        }
+    }
+
+    @Test
+    void aCallCancelledByANewerMessage_isToldAsCancelled_thenTheRestartIsAnswered() throws Exception {
+        CountDownLatch firstCallStarted = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST.withCancelOnNewerMessage(true), context -> {
+            if (calls.incrementAndGet() == 1) {
+                firstCallStarted.countDown();
+                try {
+                    new CountDownLatch(1).await(10, TimeUnit.SECONDS); // until the guard cancels the call
+                } catch (InterruptedException cancelled) {
+                    Thread.currentThread().interrupt();
+                    throw new AiUnavailableException("cancelled");
+                }
+            }
+            return Harness.echo(context);
+        }, events)) {
+            ConversationId conversation = newConversation();
+            CompletableFuture<MessageOutcome> first = CompletableFuture.supplyAsync(
+                    () -> harness.orchestrator.handle(message(conversation, "m1", 0, "hi")));
+            assertTrue(firstCallStarted.await(10, TimeUnit.SECONDS));
+            harness.orchestrator.handle(message(conversation, "m2", 1_000, "I want to book"));
+            first.get(10, TimeUnit.SECONDS);
+
+            assertEquals(List.of("CANCELLED", "ANSWERED"), events.await("aiCallEnded", all -> all.size() == 2).stream()
+                    .map(t -> t.value(1)).toList());
+        }
+    }
+
+    @Test
     void aSubmittedMessage_isToldAsSubmitted_notAsHandled() throws Exception {
         try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, Harness::echo, events)) {
             harness.orchestrator.submit(message(newConversation(), "m1", 0, "hi"));
@@ -229,6 +273,8 @@ class LifecycleEventsTest {
             assertEquals(1, harness.orchestrator.sweep());
 
             assertEquals(List.of(conversation.toString()), events.awaitOne("conversationRecovered").values());
+            assertEquals(List.of(conversation.toString(), "true", "false"), events.awaitOne("lockAttempted").values(),
+                    "the sweeper's own lock attempt");
             assertEquals("DELIVERED", events.awaitOne("deliveryAttempted").value(2));
         }
     }
