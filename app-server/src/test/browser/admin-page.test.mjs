@@ -32,7 +32,7 @@ function check(condition, what) {
 // A fresh profile every run; Playwright passes it to Chromium as --user-data-dir.
 const profile = mkdtempSync(join(tmpdir(), 'admin-page-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  executablePath: process.env.CHROMIUM_PATH, // resolved by AdminPageBrowserTest
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],

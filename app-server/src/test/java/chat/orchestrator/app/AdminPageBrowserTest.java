@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * ({@code src/test/browser/admin-page.test.mjs}) entering the token, retrying the dead letter, force-releasing,
  * cleaning up and checking that no customer text runs and the CSP refuses inline script.
  *
- * <p>Needs {@code node}, Chromium ({@code /usr/bin/chromium} or {@code CHROMIUM_PATH}) and {@code npm ci} run in
+ * <p>Needs {@code node}, Chromium ({@code CHROMIUM_PATH}, else {@code chromium} or {@code chromium-browser} on the PATH) and {@code npm ci} run in
  * {@code src/test/browser}; without them the test is skipped, unless {@code REQUIRE_BROWSER_TESTS=1} (set by
  * {@code .ci/run}) makes their absence a failure.
  */
@@ -120,9 +120,8 @@ class AdminPageBrowserTest {
 
     /** Node, Chromium and playwright-core, or a skip (a failure when REQUIRE_BROWSER_TESTS=1) saying what is missing. */
     private static void requireBrowserTools() {
-        String chromium = Optional.ofNullable(System.getenv("CHROMIUM_PATH")).orElse("/usr/bin/chromium");
         String missing = !onPath("node") ? "node is not on the PATH"
-                : !Files.isExecutable(Path.of(chromium)) ? "no Chromium at " + chromium + " (set CHROMIUM_PATH)"
+                : chromium().isEmpty() ? "no Chromium on the PATH (install it, or set CHROMIUM_PATH)"
                 : !Files.isDirectory(SCRIPT_DIR.resolve("node_modules").resolve("playwright-core"))
                 ? "playwright-core is not installed: run npm ci in app-server/src/test/browser" : "";
         if (missing.isEmpty()) {
@@ -136,9 +135,19 @@ class AdminPageBrowserTest {
     }
 
     private static boolean onPath(String command) {
+        return find(command).isPresent();
+    }
+
+    /** CHROMIUM_PATH when set, else Chromium as Debian or other distributions name it on the PATH. */
+    private static Optional<Path> chromium() {
+        return Optional.ofNullable(System.getenv("CHROMIUM_PATH")).map(Path::of).filter(Files::isExecutable)
+                .or(() -> find("chromium")).or(() -> find("chromium-browser"));
+    }
+
+    private static Optional<Path> find(String command) {
         return Optional.ofNullable(System.getenv("PATH")).stream()
                 .flatMap(path -> List.of(path.split(java.io.File.pathSeparator)).stream())
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+                .map(dir -> Path.of(dir, command)).filter(Files::isExecutable).findFirst();
     }
 
     private static void runBrowserScript(Map<String, String> environment) throws IOException, InterruptedException {
@@ -148,6 +157,7 @@ class AdminPageBrowserTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);
+        builder.environment().put("CHROMIUM_PATH", chromium().orElseThrow().toString());
         Process node = builder.start();
         if (!node.waitFor(3, TimeUnit.MINUTES)) {
             node.destroyForcibly();
