@@ -51,6 +51,12 @@ final class AppServer implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        // -Dbench.jfr=<directory>: a flight recording of each server, to see where its CPU goes.
+        String recordings = System.getProperty("bench.jfr");
+        if (recordings != null) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(recordings)
+                    .resolve(log.getFileName().toString().replace(".log", ".jfr")).toAbsolutePath());
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("REDIS_") || name.startsWith("POSTGRES_")
@@ -99,6 +105,13 @@ final class AppServer implements AutoCloseable {
                     + response.body().substring(0, Math.min(300, response.body().length())));
         }
         return true;
+    }
+
+    /** CPU time the process has used so far, user and system, in seconds. */
+    double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("this platform does not report a process's CPU time"))
+                .toNanos() / 1e9;
     }
 
     /** Used heap after a full collection, through jcmd (GC.run then GC.heap_info), in bytes. */

@@ -51,6 +51,9 @@ public final class Comparison {
     private final Table table = new Table();
     private final Path logs;
     private final Map<Integer, Load.Result> endToEnd = new LinkedHashMap<>();
+    private final Map<Integer, Pgbench.Result> twoRowTps = new LinkedHashMap<>();
+    /** Durable transactions one answered message needs at the least: its record, its answer, its delivery. */
+    private static final int TRANSACTIONS_PER_MESSAGE = 3;
 
     private Comparison(Scale scale, Path logs) {
         this.scale = scale;
@@ -58,10 +61,71 @@ public final class Comparison {
     }
 
     public static void main(String[] args) throws Exception {
-        Scale scale = args.length > 0 && args[0].equals("quick") ? QUICK : FULL;
+        String mode = args.length > 0 ? args[0] : "full";
+        Scale scale = mode.equals("quick") ? QUICK : FULL;
         quietLogging();
         Path logs = Files.createDirectories(Path.of(System.getProperty("bench.logs", "benchmarks/target/bench-logs")));
-        new Comparison(scale, logs).run();
+        Comparison comparison = new Comparison(scale, logs);
+        if (mode.equals("costs")) {
+            comparison.costsOnly();
+        } else {
+            comparison.run();
+        }
+    }
+
+    /** {@code benchmarks/run costs}: only the cost of one message, a one-minute run for trying a change. */
+    private void costsOnly() throws Exception {
+        System.out.println(Machine.describe());
+        try (Stores stores = new Stores(true)) {
+            String database = stores.createDatabase("costs");
+            stores.execute(database, "CREATE EXTENSION pg_stat_statements");
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            try (AppServer app = AppServer.launch(appEnvironment(stores, database),
+                    logs.resolve("app-server-costs.log"))) {
+                app.awaitReady(client);
+                URI endpoint = app.uri("/api/v1/enhanced-handle-message");
+                Load.run(16, Duration.ofSeconds(10), Duration.ofSeconds(1),
+                        sequence -> AppServer.send(client, endpoint, "warm-" + (sequence % 1_000), "w" + sequence));
+                // As autovacuum would have after a minute: statistics of the tables the warm-up filled. Without
+                // them the plans cached while the tables were empty (sequential scans) outlive the tables' growth.
+                stores.execute(database, "VACUUM ANALYZE");
+                costs(stores, database, app, client, endpoint);
+            }
+        }
+        System.out.println(table.render());
+    }
+
+    /**
+     * A fixed number of messages to new conversations at 16 connections, with every counter read before and after:
+     * what one message costs in CPU and round trips, whatever else the machine is doing.
+     */
+    private void costs(Stores stores, String database, AppServer app, HttpClient client, URI endpoint)
+            throws Exception {
+        Costs costs = new Costs(stores, database, app);
+        long messages = 3_000;
+        costs.resetStatements();
+        Costs.Reading before = costs.read();
+        Load.Result result = Load.each(messages, 16, Duration.ofSeconds(120),
+                sequence -> AppServer.send(client, endpoint, "cost-" + sequence, "cost-" + sequence));
+        // PostgreSQL publishes its statistics a moment after the transactions end.
+        Thread.sleep(Duration.ofMillis(1_500));
+        Costs.Reading after = costs.read();
+        long answered = result.operations();
+        System.out.println(Costs.describe(before, after, answered) + (result.errors() == 0 ? ""
+                : String.format(Locale.ROOT, " (%d errors, first: %s)", result.errors(), result.firstError())));
+        costs.statements(answered).forEach(System.out::println);
+        table.row("app-server CPU per message, 16 connections (lower is better)", 16,
+                String.format(Locale.ROOT, "%.2f ms", Costs.cpuMillisPerMessage(before, after, answered)), "-",
+                Double.NaN);
+    }
+
+    private static Map<String, String> appEnvironment(Stores stores, String database) throws java.io.IOException {
+        Map<String, String> env = AppServer.baseEnvironment(Stores.freePort());
+        env.put("REDIS_URL", "redis://127.0.0.1:" + stores.redisPort + "/0");
+        env.put("DATABASE_URL", "postgres://postgres@127.0.0.1:" + stores.postgresPort() + "/" + database
+                + "?sslmode=disable");
+        env.put("PROCESSING_LOCK_TTL", Integer.toString(LOCK_TTL_SECONDS));
+        return env;
     }
 
     private void run() throws Exception {
@@ -74,6 +138,7 @@ public final class Comparison {
                             + " the pgbench columns stay empty; install postgresql-client or set PGBENCH"));
             locks(stores);
             Map<Integer, Pgbench.Result> twoRow = twoRowReference(stores, pgbench);
+            twoRowTps.putAll(twoRow);
             durableWrites(stores, pgbench, twoRow);
             endToEnd(stores, twoRow);
         }
@@ -173,18 +238,15 @@ public final class Comparison {
 
     private void endToEnd(Stores stores, Map<Integer, Pgbench.Result> twoRow) throws Exception {
         String database = stores.createDatabase("app");
-        Map<String, String> env = AppServer.baseEnvironment(Stores.freePort());
-        env.put("REDIS_URL", "redis://127.0.0.1:" + stores.redisPort + "/0");
-        env.put("DATABASE_URL", "postgres://postgres@127.0.0.1:" + stores.postgresPort() + "/" + database
-                + "?sslmode=disable");
-        env.put("PROCESSING_LOCK_TTL", Integer.toString(LOCK_TTL_SECONDS));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try (AppServer app = AppServer.launch(env, logs.resolve("app-server-redis-postgres.log"))) {
+        try (AppServer app = AppServer.launch(appEnvironment(stores, database),
+                logs.resolve("app-server-redis-postgres.log"))) {
             app.awaitReady(client);
             URI endpoint = app.uri("/api/v1/enhanced-handle-message");
             Load.run(16, scale.warmUp(), Duration.ofSeconds(1),
                     sequence -> AppServer.send(client, endpoint, "warm-" + (sequence % 1_000), "w" + sequence));
             memory(stores, app, client, endpoint);
+            costs(stores, database, app, client, endpoint);
             for (int connections : CONCURRENCY) {
                 Load.Result result = Load.run(connections, scale.warmUp(), scale.measured(),
                         sequence -> AppServer.send(client, endpoint,
@@ -250,6 +312,15 @@ public final class Comparison {
                 if (app != null) {
                     table.row("app-server end to end vs Helidon hello endpoint (HTTP ceiling)", connections,
                             latencies(app), latencies(result), app.perSecond() / result.perSecond());
+                }
+                Pgbench.Result twoRow = twoRowTps.get(connections);
+                if (twoRow != null) {
+                    // The cores are shared: a message costs at least one HTTP exchange plus three transactions, so
+                    // their costs per second add up, and no server of ours can beat this rate on this machine.
+                    double bound = 1 / (1 / result.perSecond() + TRANSACTIONS_PER_MESSAGE / twoRow.tps());
+                    table.row("bound on this machine: 1 hello exchange + " + TRANSACTIONS_PER_MESSAGE
+                                    + " 2-row transactions per message, vs pgbench 2-row", connections,
+                            String.format(Locale.ROOT, "%,.0f msgs/s", bound), tps(twoRow), bound / twoRow.tps());
                 }
             }
         }

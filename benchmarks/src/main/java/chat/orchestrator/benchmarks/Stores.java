@@ -21,14 +21,22 @@ final class Stores implements AutoCloseable {
     private final EmbeddedPostgres postgres;
 
     Stores() throws IOException {
+        this(false);
+    }
+
+    /** {@code statementStatistics}: with pg_stat_statements loaded, for {@link Costs}'s statement breakdown. */
+    Stores(boolean statementStatistics) throws IOException {
         redisPort = freePort();
         redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
                 .setting("save \"\"").setting("appendonly no").build();
         redis.start();
-        postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("fsync", "off")
-                .setServerConfig("max_connections", "300")
-                .start();
+                .setServerConfig("max_connections", "300");
+        if (statementStatistics) {
+            builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        }
+        postgres = builder.start();
     }
 
     int postgresPort() {
