@@ -66,6 +66,11 @@ final class Database {
         }
     }
 
+    /** One statement that writes, with autocommit: it is its own transaction, with no BEGIN or COMMIT round trip. */
+    <T> T statement(String attempt, Work<T> work) {
+        return read(attempt, work);
+    }
+
     /** Runs read-only work with autocommit: each statement sees the latest committed state. */
     <T> T read(String attempt, Work<T> work) {
         try {

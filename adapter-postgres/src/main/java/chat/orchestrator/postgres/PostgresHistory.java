@@ -26,6 +26,8 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Name;
 import org.jooq.impl.DSL;
 
 /**
@@ -37,26 +39,56 @@ import org.jooq.impl.DSL;
  * survives restarts and races between instances.
  */
 public final class PostgresHistory implements HistoryPort {
-    private static final RenderedSql INSERT_CONVERSATION = RenderedSql.insert(CONVERSATIONS,
-            insert -> insert.onConflictDoNothing(), CONVERSATIONS.ID, CONVERSATIONS.LAST_MESSAGE_ID,
-            CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, CONVERSATIONS.CREATED_AT, CONVERSATIONS.UPDATED_AT);
-    private static final RenderedSql INSERT_MESSAGE = RenderedSql.insert(MESSAGES,
-            insert -> insert.onConflict(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID).doNothing(), MESSAGES.ID,
-            MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.CONTENT, MESSAGES.SENDER_ID, MESSAGES.SENDER_TYPE,
-            MESSAGES.SENT_AT, MESSAGES.METADATA, MESSAGES.CREATED_AT);
-    /** Messages arrive out of order: the latest is the one with the highest timestamp, not the last recorded. */
-    private static final RenderedSql COUNT_NEW_MESSAGE = RenderedSql.of(DSL.update(CONVERSATIONS)
-                    .set(CONVERSATIONS.TOTAL_MESSAGES, CONVERSATIONS.TOTAL_MESSAGES.plus(DSL.inline(1L)))
-                    .set(CONVERSATIONS.LAST_MESSAGE_ID,
-                            DSL.when(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP.le(
-                                            DSL.param("sent_at_for_id", CONVERSATIONS.LAST_MESSAGE_TIMESTAMP)),
-                                    DSL.param("message_id", CONVERSATIONS.LAST_MESSAGE_ID))
-                                    .otherwise(CONVERSATIONS.LAST_MESSAGE_ID))
-                    .set(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP, DSL.greatest(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP,
-                            DSL.param("sent_at", CONVERSATIONS.LAST_MESSAGE_TIMESTAMP)))
-                    .set(CONVERSATIONS.UPDATED_AT, DSL.param("updated_at", CONVERSATIONS.UPDATED_AT))
-                    .where(CONVERSATIONS.ID.eq(DSL.param("id", CONVERSATIONS.ID))),
-            "sent_at_for_id", "message_id", "sent_at", "updated_at", "id");
+    /**
+     * A message and its conversation's figures in one statement, so recording one costs one round trip and no
+     * transaction of its own: the message goes in unless its id is already there, and only a message that went in
+     * creates the conversation or counts in it. Messages arrive out of order, so the latest is the one with the
+     * highest timestamp, not the last recorded. The message's foreign key is checked at the end of the statement,
+     * after its conversation's row is there.
+     */
+    private static final RenderedSql RECORD_MESSAGE = recordMessage();
+
+    private static RenderedSql recordMessage() {
+        Name inserted = DSL.name("inserted");
+        Field<Instant> sentAt = DSL.field(DSL.name("inserted", MESSAGES.SENT_AT.getName()), MESSAGES.SENT_AT.getType());
+        Field<Instant> recordedAt = DSL.param("created_at", MESSAGES.CREATED_AT);
+        var conversation = CONVERSATIONS.as("c");
+        var excluded = DSL.excluded(CONVERSATIONS.LAST_MESSAGE_TIMESTAMP);
+        return RenderedSql.of(DSL.with(inserted).as(DSL.insertInto(MESSAGES)
+                                .set(MESSAGES.ID, DSL.param("id", MESSAGES.ID))
+                                .set(MESSAGES.CONVERSATION_ID, DSL.param("conversation_id", MESSAGES.CONVERSATION_ID))
+                                .set(MESSAGES.MESSAGE_ID, DSL.param("message_id", MESSAGES.MESSAGE_ID))
+                                .set(MESSAGES.CONTENT, DSL.param("content", MESSAGES.CONTENT))
+                                .set(MESSAGES.SENDER_ID, DSL.param("sender_id", MESSAGES.SENDER_ID))
+                                .set(MESSAGES.SENDER_TYPE, DSL.param("sender_type", MESSAGES.SENDER_TYPE))
+                                .set(MESSAGES.SENT_AT, DSL.param("sent_at", MESSAGES.SENT_AT))
+                                .set(MESSAGES.METADATA, DSL.param("metadata", MESSAGES.METADATA))
+                                .set(MESSAGES.CREATED_AT, recordedAt)
+                                .onConflict(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID).doNothing()
+                                .returning(MESSAGES.CONVERSATION_ID, MESSAGES.MESSAGE_ID, MESSAGES.SENT_AT,
+                                        MESSAGES.CREATED_AT))
+                        .insertInto(conversation, conversation.ID, conversation.LAST_MESSAGE_ID,
+                                conversation.LAST_MESSAGE_TIMESTAMP, conversation.TOTAL_MESSAGES, conversation.CREATED_AT,
+                                conversation.UPDATED_AT)
+                        .select(DSL.select(
+                                        DSL.field(DSL.name("inserted", MESSAGES.CONVERSATION_ID.getName()), String.class),
+                                        DSL.field(DSL.name("inserted", MESSAGES.MESSAGE_ID.getName()), String.class),
+                                        sentAt, DSL.inline(1L),
+                                        DSL.field(DSL.name("inserted", MESSAGES.CREATED_AT.getName()), Instant.class),
+                                        DSL.field(DSL.name("inserted", MESSAGES.CREATED_AT.getName()), Instant.class))
+                                .from(DSL.table(inserted)))
+                        .onConflict(conversation.ID).doUpdate()
+                        .set(conversation.TOTAL_MESSAGES, conversation.TOTAL_MESSAGES.plus(DSL.inline(1L)))
+                        .set(conversation.LAST_MESSAGE_ID, DSL.when(conversation.LAST_MESSAGE_TIMESTAMP.le(excluded),
+                                        DSL.excluded(CONVERSATIONS.LAST_MESSAGE_ID))
+                                .otherwise(conversation.LAST_MESSAGE_ID))
+                        .set(conversation.LAST_MESSAGE_TIMESTAMP,
+                                DSL.greatest(conversation.LAST_MESSAGE_TIMESTAMP, excluded))
+                        .set(conversation.UPDATED_AT, DSL.excluded(CONVERSATIONS.UPDATED_AT)),
+                "id", "conversation_id", "message_id", "content", "sender_id", "sender_type", "sent_at", "metadata",
+                "created_at");
+    }
+
     private static final RenderedSql RAISE_FENCE = RenderedSql.of(DSL.update(CONVERSATIONS)
                     .set(CONVERSATIONS.MAX_FENCING_TOKEN, DSL.param("token", CONVERSATIONS.MAX_FENCING_TOKEN))
                     .set(CONVERSATIONS.UPDATED_AT, DSL.param("updated_at", CONVERSATIONS.UPDATED_AT))
@@ -92,25 +124,20 @@ public final class PostgresHistory implements HistoryPort {
     @Override
     public RecordOutcome record(InboundMessage message) {
         String conversation = message.conversationId().value();
-        return database.transaction(attempt("record message " + message.id(), message.conversationId()), sql -> {
-            Instant now = clock.instant();
-            String id = message.id().value();
-            INSERT_CONVERSATION.execute(sql, conversation, id, message.timestamp(), now, now);
-            // A racing insert of the same message waits for the other transaction, then does nothing: the
-            // constraint decides which caller sees NEW, without an exception.
-            int inserted = INSERT_MESSAGE.execute(sql, UUID.randomUUID(), conversation, id, message.content(),
-                    message.senderId(), message.senderType().wireName(), message.timestamp(),
-                    Json.of(message.metadata()), now);
-            if (inserted == 1) {
-                COUNT_NEW_MESSAGE.execute(sql, message.timestamp(), id, message.timestamp(), now, conversation);
-                return RecordOutcome.NEW;
-            }
-            return sql.select(MESSAGES.ANSWERED_BY).from(MESSAGES)
-                    .where(MESSAGES.CONVERSATION_ID.eq(conversation), MESSAGES.MESSAGE_ID.eq(message.id().value()))
-                    .fetchOptional(MESSAGES.ANSWERED_BY)
-                    .map(answeredBy -> RecordOutcome.ANSWERED)
-                    .orElse(RecordOutcome.UNANSWERED);
-        });
+        String attempt = attempt("record message " + message.id(), message.conversationId());
+        // A racing insert of the same message waits for the other transaction, then does nothing: the constraint
+        // decides which caller sees NEW, without an exception.
+        int inserted = database.statement(attempt, sql -> RECORD_MESSAGE.execute(sql, UUID.randomUUID(), conversation,
+                message.id().value(), message.content(), message.senderId(), message.senderType().wireName(),
+                message.timestamp(), Json.of(message.metadata()), clock.instant()));
+        if (inserted == 1) {
+            return RecordOutcome.NEW;
+        }
+        return database.read(attempt, sql -> sql.select(MESSAGES.ANSWERED_BY).from(MESSAGES)
+                .where(MESSAGES.CONVERSATION_ID.eq(conversation), MESSAGES.MESSAGE_ID.eq(message.id().value()))
+                .fetchOptional(MESSAGES.ANSWERED_BY)
+                .map(answeredBy -> RecordOutcome.ANSWERED)
+                .orElse(RecordOutcome.UNANSWERED));
     }
 
     /**

@@ -13,10 +13,16 @@ import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.domain.Turn.Role;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencingToken;
+import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
 import chat.orchestrator.postgres.schema.tables.records.ConversationsRecord;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +51,34 @@ class ConversationRowsTest {
         history.record(message(conversation, "third", 3_000, "c"));
         assertEquals("third", conversationRow().getLastMessageId());
         assertEquals(3L, conversationRow().getTotalMessages());
+    }
+
+    /**
+     * A new conversation's first messages recorded at once from many threads, some of them twice: the racing inserts
+     * of its row become one row that counts each message once, and every id is NEW exactly once.
+     */
+    @Test
+    void messagesRecordedAtOnceIntoANewConversation_areEachCountedOnce() throws Exception {
+        int messages = 40;
+        List<Callable<RecordOutcome>> records = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            InboundMessage each = message(conversation, "m" + i, i, "text " + i);
+            records.add(() -> history.record(each));
+            records.add(() -> history.record(each));
+        }
+        List<RecordOutcome> outcomes = new ArrayList<>();
+        try (ExecutorService threads = Executors.newFixedThreadPool(16)) {
+            for (Future<RecordOutcome> outcome : threads.invokeAll(records)) {
+                outcomes.add(outcome.get());
+            }
+        }
+
+        assertEquals(messages, outcomes.stream().filter(o -> o == RecordOutcome.NEW).count());
+        assertEquals(messages, outcomes.stream().filter(o -> o == RecordOutcome.UNANSWERED).count());
+        ConversationsRecord row = conversationRow();
+        assertEquals(messages, row.getTotalMessages());
+        assertEquals("m" + (messages - 1), row.getLastMessageId());
+        assertEquals(BASE.plusMillis(messages - 1), row.getLastMessageTimestamp());
     }
 
     @Test
