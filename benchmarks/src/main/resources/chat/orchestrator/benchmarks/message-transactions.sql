@@ -1,25 +1,25 @@
 -- What the PostgreSQL adapter sends for one answered message (one burst of one message, two actions delivered at
 -- once), statement for statement and transaction for transaction, on the adapter's own schema (the harness runs it
--- on the database DurableWrites migrated). Captured from the pgjdbc log of one message on main, 2026-11-29; keep it
+-- on the database DurableWrites migrated). Captured from the pgjdbc log of one message on main, 2026-11-29 (the record statement since from pg_stat_statements); keep it
 -- in step with the adapter when its statements change, or the ratio compares different work. Simplified where a
 -- value would need a round trip of its own: the fencing token is a constant, and the claim token is not checked.
 -- One pgbench "transaction" is one run of this whole script: one answered message.
 \set c random(1, 100000)
 \set m random(1, 1000000000000000)
--- HistoryPort.record: conversation row, message row, counters.
-BEGIN;
-INSERT INTO conversations (id, last_message_id, last_message_timestamp, created_at, updated_at)
-  VALUES ('pg-' || :c::text, 'm' || :m::text, now(), now(), now()) ON CONFLICT DO NOTHING;
-INSERT INTO messages (id, conversation_id, message_id, content, sender_id, sender_type, sent_at, metadata, created_at)
-  VALUES (md5('message' || :m::text)::uuid, 'pg-' || :c::text, 'm' || :m::text, 'Xin chào, tôi muốn đặt lịch', 'u-' || :c::text, 'user', now(),
-          '{}'::jsonb, now())
-  ON CONFLICT (conversation_id, message_id) DO NOTHING;
-UPDATE conversations SET total_messages = conversations.total_messages + 1,
-    last_message_id = CASE WHEN conversations.last_message_timestamp <= now() THEN 'm' || :m::text
-                           ELSE conversations.last_message_id END,
-    last_message_timestamp = greatest(conversations.last_message_timestamp, now()), updated_at = now()
-  WHERE conversations.id = 'pg-' || :c::text;
-END;
+-- HistoryPort.record: the message, then its conversation's row created or counted, in one statement (autocommit).
+WITH inserted AS (
+  INSERT INTO messages (id, conversation_id, message_id, content, sender_id, sender_type, sent_at, metadata, created_at)
+    VALUES (md5('message' || :m::text)::uuid, 'pg-' || :c::text, 'm' || :m::text, 'Xin chào, tôi muốn đặt lịch', 'u-' || :c::text, 'user', now(),
+            '{}'::jsonb, now())
+    ON CONFLICT (conversation_id, message_id) DO NOTHING
+    RETURNING conversation_id, message_id, sent_at, created_at)
+INSERT INTO conversations AS c (id, last_message_id, last_message_timestamp, total_messages, created_at, updated_at)
+  SELECT conversation_id, message_id, sent_at, 1, created_at, created_at FROM inserted
+  ON CONFLICT (id) DO UPDATE SET total_messages = c.total_messages + 1,
+    last_message_id = CASE WHEN c.last_message_timestamp <= excluded.last_message_timestamp THEN excluded.last_message_id
+                           ELSE c.last_message_id END,
+    last_message_timestamp = greatest(c.last_message_timestamp, excluded.last_message_timestamp),
+    updated_at = excluded.updated_at;
 -- HistoryPort.raiseFence at lease start.
 BEGIN;
 UPDATE conversations SET max_fencing_token = 4000000000000000, updated_at = now()
