@@ -3,6 +3,7 @@ package chat.orchestrator.postgres;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -113,13 +114,31 @@ final class RenderedSql {
         });
     }
 
-    /** Runs the query, which selects (or returns) every column of {@code table}; its rows as the table's records. */
+    /**
+     * Runs the query, which selects (or returns) every column of {@code table} in the table's order (as
+     * {@code selectFrom} and {@code returning()} render them); its rows as the table's records.
+     */
     <R extends Record> List<R> fetchInto(DSLContext sql, Table<R> table, Object... values) {
         return sql.connectionResult(connection -> {
             try (PreparedStatement statement = prepared(connection, values); ResultSet rows = statement.executeQuery()) {
-                return sql.fetch(rows).into(table);
+                // The table's fields given, jOOQ reads each column as its type says instead of looking every column's
+                // type up from the result's metadata, which cost more than the rest of the claim.
+                requireColumnsOf(table, rows.getMetaData());
+                return sql.fetch(rows, table.fields()).into(table);
             }
         });
+    }
+
+    /** A query whose columns are not the table's, in its order, would fill the records' fields with the wrong values. */
+    private void requireColumnsOf(Table<?> table, ResultSetMetaData columns) throws SQLException {
+        Field<?>[] fields = table.fields();
+        boolean same = columns.getColumnCount() == fields.length;
+        for (int index = 0; same && index < fields.length; index++) {
+            same = fields[index].getName().equals(columns.getColumnLabel(index + 1));
+        }
+        if (!same) {
+            throw new IllegalStateException("the query does not select " + table.getName() + "'s columns in order: " + sql);
+        }
     }
 
     private PreparedStatement prepared(Connection connection, Object[] values) throws SQLException {

@@ -54,6 +54,7 @@ final class AppServer implements AutoCloseable {
         // -Dbench.jfr=<directory>: a flight recording of each server, to see where its CPU goes.
         String recordings = System.getProperty("bench.jfr");
         if (recordings != null) {
+            command.add("-XX:FlightRecorderOptions=stackdepth=512");
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(recordings)
                     .resolve(log.getFileName().toString().replace(".log", ".jfr")).toAbsolutePath());
         }
