@@ -56,6 +56,19 @@ class EmbeddingGuideTest {
             }
         }
         assertTrue(artifacts.contains("orchestrator-bom"), "the guide shows how to import the BOM");
+        Matcher snapshot = Pattern.compile("\\d+\\.\\d+\\.\\d+-SNAPSHOT").matcher(guide());
+        while (snapshot.find()) {
+            assertEquals(System.getProperty("project.version"), snapshot.group(), "a version docs/embedding.md names");
+        }
+    }
+
+    @Test
+    void theJUnitTheGuideNamesIsTheOneTheContractSuitesAreBuiltWith() throws IOException {
+        Matcher junit = Pattern.compile("<artifactId>junit-jupiter</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(guide());
+
+        assertTrue(junit.find(), "the guide names the JUnit the contract suites need");
+        assertEquals(System.getProperty("junit.version"), junit.group(1));
     }
 
     private static String guide() throws IOException {
