@@ -1,11 +1,9 @@
 package chat.orchestrator.inmemory;
 
 import chat.orchestrator.core.domain.DeliveryReport;
-import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.PancakePort;
 import java.lang.System.Logger.Level;
-import java.util.stream.IntStream;
 
 /**
  * The embedded default's Pancake: logs what it would send and reports every action delivered. Action types and
@@ -20,8 +18,6 @@ public final class LoggingPancake implements PancakePort {
                 delivery.conversationId(), delivery.idempotencyKey(),
                 delivery.actions().stream().map(a -> a.type().wireName()).toList());
         LOG.log(Level.DEBUG, () -> "pancake (logging only) text: " + delivery.reply().text());
-        return new DeliveryReport(IntStream.range(0, delivery.actions().size())
-                .mapToObj(i -> new ActionDelivery(i, delivery.actions().get(i).type(), DeliveryReport.Status.DELIVERED, 1, ""))
-                .toList());
+        return DeliveryReport.everyActionDelivered(delivery.actions());
     }
 }
