@@ -183,6 +183,9 @@ public final class AdapterSelection {
             case RedisTopology.SingleNode single -> "redis " + single.node() + " db " + single.database() + tls;
             case RedisTopology.Cluster cluster -> "redis cluster, seeds " + cluster.seeds().stream()
                     .map(Object::toString).collect(Collectors.joining(",")) + tls;
+            case RedisTopology.Sentinel sentinel -> "redis sentinel, master " + sentinel.masterName() + " db "
+                    + sentinel.database() + ", sentinels " + sentinel.sentinels().stream()
+                    .map(Object::toString).collect(Collectors.joining(",")) + tls;
         };
     }
 
