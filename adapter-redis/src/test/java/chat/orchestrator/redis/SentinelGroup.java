@@ -42,7 +42,7 @@ final class SentinelGroup implements AutoCloseable {
             int port = freePort();
             sentinelPorts.add(port);
             processes.add(RedisSentinel.newRedisSentinel().bind("127.0.0.1").port(port).masterName(MASTER_NAME)
-                    .masterPort(masterPort).quorumSize(2).downAfterMilliseconds(1_000).failOverTimeout(10_000)
+                    .masterPort(masterPort).quorumSize(2).downAfterMilliseconds(1_000).failOverTimeout(5_000)
                     .parallelSyncs(1).build());
         }
     }

@@ -72,26 +72,21 @@ final class SentinelProcesses implements AutoCloseable {
 
     /**
      * SIGKILLs the master while its replica is behind, and answers the master's replication offset just before.
-     * {@code CLIENT KILL TYPE replica} cuts the replication link; the replica reconnects only at its next
-     * once-a-second check, and the master is killed as soon as it has taken a write since the cut (cut again if the
-     * replica was back first). That write, and any after it, exist nowhere else: the replica promoted next lacks
-     * them, as a replica does that was a moment behind when its master died.
+     * {@code CLIENT KILL TYPE replica} cuts the replication link, a wrong {@code masterauth} keeps the replica from
+     * coming back, and the master is killed once it has taken a write since the cut. That write, and any after it,
+     * exist nowhere else: the replica promoted next lacks them, as a replica does that was a moment behind when its
+     * master died.
      */
     long killMasterWithTheReplicaBehind() {
-        long[] cutAt = {Long.MAX_VALUE};
-        long[] offset = {0};
+        try (Jedis replica = new Jedis("127.0.0.1", replicaPort)) {
+            replica.configSet("masterauth", "not-the-masters-password");
+        }
         try (Jedis node = new Jedis("127.0.0.1", masterPort)) {
+            node.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "replica");
+            long cut = replicationOffset(node);
+            long[] offset = {cut};
             await("the master takes a write while its replica is cut off").atMost(Duration.ofSeconds(10))
-                    .pollInterval(Duration.ofMillis(5)).until(() -> {
-                        Map<String, String> replication = parse(node.info("replication"));
-                        if (!"0".equals(replication.get("connected_slaves"))) {
-                            node.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "replica");
-                            cutAt[0] = Long.parseLong(parse(node.info("replication")).get("master_repl_offset"));
-                            return false;
-                        }
-                        offset[0] = Long.parseLong(replication.get("master_repl_offset"));
-                        return offset[0] > cutAt[0];
-                    });
+                    .pollInterval(Duration.ofMillis(5)).until(() -> (offset[0] = replicationOffset(node)) > cut);
             master.destroyForcibly();
             return offset[0];
         }
@@ -140,7 +135,7 @@ final class SentinelProcesses implements AutoCloseable {
                 "dir " + directory,
                 "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + masterPort + " 2",
                 "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
-                "sentinel failover-timeout " + MASTER_NAME + " 10000",
+                "sentinel failover-timeout " + MASTER_NAME + " 5000",
                 "sentinel parallel-syncs " + MASTER_NAME + " 1", ""));
         start("sentinel-" + port, List.of(binary, config.toString(), "--sentinel"), port);
     }
@@ -156,6 +151,10 @@ final class SentinelProcesses implements AutoCloseable {
                     }
                 });
         return process;
+    }
+
+    private static long replicationOffset(Jedis node) {
+        return Long.parseLong(parse(node.info("replication")).get("master_repl_offset"));
     }
 
     private static int masterPortSeenBy(int sentinelPort) {
