@@ -49,6 +49,10 @@ class SentinelFailoverTest {
         }
 
         group.killMaster();
+        ComponentHealth meanwhile = new RedisHealth(store).check();
+        assertFalse(meanwhile.up(), meanwhile.toString());
+        assertTrue(meanwhile.detail().contains("the master 'orchestrator' of the sentinels [127.0.0.1:"),
+                meanwhile.detail());
         group.awaitReplicaPromoted(FAILOVER_BOUND);
         await("the client follows the sentinels to the new master").atMost(FAILOVER_BOUND)
                 .pollInterval(Duration.ofMillis(100)).until(() -> store.stats().ping());
@@ -63,5 +67,7 @@ class SentinelFailoverTest {
                 "tokens keep growing on the promoted replica: " + before + " then " + after);
         ComponentHealth health = new RedisHealth(store).check();
         assertTrue(health.up(), health.toString());
+        assertEquals(group.settings().maxConnections(), store.poolFigures().maxTotal(),
+                "the pool figures are the new master's pool");
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.embedded.Redis;
 import redis.embedded.RedisSentinel;
@@ -95,7 +96,10 @@ final class SentinelGroup implements AutoCloseable {
         try (Jedis master = new Jedis("127.0.0.1", masterPort)) {
             pid = Long.parseLong(RedisStats.parse(master.info("server")).get("process_id"));
         }
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(pid).ifPresent(process -> {
+            process.destroyForcibly();
+            process.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+        });
     }
 
     /** Waits until every sentinel names the replica as the master and the replica says it is one. */
