@@ -2,6 +2,7 @@ package chat.orchestrator.redis;
 
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -9,12 +10,14 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Opens the Jedis client the settings describe: a {@link RedisClient} for one node, a {@link RedisClusterClient}
- * for a cluster. Both are a {@link UnifiedJedis}, so nothing past this class knows which one it talks to.
+ * for a cluster, a {@link RedisSentinelClient} for a master behind Redis Sentinel. All are a {@link UnifiedJedis},
+ * so nothing past this class knows which one it talks to.
  */
 final class RedisClients {
     /** Slot lookups and MOVED/ASK redirects need a few tries inside Jedis; connection failures are ours to retry. */
@@ -33,28 +36,31 @@ final class RedisClients {
                     .poolConfig(pool)
                     .build();
             case RedisTopology.Cluster cluster -> connectCluster(settings, cluster, client, pool);
+            case RedisTopology.Sentinel sentinel -> connectThroughSentinels(settings, sentinel, client, pool);
         };
     }
 
     /**
      * After a connection failure the pooled connections of a single node are most likely dead too (the server
      * restarted): dropping the idle ones lets the next try open a fresh connection instead of finding another
-     * corpse. The cluster client renews its own connections with the slot map.
+     * corpse. The same holds for the master behind Sentinel (it may restart without a failover; after one, the
+     * client opens a new pool to the promoted replica). The cluster client renews its own connections with the slot
+     * map.
      */
     static Runnable idleConnectionDropper(UnifiedJedis jedis) {
-        if (jedis instanceof RedisClient single) {
-            return () -> single.getPool().clear();
-        }
-        return () -> { };
+        return switch (jedis) {
+            case RedisClient single -> () -> single.getPool().clear();
+            case RedisSentinelClient sentinel -> () -> sentinel.getPrimaryNodesConnectionMap().values()
+                    .forEach(pool -> pool.clear());
+            default -> () -> { };
+        };
     }
 
     private static UnifiedJedis connectCluster(RedisSettings settings, RedisTopology.Cluster cluster,
                                                JedisClientConfig client, ConnectionPoolConfig pool) {
-        Set<HostAndPort> seeds = new LinkedHashSet<>();
-        cluster.seeds().forEach(node -> seeds.add(new HostAndPort(node.host(), node.port())));
         try {
             return RedisClusterClient.builder()
-                    .nodes(seeds)
+                    .nodes(hostsAndPorts(cluster.seeds()))
                     .clientConfig(client)
                     .poolConfig(pool)
                     .maxAttempts(CLUSTER_MAX_ATTEMPTS)
@@ -70,7 +76,57 @@ final class RedisClients {
         }
     }
 
+    /**
+     * The client asks the sentinels where the master is at once and subscribes to their {@code +switch-master}
+     * announcements, so it follows a failover by itself. Until it has, commands fail as connection failures (the old
+     * master is gone) or {@code READONLY} (it came back as a replica), both retried.
+     */
+    private static UnifiedJedis connectThroughSentinels(RedisSettings settings, RedisTopology.Sentinel sentinel,
+                                                       JedisClientConfig client, ConnectionPoolConfig pool) {
+        // The sentinels share the timeouts and TLS, not the master's credentials: they have their own password.
+        DefaultJedisClientConfig.Builder sentinelClient = connectionConfig(settings);
+        if (!sentinel.sentinelPassword().isEmpty()) {
+            sentinelClient.password(sentinel.sentinelPassword());
+        }
+        try {
+            return RedisSentinelClient.builder()
+                    .masterName(sentinel.masterName())
+                    .sentinels(hostsAndPorts(sentinel.sentinels()))
+                    .sentinelClientConfig(sentinelClient.build())
+                    .clientConfig(DefaultJedisClientConfig.builder().from(client).database(sentinel.database()).build())
+                    .poolConfig(pool)
+                    .build();
+        } catch (RuntimeException e) {
+            if (RedisFailures.isConnectionFailure(e)) {
+                // Jedis reports a sentinel that refused the password like one that is down.
+                throw new StoreUnavailableException("no Redis sentinel of " + sentinel.sentinels()
+                        + " said where the master '" + sentinel.masterName() + "' is (unreachable, or the sentinel"
+                        + " password was refused): " + e.getMessage(), e);
+            }
+            throw new IllegalStateException("the Redis sentinels " + sentinel.sentinels() + " answered, but not with"
+                    + " the address of a master named '" + sentinel.masterName() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<HostAndPort> hostsAndPorts(List<RedisNode> nodes) {
+        Set<HostAndPort> addresses = new LinkedHashSet<>();
+        nodes.forEach(node -> addresses.add(new HostAndPort(node.host(), node.port())));
+        return addresses;
+    }
+
     private static JedisClientConfig clientConfig(RedisSettings settings) {
+        DefaultJedisClientConfig.Builder config = connectionConfig(settings);
+        if (!settings.username().isEmpty()) {
+            config.user(settings.username());
+        }
+        if (!settings.password().isEmpty()) {
+            config.password(settings.password());
+        }
+        return config.build();
+    }
+
+    /** Timeouts, TLS and a name, for every connection we open. */
+    private static DefaultJedisClientConfig.Builder connectionConfig(RedisSettings settings) {
         int timeout = Math.toIntExact(settings.socketTimeout().toMillis());
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout)
@@ -80,13 +136,7 @@ final class RedisClients {
             // The JVM's trust store, with host name verification.
             config.sslOptions(SslOptions.defaults());
         }
-        if (!settings.username().isEmpty()) {
-            config.user(settings.username());
-        }
-        if (!settings.password().isEmpty()) {
-            config.password(settings.password());
-        }
-        return config.build();
+        return config;
     }
 
     private static ConnectionPoolConfig poolConfig(RedisSettings settings) {

@@ -24,6 +24,9 @@ final class RedisEnvironment {
     static final String PASSWORD = "REDIS_PASSWORD";
     static final String TLS = "REDIS_TLS";
     static final String CLUSTER_NODES = "REDIS_CLUSTER_NODES";
+    static final String SENTINEL_NODES = "REDIS_SENTINEL_NODES";
+    static final String SENTINEL_MASTER = "REDIS_SENTINEL_MASTER";
+    static final String SENTINEL_PASSWORD = "REDIS_SENTINEL_PASSWORD";
     static final String MAX_CONNECTIONS = "REDIS_MAX_CONNECTIONS";
     static final String SOCKET_TIMEOUT = "REDIS_SOCKET_TIMEOUT";
     static final String RETRY_ATTEMPTS = "REDIS_RETRY_ATTEMPTS";
@@ -39,13 +42,21 @@ final class RedisEnvironment {
         this.environment = Map.copyOf(environment);
     }
 
+    /** The ways to name a Redis, for messages. */
+    private static final String ANY_SERVER = URL + ", " + HOST + ", " + CLUSTER_NODES + " or " + SENTINEL_NODES;
+
     boolean isConfigured() {
-        return isSet(URL) || isSet(HOST) || isSet(CLUSTER_NODES);
+        return isSet(URL) || isSet(HOST) || isSet(CLUSTER_NODES) || isSentinel();
+    }
+
+    /** Either Sentinel variable alone counts, so that the missing one is reported rather than Redis ignored. */
+    private boolean isSentinel() {
+        return isSet(SENTINEL_NODES) || isSet(SENTINEL_MASTER);
     }
 
     /** Variables that only mean something once a Redis is named. */
     private static final List<String> NEED_A_SERVER = List.of(PORT, DB, USERNAME, PASSWORD, TLS, MAX_CONNECTIONS,
-            SOCKET_TIMEOUT, RETRY_ATTEMPTS, RETRY_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, KEY_PREFIX, DEDUP_TTL);
+            SOCKET_TIMEOUT, RETRY_ATTEMPTS, RETRY_BACKOFF_MS, RETRY_MAX_BACKOFF_MS, KEY_PREFIX, DEDUP_TTL, SENTINEL_PASSWORD);
 
     void requireServerForSettings() {
         if (isConfigured()) {
@@ -53,8 +64,8 @@ final class RedisEnvironment {
         }
         for (String name : NEED_A_SERVER) {
             if (isSet(name)) {
-                throw new IllegalArgumentException(name + " is set but none of " + URL + ", " + HOST + " or "
-                        + CLUSTER_NODES + " is: name the Redis to use, or unset " + name
+                throw new IllegalArgumentException(name + " is set but none of " + ANY_SERVER
+                        + " is: name the Redis to use, or unset " + name
                         + " (without Redis, locks and state are in memory, for one instance only)");
             }
         }
@@ -62,10 +73,14 @@ final class RedisEnvironment {
 
     RedisSettings settings() {
         if (!isConfigured()) {
-            throw new IllegalArgumentException("Redis is not configured: set " + URL + ", " + HOST + " or "
-                    + CLUSTER_NODES);
+            throw new IllegalArgumentException("Redis is not configured: set " + ANY_SERVER);
         }
-        Connection connection = isSet(CLUSTER_NODES) ? clusterConnection()
+        if (!isSentinel() && isSet(SENTINEL_PASSWORD)) {
+            throw new IllegalArgumentException(SENTINEL_PASSWORD + " is set without " + SENTINEL_NODES
+                    + ": it is the sentinels' own password, for Redis Sentinel only");
+        }
+        Connection connection = isSentinel() ? sentinelConnection()
+                : isSet(CLUSTER_NODES) ? clusterConnection()
                 : isSet(URL) ? urlConnection() : hostConnection();
         Duration stateTtl = seconds(CONVERSATION_STATE_TTL, RedisSettings.DEFAULT_CONVERSATION_STATE_TTL);
         Duration dedupDefault = stateTtl.compareTo(RedisSettings.DEFAULT_DEDUP_TTL) > 0
@@ -106,17 +121,35 @@ final class RedisEnvironment {
             throw new IllegalArgumentException(DB + " must be 0 or unset with " + CLUSTER_NODES
                     + ": Redis Cluster has database 0 only");
         }
-        List<RedisNode> seeds = new ArrayList<>();
-        for (String entry : environment.get(CLUSTER_NODES).split(",")) {
+        return new Connection(new RedisTopology.Cluster(nodes(CLUSTER_NODES)), text(USERNAME, ""), text(PASSWORD, ""),
+                bool(TLS, false));
+    }
+
+    /** The master's credentials and TLS are the usual variables; the sentinels may have a password of their own. */
+    private Connection sentinelConnection() {
+        if (!isSet(SENTINEL_NODES) || !isSet(SENTINEL_MASTER)) {
+            String missing = isSet(SENTINEL_NODES) ? SENTINEL_MASTER : SENTINEL_NODES;
+            throw new IllegalArgumentException(SENTINEL_NODES + " and " + SENTINEL_MASTER + " go together: "
+                    + missing + " is not set (the sentinels' host:port list and the name of the master they watch)");
+        }
+        refuseTogether(SENTINEL_NODES, CLUSTER_NODES, URL, HOST, PORT);
+        RedisTopology.Sentinel sentinel = new RedisTopology.Sentinel(nodes(SENTINEL_NODES),
+                environment.get(SENTINEL_MASTER).trim(), integer(DB, 0, 0, Integer.MAX_VALUE),
+                text(SENTINEL_PASSWORD, ""));
+        return new Connection(sentinel, text(USERNAME, ""), text(PASSWORD, ""), bool(TLS, false));
+    }
+
+    private List<RedisNode> nodes(String variable) {
+        List<RedisNode> nodes = new ArrayList<>();
+        for (String entry : environment.get(variable).split(",")) {
             if (!entry.isBlank()) {
-                seeds.add(node(entry.trim()));
+                nodes.add(node(variable, entry.trim()));
             }
         }
-        if (seeds.isEmpty()) {
-            throw new IllegalArgumentException(CLUSTER_NODES + " must list host:port pairs separated by commas");
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException(variable + " must list host:port pairs separated by commas");
         }
-        return new Connection(new RedisTopology.Cluster(seeds), text(USERNAME, ""), text(PASSWORD, ""),
-                bool(TLS, false));
+        return nodes;
     }
 
     private Connection hostConnection() {
@@ -201,10 +234,10 @@ final class RedisEnvironment {
         return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static RedisNode node(String entry) {
+    private static RedisNode node(String variable, String entry) {
         int colon = entry.lastIndexOf(':');
         if (colon <= 0 || colon == entry.length() - 1) {
-            throw new IllegalArgumentException(CLUSTER_NODES + " entries must be host:port, got '" + entry + "'");
+            throw new IllegalArgumentException(variable + " entries must be host:port, got '" + entry + "'");
         }
         String host = entry.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -214,11 +247,10 @@ final class RedisEnvironment {
         try {
             port = Integer.parseInt(entry.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(CLUSTER_NODES + " entry '" + entry + "' has no numeric port");
+            throw new IllegalArgumentException(variable + " entry '" + entry + "' has no numeric port");
         }
         if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException(CLUSTER_NODES + " entry '" + entry
-                    + "' has a port outside 1-65535");
+            throw new IllegalArgumentException(variable + " entry '" + entry + "' has a port outside 1-65535");
         }
         return new RedisNode(host, port);
     }

@@ -41,6 +41,8 @@ public final class RedisHealth implements HealthPort {
         return switch (store.settings().topology()) {
             case RedisTopology.SingleNode single -> single.node().toString();
             case RedisTopology.Cluster cluster -> "the cluster " + cluster.seeds();
+            case RedisTopology.Sentinel sentinel -> "the master '" + sentinel.masterName() + "' of the sentinels "
+                    + sentinel.sentinels();
         };
     }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Everything the Redis adapter needs, validated once at start. Read from the environment with
  * {@link #fromEnvironment(Map)}; tests build it directly and shrink the waits.
  *
- * @param topology             one node or a cluster
+ * @param topology             one node, a cluster, or a master found through Redis Sentinel
  * @param username             ACL user, empty for the default user
  * @param password             empty when Redis has no password
  * @param tls                  connect with TLS ({@code rediss://})
@@ -73,9 +73,14 @@ public record RedisSettings(
         return withDefaults(new RedisTopology.Cluster(seeds));
     }
 
+    /** The master named {@code masterName}, found through these sentinels (no passwords), with every default. */
+    public static RedisSettings sentinel(List<RedisNode> sentinels, String masterName) {
+        return withDefaults(new RedisTopology.Sentinel(sentinels, masterName, 0));
+    }
+
     /**
      * Reads {@code REDIS_URL}, or {@code REDIS_HOST}/{@code REDIS_PORT}/{@code REDIS_DB}, or
-     * {@code REDIS_CLUSTER_NODES}, plus the pool, timeout, retry and TTL variables (see docs/redis.md).
+     * {@code REDIS_CLUSTER_NODES}, or {@code REDIS_SENTINEL_NODES}/{@code REDIS_SENTINEL_MASTER}, plus the pool, timeout, retry and TTL variables (see docs/redis.md).
      *
      * @throws IllegalArgumentException naming the variable and what is wrong with it
      */

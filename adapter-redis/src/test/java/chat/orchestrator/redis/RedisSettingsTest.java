@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,46 @@ class RedisSettingsTest {
     }
 
     @Test
+    void sentinelNodesAndMasterMakeASentinelTopology_withTheUsualCredentialsTlsAndDatabase() {
+        RedisSettings settings = RedisSettings.fromEnvironment(Map.of(
+                "REDIS_SENTINEL_NODES", "s1:26379, s2:26379,[::1]:26380", "REDIS_SENTINEL_MASTER", "mymaster",
+                "REDIS_DB", "3", "REDIS_USERNAME", "bot", "REDIS_PASSWORD", "master-secret",
+                "REDIS_SENTINEL_PASSWORD", "sentinel-secret", "REDIS_TLS", "true"));
+
+        assertEquals(new RedisTopology.Sentinel(List.of(new RedisNode("s1", 26379), new RedisNode("s2", 26379),
+                new RedisNode("::1", 26380)), "mymaster", 3, "sentinel-secret"), settings.topology());
+        assertEquals("bot", settings.username());
+        assertEquals("master-secret", settings.password());
+        assertTrue(settings.tls());
+        assertFalse(settings.isCluster());
+        assertTrue(RedisSettings.isConfiguredIn(Map.of("REDIS_SENTINEL_NODES", "s1:26379")));
+        assertFalse(settings.toString().contains("secret"), settings.toString());
+        assertTrue(settings.toString().contains("sentinelPassword=<set>"), settings.toString());
+    }
+
+    @Test
+    void sentinelSettingsThatCannotWorkAreRefused() {
+        assertMessage(Map.of("REDIS_SENTINEL_NODES", "s1:26379"), "REDIS_SENTINEL_NODES and REDIS_SENTINEL_MASTER go "
+                + "together: REDIS_SENTINEL_MASTER is not set (the sentinels' host:port list and the name of the master"
+                + " they watch)");
+        assertMessage(Map.of("REDIS_SENTINEL_MASTER", "mymaster"), "REDIS_SENTINEL_NODES and REDIS_SENTINEL_MASTER go "
+                + "together: REDIS_SENTINEL_NODES is not set (the sentinels' host:port list and the name of the master"
+                + " they watch)");
+        Map<String, String> sentinel = Map.of("REDIS_SENTINEL_NODES", "s1:26379", "REDIS_SENTINEL_MASTER", "m");
+        for (String other : List.of("REDIS_CLUSTER_NODES", "REDIS_URL", "REDIS_HOST")) {
+            Map<String, String> both = new HashMap<>(sentinel);
+            both.put(other, other.equals("REDIS_URL") ? "redis://r" : "r:7000");
+            assertMessage(both, "REDIS_SENTINEL_NODES and " + other + " are both set; configure Redis one way only");
+        }
+        assertMessage(Map.of("REDIS_SENTINEL_NODES", "s1", "REDIS_SENTINEL_MASTER", "m"),
+                "REDIS_SENTINEL_NODES entries must be host:port, got 's1'");
+        assertMessage(Map.of("REDIS_SENTINEL_NODES", " , ", "REDIS_SENTINEL_MASTER", "m"),
+                "REDIS_SENTINEL_NODES must list host:port pairs separated by commas");
+        assertMessage(Map.of("REDIS_HOST", "r", "REDIS_SENTINEL_PASSWORD", "p"), "REDIS_SENTINEL_PASSWORD is set "
+                + "without REDIS_SENTINEL_NODES: it is the sentinels' own password, for Redis Sentinel only");
+    }
+
+    @Test
     void poolTimeoutRetryAndTtlsAreRead() {
         RedisSettings settings = RedisSettings.fromEnvironment(Map.of("REDIS_HOST", "localhost",
                 "REDIS_MAX_CONNECTIONS", "64", "REDIS_SOCKET_TIMEOUT", "0.5", "REDIS_RETRY_ATTEMPTS", "5",
@@ -76,8 +117,8 @@ class RedisSettingsTest {
     void redisIsConfiguredOnlyWhenAnAddressIsGiven() {
         assertFalse(RedisSettings.isConfiguredIn(Map.of("REDIS_PORT", "6379", "API_PORT", "8000")));
         assertTrue(RedisSettings.isConfiguredIn(Map.of("REDIS_URL", "redis://localhost")));
-        assertMessage(Map.of("REDIS_PORT", "6379"), "Redis is not configured: set REDIS_URL, REDIS_HOST or "
-                + "REDIS_CLUSTER_NODES");
+        assertMessage(Map.of("REDIS_PORT", "6379"), "Redis is not configured: set REDIS_URL, REDIS_HOST, "
+                + "REDIS_CLUSTER_NODES or REDIS_SENTINEL_NODES");
     }
 
     @Test

@@ -15,9 +15,9 @@ import redis.embedded.RedisServer;
 
 /**
  * Real Redis servers for the tests, from the redis-server binary that embedded-redis ships in its jar: nothing has
- * to be installed or running. One single node and one three-master cluster are started on first use and shared by
- * every test class of the JVM (starting them is the slow part); {@link #dedicatedNode()} gives a test a server of
- * its own to stop and start. Tests empty the shared servers with {@link TestRedis#flush()}.
+ * to be installed or running. One single node, one three-master cluster and one {@link SentinelGroup} are started on
+ * first use and shared by every test class of the JVM (starting them is the slow part); {@link #dedicatedNode()} gives
+ * a test a server of its own to stop and start. Tests empty the shared servers with {@link TestRedis#flush()}.
  */
 final class RedisTestServers {
     /** Short waits, so a test of an unreachable Redis takes milliseconds, not seconds. */
@@ -27,6 +27,7 @@ final class RedisTestServers {
 
     private static TestRedis singleNode;
     private static TestRedis cluster;
+    private static SentinelGroup sentinelGroup;
 
     private RedisTestServers() {
     }
@@ -45,6 +46,14 @@ final class RedisTestServers {
             cluster = startCluster();
         }
         return cluster;
+    }
+
+    /** The JVM's shared master, replica and three sentinels; nothing may kill its master. */
+    static synchronized SentinelGroup sentinelGroup() {
+        if (sentinelGroup == null) {
+            sentinelGroup = SentinelGroup.start();
+        }
+        return sentinelGroup;
     }
 
     /** A single node for this test alone; the caller stops it. */

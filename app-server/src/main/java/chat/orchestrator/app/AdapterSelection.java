@@ -54,8 +54,9 @@ public final class AdapterSelection {
      * @throws IllegalStateException naming the database when PostgreSQL cannot be reached or migrated: an instance
      *                               must not serve on a schema it does not know
      * @throws chat.orchestrator.core.port.StoreUnavailableException when a Redis Cluster cannot be reached to read
-     *                               its slots (a single Redis node is reached lazily: the server starts, reports it
-     *                               down and answers with retryable errors until it is back)
+     *                               its slots, or no Redis sentinel to say where the master is (a single Redis node
+     *                               is reached lazily: the server starts, reports it down and answers with retryable
+     *                               errors until it is back)
      */
     public static SelectedAdapters select(AppConfig config, Clock clock) {
         OpenedResources opened = new OpenedResources();
@@ -182,6 +183,9 @@ public final class AdapterSelection {
         return switch (settings.topology()) {
             case RedisTopology.SingleNode single -> "redis " + single.node() + " db " + single.database() + tls;
             case RedisTopology.Cluster cluster -> "redis cluster, seeds " + cluster.seeds().stream()
+                    .map(Object::toString).collect(Collectors.joining(",")) + tls;
+            case RedisTopology.Sentinel sentinel -> "redis sentinel, master " + sentinel.masterName() + " db "
+                    + sentinel.database() + ", sentinels " + sentinel.sentinels().stream()
                     .map(Object::toString).collect(Collectors.joining(",")) + tls;
         };
     }

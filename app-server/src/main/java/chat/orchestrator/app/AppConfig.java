@@ -119,7 +119,10 @@ public record AppConfig(
         return defaults.withMaxAge(maxAge).withBackoff(initial, maxBackoff);
     }
 
-    /** Redis is wanted when REDIS_URL, REDIS_HOST or REDIS_CLUSTER_NODES is set; the adapter reads the rest. */
+    /**
+     * Redis is wanted when REDIS_URL, REDIS_HOST, REDIS_CLUSTER_NODES or a Sentinel variable is set; the adapter reads
+     * the rest.
+     */
     private static Optional<RedisSettings> redis(Environment env) {
         if (!RedisSettings.isConfiguredIn(env.variables())) {
             Environment.validatedByAdapter(() -> {

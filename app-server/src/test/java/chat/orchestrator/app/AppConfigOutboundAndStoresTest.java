@@ -54,6 +54,17 @@ class AppConfigOutboundAndStoresTest {
     }
 
     @Test
+    void redisSentinelNodesAndMasterConfigureRedisBehindSentinel() {
+        RedisSettings sentinel = AppConfig.fromEnvironment(Map.of("REDIS_SENTINEL_NODES", "s1:26379,s2:26379,s3:26379",
+                "REDIS_SENTINEL_MASTER", "orchestrator", "REDIS_PASSWORD", "m", "REDIS_SENTINEL_PASSWORD", "s"))
+                .redis().orElseThrow();
+
+        assertEquals(new RedisTopology.Sentinel(List.of(new RedisNode("s1", 26379), new RedisNode("s2", 26379),
+                new RedisNode("s3", 26379)), "orchestrator", 0, "s"), sentinel.topology());
+        assertEquals("m", sentinel.password());
+    }
+
+    @Test
     void postgresIsConfiguredByItsVariablesOrDatabaseUrl() {
         PostgresSettings byVariables = AppConfig.fromEnvironment(Map.of("POSTGRES_HOST", "db", "POSTGRES_PORT", "5433",
                 "POSTGRES_DB", "orchestrator", "POSTGRES_USER", "app", "POSTGRES_PASSWORD", "pw",
@@ -185,6 +196,10 @@ class AppConfigOutboundAndStoresTest {
                 bad("REDIS_PORT", "REDIS_HOST", "redis", "REDIS_PORT", "80a"),
                 bad("REDIS_URL", "REDIS_URL", "http://redis:6379"),
                 bad("REDIS_CLUSTER_NODES", "REDIS_CLUSTER_NODES", "r1"),
+                bad("REDIS_SENTINEL_MASTER", "REDIS_SENTINEL_NODES", "s1:26379"),
+                bad("REDIS_SENTINEL_NODES", "REDIS_SENTINEL_MASTER", "orchestrator"),
+                bad("REDIS_CLUSTER_NODES", "REDIS_SENTINEL_NODES", "s1:26379", "REDIS_SENTINEL_MASTER", "orchestrator",
+                        "REDIS_CLUSTER_NODES", "r1:7000"),
                 bad("POSTGRES_POOL_SIZE", "POSTGRES_HOST", "db", "POSTGRES_DB", "app", "POSTGRES_USER", "app",
                         "POSTGRES_POOL_SIZE", "0"),
                 bad("POSTGRES_DB", "POSTGRES_HOST", "db", "POSTGRES_USER", "app"),

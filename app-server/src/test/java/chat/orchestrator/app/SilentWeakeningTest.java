@@ -14,13 +14,13 @@ class SilentWeakeningTest {
 
     @ParameterizedTest(name = "{0} without a Redis")
     @CsvSource({"REDIS_PORT, 6380", "REDIS_PASSWORD, s3cret", "REDIS_DB, 2", "REDIS_KEY_PREFIX, app",
-            "REDIS_MAX_CONNECTIONS, 8"})
+            "REDIS_MAX_CONNECTIONS, 8", "REDIS_SENTINEL_PASSWORD, s3cret"})
     void aRedisSettingWithoutARedis_stopsTheStart(String variable, String value) {
         ConfigurationException refused = assertThrows(ConfigurationException.class,
                 () -> AppConfig.fromEnvironment(Map.of(variable, value)));
 
-        assertTrue(refused.getMessage().startsWith(variable + " is set but none of REDIS_URL, REDIS_HOST or "
-                + "REDIS_CLUSTER_NODES is"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith(variable + " is set but none of REDIS_URL, REDIS_HOST, "
+                + "REDIS_CLUSTER_NODES or REDIS_SENTINEL_NODES is"), refused.getMessage());
     }
 
     @Test

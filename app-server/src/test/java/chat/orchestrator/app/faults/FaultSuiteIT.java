@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * answers reached Pancake in commit order, and all of it within a bound after the last fault.
  */
 class FaultSuiteIT {
-    private static final String DATABASE = "faults";
+    static final String DATABASE = "faults";
     private static final int INSTANCES = 3;
     /** No progress for this long after the faults: what is still owed is not coming (sweeps run every 2 to 15 s). */
     private static final Duration STALL = Duration.ofSeconds(45);
@@ -91,8 +91,8 @@ class FaultSuiteIT {
      * recorded), answering how long after {@code faultsOver} that was; empty if not within {@code bound}, or if
      * nothing moved for {@link #STALL}.
      */
-    private static Optional<Duration> awaitQuiescence(PostgresProcess postgres, StubPancake pancake, Traffic traffic,
-                                                      Instant faultsOver, Duration bound) throws Exception {
+    static Optional<Duration> awaitQuiescence(PostgresProcess postgres, StubPancake pancake, Traffic traffic,
+                                              Instant faultsOver, Duration bound) throws Exception {
         Instant deadline = faultsOver.plus(bound);
         int lastOwed = Integer.MAX_VALUE;
         Instant lastProgress = Instant.now();
@@ -116,8 +116,8 @@ class FaultSuiteIT {
         return Optional.empty();
     }
 
-    private static Map<String, String> environment(int instance, int apiPort, int redisPort, int postgresPort, int aiPort,
-                                                   int pancakePort) {
+    static Map<String, String> environment(int instance, int apiPort, int redisPort, int postgresPort, int aiPort,
+                                           int pancakePort) {
         Map<String, String> env = new HashMap<>();
         env.put("API_HOST", "127.0.0.1");
         env.put("API_PORT", Integer.toString(apiPort));
@@ -140,7 +140,7 @@ class FaultSuiteIT {
         return env;
     }
 
-    private static Path freshDirectory(Path dir) throws IOException {
+    static Path freshDirectory(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> old = Files.walk(dir)) {
                 old.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -149,7 +149,7 @@ class FaultSuiteIT {
         return Files.createDirectories(dir);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
