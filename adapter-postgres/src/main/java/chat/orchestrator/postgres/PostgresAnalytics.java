@@ -6,9 +6,20 @@ import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.AnalyticsPort;
+import chat.orchestrator.core.port.AnalyticsReport;
+import chat.orchestrator.core.port.AnalyticsReport.DeliveryFailures;
+import chat.orchestrator.core.port.AnalyticsReport.Handoffs;
+import chat.orchestrator.core.port.AnalyticsReport.Outcomes;
+import chat.orchestrator.core.port.AnalyticsWindow;
+import chat.orchestrator.core.port.DeliveryState;
+import chat.orchestrator.core.port.ModelLatency;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -19,10 +30,11 @@ import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 /**
- * The reporting queries operators run against the history, each answered from its own index (docs/postgres.md
- * shows their plans): the most recently active conversations, and how delivery went per action type.
+ * {@link AnalyticsPort} on PostgreSQL, plus the reporting queries operators run against the history, each answered
+ * from its own index (docs/postgres.md shows their plans): an owner's report over a window of hours
+ * ({@link AnalyticsQueries}), the most recently active conversations, and how delivery went per action type.
  */
-public final class PostgresAnalytics {
+public final class PostgresAnalytics implements AnalyticsPort {
     public static final int MAX_LIMIT = 1_000;
     private static final Field<Integer> ACTIONS = DSL.count().as("actions");
     private static final Field<BigDecimal> AVERAGE_RETRIES = DSL.avg(MESSAGE_ACTIONS.RETRY_COUNT).as("average_retries");
@@ -40,6 +52,56 @@ public final class PostgresAnalytics {
 
     /** How many actions of one type were queued, and how many retries they needed on average. */
     public record ActionTypeFigures(ActionType type, long actions, double averageRetryCount) {
+    }
+
+    /**
+     * Five grouped reads of the window in one read-only REPEATABLE READ transaction: one snapshot, so the figures
+     * agree with each other (an answer stored between two reads is in all of them or in none).
+     */
+    @Override
+    public AnalyticsReport report(AnalyticsWindow window) {
+        Objects.requireNonNull(window, "window");
+        return database.transaction("compute the analytics report from " + window.from() + " to " + window.to(),
+                sql -> {
+                    sql.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    return report(sql, window);
+                });
+    }
+
+    private static AnalyticsReport report(DSLContext sql, AnalyticsWindow window) {
+        Map<Instant, Long> received = new HashMap<>();
+        long[] answered = new long[1];
+        AnalyticsQueries.messages(sql, window).forEach(row -> {
+            received.put(row.value1(), row.value2().longValue());
+            answered[0] += row.value3();
+        });
+        Map<Instant, Long> sent = new HashMap<>();
+        Map<Instant, Long> discarded = new HashMap<>();
+        AnalyticsQueries.runs(sql, window).forEach(row ->
+                (AiRunRows.SENT.equals(row.value2()) ? sent : discarded).put(row.value1(), row.value3().longValue()));
+        Map<DeliveryState, Long> answers = new EnumMap<>(DeliveryState.class);
+        long failedAttempts = 0;
+        for (var row : AnalyticsQueries.deliveries(sql, window)) {
+            answers.put(DeliveryRows.state(row.value1()), row.value2().longValue());
+            failedAttempts += row.value3().longValue();
+        }
+        Map<ActionType, Long> actions = new EnumMap<>(ActionType.class);
+        long handoffs = 0;
+        for (var row : AnalyticsQueries.actions(sql, window)) {
+            ActionType type = AiRunRows.actionType(row.value1());
+            actions.put(type, row.value2().longValue());
+            handoffs += type == ActionType.TRANSFER_TO_AGENT ? row.value3() : 0;
+        }
+        List<ModelLatency> latency = AnalyticsQueries.latency(sql, window).fetch(row -> new ModelLatency(row.value1(),
+                row.value2(), row.value3().doubleValue(), row.value4().doubleValue(), row.value5().doubleValue()));
+        long messages = received.values().stream().mapToLong(Long::longValue).sum();
+        return new AnalyticsReport(window, AnalyticsReport.hourly(window, received, sent, discarded),
+                new Outcomes(answered[0], messages - answered[0], answers.getOrDefault(DeliveryState.DELIVERED, 0L),
+                        answers.getOrDefault(DeliveryState.PENDING, 0L)),
+                actions, latency,
+                new DeliveryFailures(failedAttempts, answers.getOrDefault(DeliveryState.REJECTED, 0L),
+                        answers.getOrDefault(DeliveryState.DEAD_LETTER, 0L)),
+                new Handoffs(handoffs));
     }
 
     /** Conversations with a message since {@code since}, most recent first, at most {@code limit} of them. */
