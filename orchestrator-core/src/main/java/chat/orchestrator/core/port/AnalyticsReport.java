@@ -56,7 +56,8 @@ public record AnalyticsReport(AnalyticsWindow window, List<HourlyActivity> hours
      * One entry per hour of the window from counts keyed by hour start (an hour missing from a map counted none).
      */
     public static List<HourlyActivity> hourly(AnalyticsWindow window, Map<Instant, Long> messagesReceived,
-                                              Map<Instant, Long> answersSent, Map<Instant, Long> staleAnswersDiscarded) {
+                                              Map<Instant, Long> answersSent,
+                                              Map<Instant, Long> staleAnswersDiscarded) {
         return window.hourStarts().stream()
                 .map(hour -> new HourlyActivity(hour, messagesReceived.getOrDefault(hour, 0L),
                         answersSent.getOrDefault(hour, 0L), staleAnswersDiscarded.getOrDefault(hour, 0L)))
