@@ -99,7 +99,7 @@ final class AnalyticsQueries {
         return at.ge(window.from()).and(at.lt(window.to()));
     }
 
-    /** Inlined, as the other status constants are: a partial index's predicate can only be matched by a constant. */
+    /** Inlined, as the adapter's other status constants are (docs/postgres.md, on partial indexes). */
     private static Condition sent() {
         return AI_RUNS.OUTCOME.eq(DSL.inline(AiRunRows.SENT));
     }
