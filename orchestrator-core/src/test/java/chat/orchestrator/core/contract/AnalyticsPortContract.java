@@ -32,8 +32,6 @@ import chat.orchestrator.core.port.RunId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +50,7 @@ public abstract class AnalyticsPortContract {
     private static final AnalyticsWindow WINDOW = AnalyticsWindow.lastHours(TEN.plus(Duration.ofMinutes(150)), 3);
     private static final Duration CLAIM = Duration.ofSeconds(30);
 
-    private final SettableClock clock = new SettableClock();
+    private final TestClock clock = new TestClock(TEN);
     private HistoryPort history;
     private OutboxPort outbox;
     private AnalyticsPort analytics;
@@ -148,7 +146,7 @@ public abstract class AnalyticsPortContract {
     }
 
     private void record(ConversationId conversation, String messageId, Instant recordedAt) {
-        clock.now = recordedAt;
+        clock.set(recordedAt);
         history.record(new InboundMessage(MessageId.of(messageId), conversation, "Tôi muốn đặt lịch", "user_123",
                 SenderType.USER, recordedAt, Map.of("platform", "web")));
     }
@@ -165,7 +163,7 @@ public abstract class AnalyticsPortContract {
                 .map(id -> MessageId.of((String) id)).toList();
         // Recording a message again (a redelivery) changes nothing, so b1, recorded earlier, keeps its instant.
         ids.forEach(id -> record(conversation, id.value(), recordedAt));
-        clock.now = finishedAt;
+        clock.set(finishedAt);
         AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), ids, reply(model, millis, actions),
                 finishedAt);
         assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run, finishedAt));
@@ -173,7 +171,7 @@ public abstract class AnalyticsPortContract {
     }
 
     private void discard(ConversationId conversation, Instant finishedAt, String model, long millis, String messageId) {
-        clock.now = finishedAt;
+        clock.set(finishedAt);
         assertInstanceOf(FencedWrite.Committed.class, history.recordDiscarded(new AiRun(RunId.random(), conversation,
                 new FencingToken(1), List.of(MessageId.of(messageId)), reply(model, millis, List.of(send())),
                 finishedAt)));
@@ -225,25 +223,5 @@ public abstract class AnalyticsPortContract {
         assertEquals(expected.p50Millis(), actual.p50Millis(), 1e-9, "p50 of " + expected.model());
         assertEquals(expected.p95Millis(), actual.p95Millis(), 1e-9, "p95 of " + expected.model());
         assertEquals(expected.p99Millis(), actual.p99Millis(), 1e-9, "p99 of " + expected.model());
-    }
-
-    /** The store's clock, set by the suite before each write. */
-    private static final class SettableClock extends Clock {
-        private volatile Instant now = TEN;
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
