@@ -70,38 +70,63 @@ public final class PostgresAnalytics implements AnalyticsPort {
 
     private static AnalyticsReport report(DSLContext sql, AnalyticsWindow window) {
         Map<Instant, Long> received = new HashMap<>();
-        long[] answered = new long[1];
-        AnalyticsQueries.messages(sql, window).forEach(row -> {
+        long answered = 0;
+        for (var row : AnalyticsQueries.messages(sql, window)) {
             received.put(row.value1(), row.value2().longValue());
-            answered[0] += row.value3();
-        });
+            answered += row.value3();
+        }
         Map<Instant, Long> sent = new HashMap<>();
         Map<Instant, Long> discarded = new HashMap<>();
-        AnalyticsQueries.runs(sql, window).forEach(row ->
-                (AiRunRows.SENT.equals(row.value2()) ? sent : discarded).put(row.value1(), row.value3().longValue()));
+        for (var row : AnalyticsQueries.runs(sql, window)) {
+            (AiRunRows.SENT.equals(row.value2()) ? sent : discarded).put(row.value1(), row.value3().longValue());
+        }
+        long messages = received.values().stream().mapToLong(Long::longValue).sum();
+        Deliveries deliveries = deliveries(sql, window);
+        Actions actions = actions(sql, window);
+        return new AnalyticsReport(window, AnalyticsReport.hourly(window, received, sent, discarded),
+                new Outcomes(answered, messages - answered, deliveries.of(DeliveryState.DELIVERED),
+                        deliveries.of(DeliveryState.PENDING)),
+                actions.counts(), latency(sql, window),
+                new DeliveryFailures(deliveries.failedAttempts(), deliveries.of(DeliveryState.REJECTED),
+                        deliveries.of(DeliveryState.DEAD_LETTER)),
+                new Handoffs(actions.handoffs()));
+    }
+
+    /** The window's answers per delivery state, and their attempts that did not deliver. */
+    private record Deliveries(Map<DeliveryState, Long> answers, long failedAttempts) {
+        long of(DeliveryState state) {
+            return answers.getOrDefault(state, 0L);
+        }
+    }
+
+    private static Deliveries deliveries(DSLContext sql, AnalyticsWindow window) {
         Map<DeliveryState, Long> answers = new EnumMap<>(DeliveryState.class);
         long failedAttempts = 0;
         for (var row : AnalyticsQueries.deliveries(sql, window)) {
             answers.put(DeliveryRows.state(row.value1()), row.value2().longValue());
             failedAttempts += row.value3().longValue();
         }
-        Map<ActionType, Long> actions = new EnumMap<>(ActionType.class);
+        return new Deliveries(answers, failedAttempts);
+    }
+
+    /** The window's actions per type, and the answers that carried a transfer_to_agent. */
+    private record Actions(Map<ActionType, Long> counts, long handoffs) {
+    }
+
+    private static Actions actions(DSLContext sql, AnalyticsWindow window) {
+        Map<ActionType, Long> counts = new EnumMap<>(ActionType.class);
         long handoffs = 0;
         for (var row : AnalyticsQueries.actions(sql, window)) {
             ActionType type = AiRunRows.actionType(row.value1());
-            actions.put(type, row.value2().longValue());
+            counts.put(type, row.value2().longValue());
             handoffs += type == ActionType.TRANSFER_TO_AGENT ? row.value3() : 0;
         }
-        List<ModelLatency> latency = AnalyticsQueries.latency(sql, window).fetch(row -> new ModelLatency(row.value1(),
-                row.value2(), row.value3().doubleValue(), row.value4().doubleValue(), row.value5().doubleValue()));
-        long messages = received.values().stream().mapToLong(Long::longValue).sum();
-        return new AnalyticsReport(window, AnalyticsReport.hourly(window, received, sent, discarded),
-                new Outcomes(answered[0], messages - answered[0], answers.getOrDefault(DeliveryState.DELIVERED, 0L),
-                        answers.getOrDefault(DeliveryState.PENDING, 0L)),
-                actions, latency,
-                new DeliveryFailures(failedAttempts, answers.getOrDefault(DeliveryState.REJECTED, 0L),
-                        answers.getOrDefault(DeliveryState.DEAD_LETTER, 0L)),
-                new Handoffs(handoffs));
+        return new Actions(counts, handoffs);
+    }
+
+    private static List<ModelLatency> latency(DSLContext sql, AnalyticsWindow window) {
+        return AnalyticsQueries.latency(sql, window).fetch(row -> new ModelLatency(row.value1(), row.value2(),
+                row.value3().doubleValue(), row.value4().doubleValue(), row.value5().doubleValue()));
     }
 
     /** Conversations with a message since {@code since}, most recent first, at most {@code limit} of them. */

@@ -3,6 +3,7 @@ package chat.orchestrator.http.inbound;
 import static chat.orchestrator.http.inbound.SyncMessageEndpointTest.fixture;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.inmemory.RuleBasedResponder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,7 +74,9 @@ class AnalyticsEndpointTest {
         RunningApi.Reply reply = analytics("?hours=" + hours);
 
         assertEquals(422, reply.status(), reply.json().toString());
+        assertEquals("invalid_field", reply.json().get("error").get("code").asText());
         assertEquals("hours", reply.json().get("error").get("field").asText());
+        assertTrue(api.nothingStored());
     }
 
     @Test
