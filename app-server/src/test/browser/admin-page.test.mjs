@@ -61,6 +61,14 @@ try {
   await page.waitForSelector('#panels:not([hidden])');
   check(await page.evaluate(() => Object.values(sessionStorage).length === 1), 'the token is kept in sessionStorage');
 
+  // The analytics panel counts the real traffic of this run (the test's messages, all in the last 24 hours).
+  await page.waitForFunction(() => {
+    const received = document.querySelector('#analytics-totals dd');
+    return received && Number(received.textContent) > 0;
+  });
+  check(await page.locator('#analytics-hours tr').count() === 24, 'the analytics panel lists the last 24 hours');
+  check(await page.locator('#analytics-latency td.text').count() >= 1, 'the AI latency of at least one model is shown');
+
   // Customer-supplied text shows as text, and nothing in it runs.
   const deadRow = page.locator(`#deliveries tr[data-run-id="${DEAD_RUN_ID}"]`);
   await deadRow.waitFor();

@@ -144,21 +144,75 @@ function renderDeliveries(listing) {
   }
 }
 
+// The owner's figures of the last 24 hours (GET /api/v1/admin/analytics); the bars are <meter> elements, so the
+// page needs no inline style.
+function renderAnalytics(report) {
+  const totals = $('analytics-totals');
+  totals.replaceChildren();
+  figure(totals, 'Messages received', report.totals.messages_received);
+  figure(totals, 'Answers sent', report.totals.answers_sent);
+  figure(totals, 'Stale answers discarded', report.totals.stale_answers_discarded);
+  figure(totals, 'Messages waiting', report.outcomes.messages_waiting);
+  figure(totals, 'Answers delivered', report.outcomes.answers_delivered);
+  figure(totals, 'Answers being delivered', report.outcomes.answers_delivering);
+  figure(totals, 'Failed delivery attempts', report.delivery_failures.failed_attempts);
+  figure(totals, 'Rejected / dead letters',
+    report.delivery_failures.rejected + ' / ' + report.delivery_failures.dead_letters);
+  figure(totals, 'Hand-offs by the AI', report.handoffs.by_ai);
+  $('analytics-actions').textContent = 'Actions: ' + Object.entries(report.actions)
+    .filter(([, count]) => count > 0).map(([type, count]) => type + ' ' + count).join(' · ');
+
+  const latency = $('analytics-latency');
+  latency.replaceChildren();
+  for (const model of report.ai_latency) {
+    const row = document.createElement('tr');
+    cell(row, model.model, 'text');
+    cell(row, model.calls);
+    cell(row, model.p50_ms + ' ms');
+    cell(row, model.p95_ms + ' ms');
+    cell(row, model.p99_ms + ' ms');
+    latency.appendChild(row);
+  }
+  if (report.ai_latency.length === 0) {
+    const row = document.createElement('tr');
+    cell(row, 'no AI call').colSpan = 5;
+    latency.appendChild(row);
+  }
+
+  const hours = $('analytics-hours');
+  hours.replaceChildren();
+  const busiest = Math.max(1, ...report.per_hour.map((h) => h.messages_received));
+  for (const hour of [...report.per_hour].reverse()) {
+    const row = document.createElement('tr');
+    cell(row, hour.hour.slice(0, 16).replace('T', ' '));
+    cell(row, hour.messages_received);
+    const bar = document.createElement('meter');
+    bar.max = busiest;
+    bar.value = hour.messages_received;
+    cell(row, '').appendChild(bar);
+    cell(row, hour.answers_sent);
+    cell(row, hour.stale_answers_discarded);
+    hours.appendChild(row);
+  }
+}
+
 async function refresh() {
   if (!token()) {
     return;
   }
   try {
-    const [health, stats, conversations, deliveries] = await Promise.all([
+    const [health, stats, conversations, deliveries, analytics] = await Promise.all([
       call('GET', '/api/v1/admin/health'),
       call('GET', '/api/v1/admin/stats'),
       call('GET', '/api/v1/admin/conversations?offset=' + offset + '&limit=' + PAGE_SIZE),
       call('GET', '/api/v1/admin/deliveries?status=' + encodeURIComponent($('delivery-status').value)),
+      call('GET', '/api/v1/admin/analytics?hours=24'),
     ]);
     const stuckById = new Map(health.stuck_conversations.map((s) => [s.conversation_id, s]));
     renderFigures(health, stats);
     renderConversations(conversations, stuckById);
     renderDeliveries(deliveries);
+    renderAnalytics(analytics);
     $('refreshed-at').textContent = new Date().toLocaleTimeString();
   } catch (e) {
     failed(e);

@@ -7,6 +7,7 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.AnalyticsPort;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
@@ -40,6 +41,7 @@ public final class InMemoryHistory implements HistoryPort {
     private final Clock clock;
     final InMemoryOutboxEntries deliveries = new InMemoryOutboxEntries();
     private final InMemoryOutbox outbox = new InMemoryOutbox(this);
+    private final InMemoryAnalytics analytics = new InMemoryAnalytics(this);
 
     public InMemoryHistory(Clock clock) {
         this.clock = clock;
@@ -54,11 +56,18 @@ public final class InMemoryHistory implements HistoryPort {
         return outbox;
     }
 
+    /** The figures of this history and its outbox, for owners. */
+    public AnalyticsPort analytics() {
+        return analytics;
+    }
+
     @Override
     public synchronized RecordOutcome record(InboundMessage message) {
         ConversationHistory history = history(message.conversationId());
         if (history.messages.putIfAbsent(message.id(), message) == null) {
-            unanswered.computeIfAbsent(message.conversationId(), c -> new HashMap<>()).put(message.id(), clock.instant());
+            Instant now = clock.instant();
+            history.recordedAt.put(message.id(), now);
+            unanswered.computeIfAbsent(message.conversationId(), c -> new HashMap<>()).put(message.id(), now);
             return RecordOutcome.NEW;
         }
         return history.answeredBy.containsKey(message.id()) ? RecordOutcome.ANSWERED : RecordOutcome.UNANSWERED;
@@ -173,6 +182,17 @@ public final class InMemoryHistory implements HistoryPort {
         return conversations.values().stream().flatMap(h -> h.discardedRuns.stream()).toList();
     }
 
+    /** When a message was recorded, and whether an answer has consumed it. */
+    record RecordedMessage(Instant recordedAt, boolean answered) {
+    }
+
+    /** Every message recorded, across conversations. */
+    synchronized List<RecordedMessage> recordedMessages() {
+        return conversations.values().stream().flatMap(h -> h.recordedAt.entrySet().stream()
+                        .map(e -> new RecordedMessage(e.getValue(), h.answeredBy.containsKey(e.getKey()))))
+                .toList();
+    }
+
     synchronized AiRun run(ConversationId conversationId, RunId runId) {
         return history(conversationId).sentRuns.get(runId);
     }
@@ -183,6 +203,7 @@ public final class InMemoryHistory implements HistoryPort {
 
     private static final class ConversationHistory {
         final Map<MessageId, InboundMessage> messages = new HashMap<>();
+        final Map<MessageId, Instant> recordedAt = new HashMap<>();
         final Map<MessageId, RunId> answeredBy = new HashMap<>();
         final Map<RunId, AiRun> sentRuns = new LinkedHashMap<>();
         final List<AiRun> discardedRuns = new ArrayList<>();

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
@@ -39,7 +40,7 @@ class OutboxRowsTest {
     /** The holder keeps its answer to itself for a few seconds after storing it. */
     private static final Instant DISPATCH_FROM = BASE.plusSeconds(70);
 
-    private final MutableClock clock = new MutableClock(BASE.plusSeconds(61));
+    private final TestClock clock = new TestClock(BASE.plusSeconds(61));
     private final TestDatabase database = TestDatabase.migrated();
     private final PostgresHistory history = new PostgresHistory(database.pool(), clock);
     private final PostgresOutbox outbox = new PostgresOutbox(database.pool());

@@ -5,6 +5,7 @@ import static chat.orchestrator.core.contract.TestMessages.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.AiReply;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /** The two analytics queries give the right figures on data written through the port. */
 class PostgresAnalyticsTest {
-    private final MutableClock clock = new MutableClock(BASE);
+    private final TestClock clock = new TestClock(BASE);
     private final TestDatabase database = TestDatabase.migrated();
     private final PostgresHistory history = new PostgresHistory(database.pool(), clock);
     private final PostgresOutbox outbox = new PostgresOutbox(database.pool());

@@ -41,10 +41,10 @@ class PostgresMigrationsTest {
 
         PostgresMigrations.Result second = PostgresMigrations.migrate(database.pool());
 
-        assertEquals(new PostgresMigrations.Result(5, "5"), first);
-        assertEquals(new PostgresMigrations.Result(0, "5"), second);
+        assertEquals(new PostgresMigrations.Result(6, "7"), first);
+        assertEquals(new PostgresMigrations.Result(0, "7"), second);
         assertEquals(schemaAfterFirst, liveColumns());
-        assertEquals(5, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
+        assertEquals(6, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
     }
 
     @Test
@@ -55,7 +55,8 @@ class PostgresMigrationsTest {
 
         assertTrue(live.containsAll(Set.of("conversations_last_message_idx", "messages_unanswered_idx",
                 "message_actions_created_type_idx", "ai_runs_conversation_idx", "deliveries_due_idx",
-                "deliveries_conversation_pending_idx", "deliveries_undeliverable_idx")), live.toString());
+                "deliveries_conversation_pending_idx", "deliveries_undeliverable_idx", "messages_created_idx",
+                "ai_runs_finished_idx")), live.toString());
         assertTrue(live.stream().noneMatch(Set.of("messages_unanswered_age_idx", "message_actions_due_idx",
                 "ai_runs_undelivered_idx")::contains), "V4 dropped the indexes of the reads it replaced: " + live);
     }
@@ -70,7 +71,7 @@ class PostgresMigrationsTest {
         InboundMessage waiting = message(conversation, "waiting", 0, "Còn lịch sáng thứ Hai không?");
         history.record(waiting);
 
-        assertEquals(new PostgresMigrations.Result(4, "5"), PostgresMigrations.migrate(database.pool()));
+        assertEquals(new PostgresMigrations.Result(5, "7"), PostgresMigrations.migrate(database.pool()));
 
         assertTrue(indexNames().containsAll(Set.of("messages_unanswered_idx", "deliveries_due_idx")));
         assertEquals(List.of(conversation), history.conversationsWithUnanswered(
@@ -83,7 +84,7 @@ class PostgresMigrationsTest {
         PostgresMigrations.migrate(database.pool());
 
         try (PostgresStorage storage = PostgresStorage.start(database.settings())) {
-            assertEquals(new PostgresMigrations.Result(0, "5"), storage.migration());
+            assertEquals(new PostgresMigrations.Result(0, "7"), storage.migration());
             assertEquals(BotProfile.DEFAULT, storage.botProfiles().current());
             assertTrue(storage.health().reachable());
             assertEquals(database.settings().poolSize(), storage.poolFigures().maximumPoolSize());

@@ -1,6 +1,7 @@
 package chat.orchestrator.app;
 
 import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.AnalyticsPort;
 import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.port.HistoryPort;
@@ -86,7 +87,7 @@ public final class AdapterSelection {
             history.poolMeters().ifPresent(poolMeters::add);
             return new SelectedAdapters(state.locks(), state.state(), history.history(), history.outbox(), state.jobs(),
                     history.botProfiles(), ai.adapter(), pancake.adapter(), health, state.redis(), inUse, poolMeters,
-                    opened);
+                    opened, history.analytics());
         } catch (RuntimeException failed) {
             try {
                 opened.close();
@@ -104,7 +105,7 @@ public final class AdapterSelection {
 
     private record HistoryStore(HistoryPort history, OutboxPort outbox, BotProfilePort botProfiles,
                                 Optional<HealthPort> health, String description,
-                                Optional<Consumer<ServerMetrics>> poolMeters) {
+                                Optional<Consumer<ServerMetrics>> poolMeters, AnalyticsPort analytics) {
     }
 
     private record Chosen<T>(T adapter, String description) {
@@ -137,13 +138,13 @@ public final class AdapterSelection {
         return new HistoryStore(storage.history(), storage.outbox(), storage.botProfiles(),
                 Optional.of(new PostgresStorageHealth(storage)),
                 "postgresql " + where + " (schema version " + storage.migration().schemaVersion() + ")",
-                Optional.of(metrics -> storage.publishPoolMetricsTo(metrics.registry())));
+                Optional.of(metrics -> storage.publishPoolMetricsTo(metrics.registry())), storage.analytics());
     }
 
     private static HistoryStore memoryHistory(Clock clock) {
         InMemoryHistory history = new InMemoryHistory(clock);
         return new HistoryStore(history, history.outbox(), new InMemoryBotProfiles(), Optional.empty(), "memory",
-                Optional.empty());
+                Optional.empty(), history.analytics());
     }
 
     private static Chosen<AiPort> ai(AppConfig config, BotProfilePort botProfiles, OpenedResources opened) {

@@ -82,7 +82,7 @@ public final class Application implements AutoCloseable {
                     new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs, administration,
                             adapters.botProfiles(), adapters.health(), adapters.inUse(),
                             adapters.redis() ? StorageDescription.REDIS : StorageDescription.MEMORY, clock,
-                            metrics::scrape));
+                            metrics::scrape, adapters.analytics()));
             return new Application(adapters, orchestrator, server, metrics, config.limits().readinessDrain());
         } catch (RuntimeException failedToStart) {
             if (orchestrator != null) {

@@ -1,6 +1,7 @@
 package chat.orchestrator.app;
 
 import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.AnalyticsPort;
 import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.port.HistoryPort;
@@ -28,6 +29,7 @@ import java.util.function.Consumer;
  *                    (history and bot configuration), {@code ai} and {@code pancake}
  * @param poolMeters  binds the connection pools' figures (HikariCP, Jedis) to the server's metrics
  * @param resources   closes what was opened, in reverse order
+ * @param analytics   the owner's figures, over {@code history}
  */
 public record SelectedAdapters(
         LockPort locks,
@@ -42,7 +44,8 @@ public record SelectedAdapters(
         boolean redis,
         Map<String, String> inUse,
         List<Consumer<ServerMetrics>> poolMeters,
-        AutoCloseable resources) implements AutoCloseable {
+        AutoCloseable resources,
+        AnalyticsPort analytics) implements AutoCloseable {
 
     public SelectedAdapters {
         Objects.requireNonNull(locks, "locks");
@@ -57,6 +60,7 @@ public record SelectedAdapters(
         inUse = Collections.unmodifiableMap(new LinkedHashMap<>(inUse));
         poolMeters = List.copyOf(poolMeters);
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(analytics, "analytics");
     }
 
     /** Closes the pools and clients; call it once the orchestrator has stopped using them. */

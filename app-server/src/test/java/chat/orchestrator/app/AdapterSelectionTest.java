@@ -52,6 +52,7 @@ class AdapterSelectionTest {
             assertTrue(memory.up());
             SelectionChecks.assertLocksAndStateShareOneStore(adapters);
             assertEquals("1", single(adapters.health()).figures().get("conversations"));
+            SelectionChecks.assertAnalyticsReadTheHistory(adapters, clock);
         }
     }
 

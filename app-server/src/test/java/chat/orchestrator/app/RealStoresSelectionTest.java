@@ -13,6 +13,7 @@ import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
+import chat.orchestrator.postgres.PostgresAnalytics;
 import chat.orchestrator.postgres.PostgresBotProfiles;
 import chat.orchestrator.postgres.PostgresHistory;
 import chat.orchestrator.redis.RedisJobs;
@@ -118,6 +119,8 @@ class RealStoresSelectionTest {
             assertEquals(RecordOutcome.UNANSWERED,
                     adapters.history().record(SelectionChecks.message(conversation, "m1", "Xin chào")));
             assertEquals(BotProfile.DEFAULT.botName(), adapters.botProfiles().current().botName());
+            assertInstanceOf(PostgresAnalytics.class, adapters.analytics());
+            SelectionChecks.assertAnalyticsReadTheHistory(adapters, clock);
 
             assertEquals(List.of("memory", "postgres"),
                     adapters.health().stream().map(HealthPort::check).map(ComponentHealth::component).toList());

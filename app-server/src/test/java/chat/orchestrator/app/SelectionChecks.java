@@ -7,8 +7,11 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.SenderType;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.AnalyticsReport;
+import chat.orchestrator.core.port.AnalyticsWindow;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.ReleaseOutcome;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -39,5 +42,18 @@ final class SelectionChecks {
         assertEquals(AcceptOutcome.ACCEPTED, adapters.state().accept(message(conversation, "m1", "Xin chào")));
 
         assertEquals(ReleaseOutcome.PENDING_REMAIN, adapters.locks().releaseIfNoPending(lease));
+    }
+
+    /** The analytics read the history in use: a message it records counts in the report of the last two hours. */
+    static void assertAnalyticsReadTheHistory(SelectedAdapters adapters, Clock clock) {
+        long before = lastTwoHours(adapters, clock).messagesReceived();
+
+        adapters.history().record(message(newConversation(), "m1", "Xin chào"));
+
+        assertEquals(before + 1, lastTwoHours(adapters, clock).messagesReceived());
+    }
+
+    private static AnalyticsReport lastTwoHours(SelectedAdapters adapters, Clock clock) {
+        return adapters.analytics().report(AnalyticsWindow.lastHours(clock.instant().plusSeconds(1), 2));
     }
 }

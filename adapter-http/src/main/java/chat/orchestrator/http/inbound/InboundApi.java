@@ -2,6 +2,7 @@ package chat.orchestrator.http.inbound;
 
 import chat.orchestrator.core.MessageHandler;
 import chat.orchestrator.core.MessageSubmitter;
+import chat.orchestrator.core.port.AnalyticsPort;
 import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.usecase.Administration;
@@ -53,18 +54,20 @@ public final class InboundApi {
     /**
      * The use cases and facts the endpoints need.
      *
-     * @param metrics the Prometheus text of the server's metrics, made fresh for each {@code GET /metrics}
+     * @param metrics   the Prometheus text of the server's metrics, made fresh for each {@code GET /metrics}
+     * @param analytics the owner's figures, over the history in use
      */
     public record Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
                                Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
                                Map<String, String> adaptersInUse, StorageDescription storage, Clock clock,
-                               Supplier<String> metrics) {
+                               Supplier<String> metrics, AnalyticsPort analytics) {
 
         public Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
                             Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
-                            Map<String, String> adaptersInUse, StorageDescription storage, Clock clock) {
+                            Map<String, String> adaptersInUse, StorageDescription storage, Clock clock,
+                            AnalyticsPort analytics) {
             this(messages, submitter, chatJobs, administration, botProfiles, health, adaptersInUse, storage, clock,
-                    () -> "");
+                    () -> "", analytics);
         }
     }
 
@@ -83,6 +86,7 @@ public final class InboundApi {
                 new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
                 new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock()),
                 new DeliveriesService(d.administration(), adminToken, json, d.clock()),
+                new AnalyticsService(d.analytics(), adminToken, json, d.clock()),
                 new OpenApiService(json),
                 new AdminPageService(),
                 new MetricsService(d.metrics(), settings.metricsToken().map(BearerToken::new))));

@@ -105,12 +105,15 @@ class OpenApiConformanceTest {
 
     private void adminEndpoints(RunningApi api) {
         for (String path : List.of("/api/v1/admin/conversations", "/api/v1/admin/health", "/api/v1/admin/stats",
-                "/api/v1/admin/deliveries", "/api/v1/admin/deliveries?status=delivered&limit=5")) {
+                "/api/v1/admin/deliveries", "/api/v1/admin/deliveries?status=delivered&limit=5",
+                "/api/v1/admin/analytics", "/api/v1/admin/analytics?hours=720")) {
             check(api.get(path, ADMIN));
             check(api.get(path, MESSAGES), 401);
         }
         check(api.get("/api/v1/admin/conversations?limit=0", ADMIN), 422);
         check(api.get("/api/v1/admin/deliveries?status=lost", ADMIN), 422);
+        check(api.get("/api/v1/admin/analytics?hours=0", ADMIN), 422);
+        check(api.get("/api/v1/admin/analytics?hours=a_day", ADMIN), 422);
 
         check(api.post("/api/v1/admin/conversations/conv_12345/cancel", "", ADMIN));
         check(api.post("/api/v1/admin/conversations/conv_12345/cancel", "", MESSAGES), 401);

@@ -94,7 +94,7 @@ final class RunningApi implements AutoCloseable {
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000,
                                 orchestrator::aiRefusal),
                         botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
-                        StorageDescription.MEMORY, Clock.systemUTC()));
+                        StorageDescription.MEMORY, Clock.systemUTC(), history.analytics()));
     }
 
     Reply post(String path, String body) {

@@ -4,44 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import chat.orchestrator.core.contract.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AiRefusalsTest {
     private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
 
-    /** A clock the test moves. */
-    private static final class SteppedClock extends Clock {
-        private Instant now = START;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final SteppedClock clock = new SteppedClock();
+    private final TestClock clock = new TestClock(START);
     private final AiRefusals refusals = new AiRefusals(clock);
 
     @Test
     void refusalsInARow_keepWhenTheyBegan_theLatestReason_andHowMany() {
         refusals.rejected("HTTP 401: invalid api key");
-        clock.now = START.plus(Duration.ofMinutes(3));
+        clock.set(START.plus(Duration.ofMinutes(3)));
         refusals.rejected("HTTP 404: unknown model");
 
         AiRefusals.Refusal refusal = refusals.current().orElseThrow();
@@ -58,7 +36,7 @@ class AiRefusalsTest {
         assertEquals(Optional.empty(), refusals.current());
         assertFalse(refusals.refusing());
 
-        clock.now = START.plusSeconds(60);
+        clock.set(START.plusSeconds(60));
         refusals.rejected("HTTP 401: invalid api key");
         assertEquals(1, refusals.current().orElseThrow().count());
         assertEquals(START.plusSeconds(60), refusals.current().orElseThrow().since());

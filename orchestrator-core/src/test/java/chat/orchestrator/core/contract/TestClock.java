@@ -1,4 +1,4 @@
-package chat.orchestrator.postgres;
+package chat.orchestrator.core.contract;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,19 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so the bookkeeping timestamps are known values. */
-final class MutableClock extends Clock {
+/** A clock the test moves by hand, so time stamps are known values and horizons pass without waiting. */
+public final class TestClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public TestClock(Instant start) {
         this.now = start;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
