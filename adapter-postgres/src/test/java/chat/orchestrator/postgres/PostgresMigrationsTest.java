@@ -41,10 +41,10 @@ class PostgresMigrationsTest {
 
         PostgresMigrations.Result second = PostgresMigrations.migrate(database.pool());
 
-        assertEquals(new PostgresMigrations.Result(5, "5"), first);
-        assertEquals(new PostgresMigrations.Result(0, "5"), second);
+        assertEquals(new PostgresMigrations.Result(6, "6"), first);
+        assertEquals(new PostgresMigrations.Result(0, "6"), second);
         assertEquals(schemaAfterFirst, liveColumns());
-        assertEquals(5, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
+        assertEquals(6, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
     }
 
     @Test
@@ -70,7 +70,7 @@ class PostgresMigrationsTest {
         InboundMessage waiting = message(conversation, "waiting", 0, "Còn lịch sáng thứ Hai không?");
         history.record(waiting);
 
-        assertEquals(new PostgresMigrations.Result(4, "5"), PostgresMigrations.migrate(database.pool()));
+        assertEquals(new PostgresMigrations.Result(5, "6"), PostgresMigrations.migrate(database.pool()));
 
         assertTrue(indexNames().containsAll(Set.of("messages_unanswered_idx", "deliveries_due_idx")));
         assertEquals(List.of(conversation), history.conversationsWithUnanswered(
@@ -83,7 +83,7 @@ class PostgresMigrationsTest {
         PostgresMigrations.migrate(database.pool());
 
         try (PostgresStorage storage = PostgresStorage.start(database.settings())) {
-            assertEquals(new PostgresMigrations.Result(0, "5"), storage.migration());
+            assertEquals(new PostgresMigrations.Result(0, "6"), storage.migration());
             assertEquals(BotProfile.DEFAULT, storage.botProfiles().current());
             assertTrue(storage.health().reachable());
             assertEquals(database.settings().poolSize(), storage.poolFigures().maximumPoolSize());

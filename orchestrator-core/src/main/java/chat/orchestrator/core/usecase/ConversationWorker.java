@@ -205,7 +205,7 @@ public final class ConversationWorker {
      * moved to now), no AI call is made and nothing is sent.
      */
     private Next withPeople(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller, Handoff handoff) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         FencedWrite write = history.recordHandedOff(lease.conversationId(), lease.fencingToken(), ids(batch), now);
         if (write instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, caller, refused);

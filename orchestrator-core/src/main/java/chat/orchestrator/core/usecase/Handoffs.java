@@ -6,6 +6,7 @@ import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.LifecycleEvents;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +54,8 @@ public final class Handoffs {
         if (current.isPresent()) {
             return current;
         }
-        Handoff handoff = Handoff.starting(clock.instant(), Handoff.By.ADMIN, reason);
+        // Microseconds, as stores keep them: the hand-off read back is the one stored.
+        Handoff handoff = Handoff.starting(clock.instant().truncatedTo(ChronoUnit.MICROS), Handoff.By.ADMIN, reason);
         if (!history.handOff(conversationId, handoff)) {
             return Optional.empty();
         }
