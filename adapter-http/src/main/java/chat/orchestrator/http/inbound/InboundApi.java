@@ -6,6 +6,7 @@ import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.ChatJobs;
+import chat.orchestrator.core.usecase.Handoffs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -56,15 +57,16 @@ public final class InboundApi {
      * @param metrics the Prometheus text of the server's metrics, made fresh for each {@code GET /metrics}
      */
     public record Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
-                               Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
-                               Map<String, String> adaptersInUse, StorageDescription storage, Clock clock,
-                               Supplier<String> metrics) {
+                               Administration administration, Handoffs handoffs, BotProfilePort botProfiles,
+                               List<HealthPort> health, Map<String, String> adaptersInUse, StorageDescription storage,
+                               Clock clock, Supplier<String> metrics) {
 
         public Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
-                            Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
-                            Map<String, String> adaptersInUse, StorageDescription storage, Clock clock) {
-            this(messages, submitter, chatJobs, administration, botProfiles, health, adaptersInUse, storage, clock,
-                    () -> "");
+                            Administration administration, Handoffs handoffs, BotProfilePort botProfiles,
+                            List<HealthPort> health, Map<String, String> adaptersInUse, StorageDescription storage,
+                            Clock clock) {
+            this(messages, submitter, chatJobs, administration, handoffs, botProfiles, health, adaptersInUse, storage,
+                    clock, () -> "");
         }
     }
 
@@ -81,7 +83,9 @@ public final class InboundApi {
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
                         body, json, d.clock()),
                 new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
-                new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock()),
+                new AdminService(d.administration(), d.handoffs(), d.chatJobs(), adminToken, json, d.storage(),
+                        d.clock()),
+                new HandoffService(d.handoffs(), adminToken, body, json),
                 new DeliveriesService(d.administration(), adminToken, json, d.clock()),
                 new OpenApiService(json),
                 new AdminPageService(),
