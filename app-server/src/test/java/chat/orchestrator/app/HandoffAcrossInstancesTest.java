@@ -3,6 +3,7 @@ package chat.orchestrator.app;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +52,8 @@ class HandoffAcrossInstancesTest {
             assertEquals(200, admin(one, "handoff", "{\"reason\": \"khách VIP\"}").statusCode());
 
             assertEquals("handed_off", status(send(two, "msg_2")), "the other instance knows");
+            assertTrue(get(one + "/metrics").body().contains("orchestrator_handoffs_total{by=\"admin\"} 1.0"),
+                "counted where it was made");
 
             stores.redis.stop();
             stores.redis.start();
