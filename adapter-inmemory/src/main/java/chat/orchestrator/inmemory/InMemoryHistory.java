@@ -145,6 +145,9 @@ public final class InMemoryHistory implements HistoryPort {
         if (ids.stream().anyMatch(history.answeredBy::containsKey)) {
             return FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED);
         }
+        if (history.handoff.isEmpty()) {
+            return FencedWrite.refused(FencedWrite.Reason.NOT_HANDED_OFF);
+        }
         history.admits(token.value());
         consume(conversationId, history, ids, RunId.random());
         history.handoff = history.handoff.map(h -> new Handoff(h.since(), h.by(), h.reason(), at));

@@ -65,9 +65,9 @@ final class HandoffRows {
                 handoff.map(Handoff::lastActivity).orElse(null), conversationId.value()) == 1;
     }
 
-    /** Moves the idle clock of a hand-off in force; a conversation without one is left as it is. */
-    static void touch(DSLContext sql, ConversationId conversationId, Instant at) {
-        TOUCH.execute(sql, at, conversationId.value());
+    /** Moves the idle clock of the conversation's hand-off; false (nothing changed) when it has none. */
+    static boolean touch(DSLContext sql, ConversationId conversationId, Instant at) {
+        return TOUCH.execute(sql, at, conversationId.value()) == 1;
     }
 
     /** The run that consumes a burst people handled: no answer (empty text, no model), never sent. */

@@ -196,7 +196,10 @@ public final class PostgresHistory implements HistoryPort {
         });
     }
 
-    /** Fence, then a run of outcome {@code handed_off} consumes the burst and the hand-off's idle clock moves. */
+    /**
+     * Fence, then the hand-off's idle clock moves (refused if there is no hand-off any more) and a run of outcome
+     * {@code handed_off} consumes the burst.
+     */
     @Override
     public FencedWrite recordHandedOff(ConversationId conversationId, FencingToken token, Set<MessageId> ids,
                                        Instant at) {
@@ -206,13 +209,16 @@ public final class PostgresHistory implements HistoryPort {
             if (!answered(sql, conversationId, ids).isEmpty()) {
                 throw Refusal.alreadyAnswered();
             }
+            // Under the fence's row lock: a resume that committed first is seen, one that comes later waits for us.
+            if (!HandoffRows.touch(sql, conversationId, at)) {
+                throw Refusal.notHandedOff();
+            }
             UUID run = UUID.randomUUID();
             HandoffRows.insertRun(sql, run, conversationId, ids, token, at, now);
             if (MARK_ANSWERED.execute(sql, run, conversationId.value(), values(ids)) != ids.size()) {
                 throw new IllegalArgumentException("conversation " + conversationId
                         + ": record every message before storing it as handed off");
             }
-            HandoffRows.touch(sql, conversationId, at);
             return FencedWrite.committed();
         });
     }
@@ -347,6 +353,10 @@ public final class PostgresHistory implements HistoryPort {
 
         static Refusal alreadyAnswered() {
             return new Refusal(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED));
+        }
+
+        static Refusal notHandedOff() {
+            return new Refusal(FencedWrite.refused(FencedWrite.Reason.NOT_HANDED_OFF));
         }
     }
 }

@@ -15,6 +15,7 @@ import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.RecordOutcome;
@@ -26,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,6 +152,25 @@ class HandoffTest {
         assertEquals(List.of("m2"), aiCalls.getFirst().burst().stream().map(m -> m.id().value()).toList());
         assertTrue(aiCalls.getFirst().history().stream().noneMatch(t -> t.text().equals("for the agent")),
                 "what people handled is no turn of the AI's context");
+    }
+
+    @Test
+    void aResumeAfterThePassReadTheHandoff_getsTheBurstAnsweredByTheBot() throws Exception {
+        rig.arrive(message(conversation, "m0", 0, "Xin chào"));
+        AtomicBoolean staleReadGiven = new AtomicBoolean();
+        // The pass reads a hand-off that an operator resumes before the burst is stored as the people's.
+        HistoryPort resumedAfterTheRead = Faults.overriding(HistoryPort.class, rig.history,
+                () -> staleReadGiven.compareAndSet(false, true)
+                        ? Optional.of(Handoff.starting(rig.clock.instant(), Handoff.By.ADMIN, ""))
+                        : rig.history.handoff(conversation), "handoff");
+        InboundMessage ask = rig.arrive(message(conversation, "m1", 1_000, "Còn lịch sáng thứ Hai không?"));
+        WaitingCaller caller = new WaitingCaller(ask.id());
+
+        rig.worker(rig.locks, rig.state, resumedAfterTheRead, echo, WorkerRig.SETTINGS).run(take(), Optional.of(caller));
+
+        assertTrue(staleReadGiven.get());
+        assertInstanceOf(MessageOutcome.Completed.class, caller.outcome().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("answer to [m0, m1]"), rig.delivered.stream().map(d -> d.reply().text()).toList());
     }
 
     private MessageOutcome handle(InboundMessage message) throws Exception {

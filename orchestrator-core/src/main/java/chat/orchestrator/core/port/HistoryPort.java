@@ -54,7 +54,9 @@ public interface HistoryPort {
     /**
      * A burst received while people have the conversation: marks the messages consumed with no answer (they are
      * answered as far as dedup and recovery go, but no answer covers them and they are no turn of the AI's context),
-     * and moves the hand-off's last activity to {@code at}, in one fenced write. Refused as {@link #recordAnswer} is.
+     * and moves the hand-off's last activity to {@code at}, in one fenced write. Refused as {@link #recordAnswer} is,
+     * and with {@link FencedWrite.Reason#NOT_HANDED_OFF} when the conversation has no hand-off stored any more (it was
+     * resumed after the worker read it): then nothing is written and the bot answers the burst.
      */
     FencedWrite recordHandedOff(ConversationId conversationId, FencingToken token, Set<MessageId> ids, Instant at);
 

@@ -251,6 +251,10 @@ public final class ConversationWorker {
             // Another holder answered part of this burst while we were paused; re-read and answer what is left.
             return new Next.Continue(lease);
         }
+        if (refused.reason() == FencedWrite.Reason.NOT_HANDED_OFF) {
+            // Handed back to the bot after this pass read the hand-off: the next pass answers the burst.
+            return new Next.Continue(lease);
+        }
         return superseded(lease, batch, caller, refused);
     }
 

@@ -364,4 +364,21 @@ public abstract class HistoryPortContract {
                 history.recordHandedOff(conversation, new FencingToken(1), Set.of(later.id()), at));
         assertEquals(RecordOutcome.UNANSWERED, history.record(later), "a refused write leaves no trace");
     }
+
+    @Test
+    void aBurstIsNotStoredAsThePeoplesOnceTheConversationWasHandedBack() {
+        ConversationId conversation = newConversation();
+        InboundMessage ask = message(conversation, "ask", 0, "Chị ơi còn hàng không?");
+        history.record(ask);
+        history.handOff(conversation, Handoff.starting(TestMessages.BASE, Handoff.By.ADMIN, ""));
+        history.resume(conversation);
+
+        assertEquals(new FencedWrite.Refused(FencedWrite.Reason.NOT_HANDED_OFF), history.recordHandedOff(conversation,
+                new FencingToken(3), Set.of(ask.id()), TestMessages.BASE.plusSeconds(1)));
+
+        assertEquals(RecordOutcome.UNANSWERED, history.record(ask), "left for the bot to answer");
+        assertEquals(Optional.empty(), history.handoff(conversation));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 2, reply("Dạ còn ạ"), ask)),
+                "the refused write did not raise the fence");
+    }
 }
