@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 
 /** The SPEC's JSON shapes of a message outcome: completed, locked, restart_needed, duplicate, handed_off. */
 final class OutcomeJson {
@@ -64,7 +65,7 @@ final class OutcomeJson {
             case MessageOutcome.HandedOff handedOff -> {
                 result.put("status", "handed_off");
                 result.put("reason", "conversation_with_people");
-                HandoffJson.put(result, "handoff", java.util.Optional.of(handedOff.handoff()));
+                HandoffJson.put(result, "handoff", Optional.of(handedOff.handoff()));
                 result.put("message_id", handedOff.messageId().value());
             }
             case MessageOutcome.AiRejected rejected -> {

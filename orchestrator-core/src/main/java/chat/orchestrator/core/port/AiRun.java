@@ -2,8 +2,8 @@ package chat.orchestrator.core.port;
 
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
-import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.PageId;
 import java.time.Instant;
@@ -51,7 +51,13 @@ public record AiRun(
 
     private static String reason(Action.TransferToAgent transfer) {
         String reason = transfer.reason().isEmpty() ? "transfer_to_agent" : transfer.reason();
-        return reason.length() > Handoff.MAX_REASON ? reason.substring(0, Handoff.MAX_REASON) : reason;
+        if (reason.length() <= Handoff.MAX_REASON) {
+            return reason;
+        }
+        // An AI's long reason is cut, not refused (the answer is already stored); never between a surrogate pair.
+        int end = Character.isHighSurrogate(reason.charAt(Handoff.MAX_REASON - 1)) ? Handoff.MAX_REASON - 1
+                : Handoff.MAX_REASON;
+        return reason.substring(0, end);
     }
 
     /** A run with no page of its own: it goes out as the deployment's default page. */
