@@ -19,6 +19,7 @@ const XSS_TEXT = env('XSS_TEXT');
 const XSS_CONVERSATION = env('XSS_CONVERSATION');
 const DEAD_RUN_ID = env('DEAD_RUN_ID');
 const HELD_CONVERSATION = env('HELD_CONVERSATION');
+const HANDOFF_CONVERSATION = env('HANDOFF_CONVERSATION');
 const SCREENSHOT = env('SCREENSHOT');
 const TIMEOUT_MS = 15000;
 
@@ -99,6 +100,20 @@ try {
   await page.waitForFunction((id) => document.getElementById('notice').textContent.startsWith(
     'Conversation ' + id + ': lock released'), HELD_CONVERSATION);
   check(true, 'force release released the lock');
+
+  // Hand-off to people and back (the reason prompt is accepted empty).
+  const handoffRow = page.locator(`#conversations tr[data-conversation-id="${HANDOFF_CONVERSATION}"]`);
+  await handoffRow.getByRole('button', { name: 'Hand off' }).click();
+  await page.waitForFunction((id) => document.getElementById('notice').textContent
+    === 'Conversation ' + id + ' is with people.', HANDOFF_CONVERSATION);
+  await handoffRow.locator('.state-people').waitFor();
+  check((await handoffRow.locator('.state-people').textContent()).startsWith('with people (by an admin'),
+    'a conversation handed off from the page shows as with people');
+  await handoffRow.getByRole('button', { name: 'Resume' }).click();
+  await page.waitForFunction((id) => document.getElementById('notice').textContent
+    === 'Conversation ' + id + ' is back with the bot.', HANDOFF_CONVERSATION);
+  await handoffRow.getByRole('button', { name: 'Hand off' }).waitFor();
+  check(true, 'a conversation resumed from the page is back with the bot');
 
   // Cleanup.
   await page.fill('#cleanup-hours', '1');

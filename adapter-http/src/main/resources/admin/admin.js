@@ -22,10 +22,15 @@ function notify(text, isError) {
 
 class TokenRefused extends Error {}
 
-async function call(method, path) {
+async function call(method, path, json) {
+  const headers = { Authorization: 'Bearer ' + token(), Accept: 'application/json' };
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
   const response = await fetch(path, {
     method,
-    headers: { Authorization: 'Bearer ' + token(), Accept: 'application/json' },
+    headers,
+    body: json === undefined ? undefined : JSON.stringify(json),
     cache: 'no-store',
   });
   if (response.status === 401) {
@@ -101,14 +106,17 @@ function renderConversations(listing, stuckById) {
     cell(row, c.last_message_id, 'text');
     cell(row, new Date(c.last_message_timestamp * 1000).toISOString());
     const state = stuck ? 'stuck (' + stuck.reason.replaceAll('_', ' ') + ')'
-      : c.ai_processing ? 'locked (AI answering)' : c.pending_messages > 0 ? 'active' : 'idle';
-    cell(row, state, stuck ? 'state-stuck' : c.ai_processing ? 'state-locked' : '');
+      : c.ai_processing ? 'locked (AI answering)' : c.handoff ? handoffState(c.handoff)
+        : c.pending_messages > 0 ? 'active' : 'idle';
+    cell(row, state, stuck ? 'state-stuck' : c.ai_processing ? 'state-locked' : c.handoff ? 'state-people' : '');
     cell(row, c.pending_messages);
     cell(row, c.context_size);
     const actions = cell(row, '');
     if (c.ai_processing || c.pending_messages > 0 || stuck) {
       actions.appendChild(button('Force release', () => forceRelease(c.conversation_id)));
     }
+    actions.appendChild(c.handoff ? button('Resume', () => resume(c.conversation_id))
+      : button('Hand off', () => handOff(c.conversation_id)));
     body.appendChild(row);
   }
   const last = Math.min(listing.offset + listing.conversations.length, listing.total_conversations);
@@ -226,9 +234,9 @@ function failed(e) {
   notify(e.message, true);
 }
 
-async function act(method, path, done) {
+async function act(method, path, done, json) {
   try {
-    const body = await call(method, path);
+    const body = await call(method, path, json);
     notify(done(body), false);
   } catch (e) {
     failed(e);
@@ -244,6 +252,27 @@ function forceRelease(conversationId) {
   act('POST', '/api/v1/admin/conversations/' + encodeURIComponent(conversationId) + '/cancel',
     (b) => 'Conversation ' + b.conversation_id + ': lock ' + (b.lock_released ? 'released' : 'was not held')
       + ', ' + b.jobs_cancelled + ' job(s) cancelled.');
+}
+
+// Hand-off to people: the bot records the conversation's messages but does not answer them until resumed.
+function handoffState(handoff) {
+  return 'with people (' + (handoff.by === 'ai' ? 'by the AI' : 'by an admin')
+    + (handoff.reason ? ': ' + handoff.reason : '') + ')';
+}
+
+function handOff(conversationId) {
+  const reason = prompt('Hand conversation ' + conversationId + ' to people? The bot stops answering it.'
+    + ' Reason (optional):', '');
+  if (reason === null) {
+    return;
+  }
+  act('POST', '/api/v1/admin/conversations/' + encodeURIComponent(conversationId) + '/handoff',
+    (b) => 'Conversation ' + b.conversation_id + ' is with people.', { reason });
+}
+
+function resume(conversationId) {
+  act('POST', '/api/v1/admin/conversations/' + encodeURIComponent(conversationId) + '/resume',
+    (b) => 'Conversation ' + b.conversation_id + ' is back with the bot.');
 }
 
 function retry(runId) {

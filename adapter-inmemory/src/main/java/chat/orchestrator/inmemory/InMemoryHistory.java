@@ -2,6 +2,7 @@ package chat.orchestrator.inmemory;
 
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.TimestampOrder;
@@ -17,6 +18,7 @@ import chat.orchestrator.core.port.RunId;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,14 +133,83 @@ public final class InMemoryHistory implements HistoryPort {
         }
         history.admits(run.fencingToken().value());
         history.sentRuns.put(run.id(), run);
-        run.messageIds().forEach(id -> history.answeredBy.put(id, run.id()));
-        Map<MessageId, Instant> waiting = unanswered.get(run.conversationId());
-        run.messageIds().forEach(waiting::remove);
-        if (waiting.isEmpty()) {
-            unanswered.remove(run.conversationId());
-        }
+        consume(run.conversationId(), history, run.messageIds(), run.id());
+        run.handoff().ifPresent(handoff -> history.handoff = Optional.of(handoff));
         deliveries.queue(run, dispatchFrom);
         return FencedWrite.committed();
+    }
+
+    /** Consumed by a run id that names no sent run: dedup and recovery see them answered, no answer covers them. */
+    @Override
+    public synchronized FencedWrite recordHandedOff(ConversationId conversationId, FencingToken token,
+                                                    Set<MessageId> ids, Instant at) {
+        ConversationHistory history = history(conversationId);
+        if (ids.stream().anyMatch(id -> !history.messages.containsKey(id))) {
+            throw new IllegalArgumentException("conversation " + conversationId
+                    + ": record every message before storing it as handed off");
+        }
+        if (token.value() < history.highestFencingToken) {
+            return FencedWrite.stale(history.highestFencingToken);
+        }
+        if (ids.stream().anyMatch(history.answeredBy::containsKey)) {
+            return FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED);
+        }
+        if (history.handoff.isEmpty()) {
+            return FencedWrite.refused(FencedWrite.Reason.NOT_HANDED_OFF);
+        }
+        history.admits(token.value());
+        consume(conversationId, history, ids, RunId.random());
+        history.handoff = history.handoff.map(h -> new Handoff(h.since(), h.by(), h.reason(), at));
+        return FencedWrite.committed();
+    }
+
+    @Override
+    public synchronized Optional<Handoff> handoff(ConversationId conversationId) {
+        ConversationHistory history = conversations.get(conversationId);
+        return history == null ? Optional.empty() : history.handoff;
+    }
+
+    @Override
+    public synchronized Map<ConversationId, Handoff> handoffs(Set<ConversationId> ids) {
+        Map<ConversationId, Handoff> found = new HashMap<>();
+        ids.forEach(id -> handoff(id).ifPresent(handoff -> found.put(id, handoff)));
+        return Map.copyOf(found);
+    }
+
+    @Override
+    public synchronized boolean handOff(ConversationId conversationId, Handoff handoff) {
+        ConversationHistory history = recorded(conversationId);
+        if (history == null) {
+            return false;
+        }
+        history.handoff = Optional.of(handoff);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean resume(ConversationId conversationId) {
+        ConversationHistory history = recorded(conversationId);
+        if (history == null) {
+            return false;
+        }
+        history.handoff = Optional.empty();
+        return true;
+    }
+
+    /** The conversation's history if a message of it was recorded (PostgreSQL has a row from the first message). */
+    private ConversationHistory recorded(ConversationId conversationId) {
+        ConversationHistory history = conversations.get(conversationId);
+        return history == null || history.messages.isEmpty() ? null : history;
+    }
+
+    private void consume(ConversationId conversationId, ConversationHistory history, Collection<MessageId> ids,
+                         RunId by) {
+        ids.forEach(id -> history.answeredBy.put(id, by));
+        Map<MessageId, Instant> waiting = unanswered.get(conversationId);
+        ids.forEach(waiting::remove);
+        if (waiting.isEmpty()) {
+            unanswered.remove(conversationId);
+        }
     }
 
     @Override
@@ -208,6 +279,7 @@ public final class InMemoryHistory implements HistoryPort {
         final Map<RunId, AiRun> sentRuns = new LinkedHashMap<>();
         final List<AiRun> discardedRuns = new ArrayList<>();
         long highestFencingToken;
+        Optional<Handoff> handoff = Optional.empty();
 
         /** The fence: a token is admitted only if at least the highest seen, which it then raises. */
         boolean admits(long token) {

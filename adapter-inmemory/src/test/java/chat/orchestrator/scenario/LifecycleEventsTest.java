@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import chat.orchestrator.core.domain.Action;
+import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
@@ -124,6 +127,11 @@ class LifecycleEventsTest {
         public void conversationRecovered(ConversationId conversation) {
             add("conversationRecovered", conversation);
         }
+
+        @Override
+        public void handedOff(ConversationId conversation, Handoff.By by) {
+            add("handedOff", conversation, by);
+        }
     }
 
     private final RecordingEvents events = new RecordingEvents();
@@ -188,6 +196,23 @@ class LifecycleEventsTest {
                     "the second caller found the lock held");
             assertEquals(2, events.await("aiCallEnded", all -> all.size() == 2).stream()
                     .filter(t -> t.value(1).equals("ANSWERED")).count());
+        }
+    }
+
+    @Test
+    void anAnswerWithATransfer_tellsAHandoffByTheAi_andTheNextMessageIsHandledAsHandedOff() throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, context -> new AiReply(
+                "Dạ, em chuyển chị sang nhân viên ạ.", "human_handoff", 0.8, java.util.Map.of(), "echo-model",
+                Duration.ZERO, List.of(new Action.TransferToAgent("customer_request", ""))), events)) {
+            ConversationId conversation = newConversation();
+
+            harness.orchestrator.handle(message(conversation, "m1", 0, "Cho mình gặp nhân viên"));
+            harness.orchestrator.handle(message(conversation, "m2", 1_000, "Alo?"));
+
+            assertEquals(List.of(conversation.toString(), "AI"), events.awaitOne("handedOff").values());
+            assertEquals(List.of(List.of("m1", "Completed"), List.of("m2", "HandedOff")),
+                    events.await("messageHandled", all -> all.size() == 2).stream().map(Told::values).toList());
+            assertEquals(1, events.named("aiCallEnded").size(), "m2 never reached the AI");
         }
     }
 

@@ -6,6 +6,7 @@ import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
 
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
@@ -217,8 +218,62 @@ public final class PostgresHistory implements HistoryPort {
             }
             AiRunRows.insertActions(sql, run, now);
             DeliveryRows.queue(sql, run, dispatchFrom, now);
+            run.handoff().ifPresent(handoff -> HandoffRows.set(sql, run.conversationId(), Optional.of(handoff)));
             return FencedWrite.committed();
         });
+    }
+
+    /**
+     * Fence, then the hand-off's idle clock moves (refused if there is no hand-off any more) and a run of outcome
+     * {@code handed_off} consumes the burst.
+     */
+    @Override
+    public FencedWrite recordHandedOff(ConversationId conversationId, FencingToken token, Set<MessageId> ids,
+                                       Instant at) {
+        return fencedWrite(attempt("store a burst handed off to people", conversationId), sql -> {
+            Instant now = clock.instant();
+            admit(sql, conversationId, token, now);
+            if (!answered(sql, conversationId, ids).isEmpty()) {
+                throw Refusal.alreadyAnswered();
+            }
+            // Under the fence's row lock: a resume that committed first is seen, one that comes later waits for us.
+            if (!HandoffRows.touch(sql, conversationId, at)) {
+                throw Refusal.notHandedOff();
+            }
+            UUID run = UUID.randomUUID();
+            HandoffRows.insertRun(sql, run, conversationId, ids, token, at, now);
+            if (MARK_ANSWERED.execute(sql, run, conversationId.value(), values(ids)) != ids.size()) {
+                throw new IllegalArgumentException("conversation " + conversationId
+                        + ": record every message before storing it as handed off");
+            }
+            return FencedWrite.committed();
+        });
+    }
+
+    @Override
+    public Optional<Handoff> handoff(ConversationId conversationId) {
+        return Optional.ofNullable(handoffs(Set.of(conversationId)).get(conversationId));
+    }
+
+    @Override
+    public Map<ConversationId, Handoff> handoffs(Set<ConversationId> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        return database.read("read the hand-offs of " + ids.size() + " conversation(s)",
+                sql -> HandoffRows.read(sql, ids));
+    }
+
+    @Override
+    public boolean handOff(ConversationId conversationId, Handoff handoff) {
+        return database.transaction(attempt("hand off", conversationId),
+                sql -> HandoffRows.set(sql, conversationId, Optional.of(handoff)));
+    }
+
+    @Override
+    public boolean resume(ConversationId conversationId) {
+        return database.transaction(attempt("resume", conversationId),
+                sql -> HandoffRows.set(sql, conversationId, Optional.empty()));
     }
 
     /** Conversation ids in byte order after {@code after}; see {@link RecoveryQueries#conversationsQuery}. */
@@ -258,11 +313,15 @@ public final class PostgresHistory implements HistoryPort {
      * cannot interleave; a write whose token is below the highest seen changes nothing.
      */
     private static void admit(DSLContext sql, AiRun run, Instant now) {
-        if (raise(sql, run.conversationId(), run.fencingToken().value(), now) == 1) {
+        admit(sql, run.conversationId(), run.fencingToken(), now);
+    }
+
+    private static void admit(DSLContext sql, ConversationId conversationId, FencingToken token, Instant now) {
+        if (raise(sql, conversationId, token.value(), now) == 1) {
             return;
         }
-        long highest = highestToken(sql, run.conversationId()).orElseThrow(() -> new IllegalArgumentException(
-                "conversation " + run.conversationId()
+        long highest = highestToken(sql, conversationId).orElseThrow(() -> new IllegalArgumentException(
+                "conversation " + conversationId
                         + " has no recorded message: record messages before storing a run that answers them"));
         throw Refusal.stale(highest);
     }
@@ -321,6 +380,10 @@ public final class PostgresHistory implements HistoryPort {
 
         static Refusal alreadyAnswered() {
             return new Refusal(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED));
+        }
+
+        static Refusal notHandedOff() {
+            return new Refusal(FencedWrite.refused(FencedWrite.Reason.NOT_HANDED_OFF));
         }
     }
 }

@@ -107,6 +107,7 @@ public record AppConfig(
                 .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false))
                 .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", Duration.ofSeconds(120), 1, 3_600))
                 .withSweepInterval(env.seconds("SWEEP_INTERVAL", Duration.ofSeconds(15), 1, 3_600))
+                .withHandoffIdleTimeout(env.seconds("HANDOFF_IDLE_TIMEOUT", Duration.ofHours(24), 0, 30 * 24 * 3_600))
                 .withDelivery(delivery(env));
     }
 

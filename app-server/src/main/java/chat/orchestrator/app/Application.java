@@ -80,7 +80,7 @@ public final class Application implements AutoCloseable {
                                     config.limits().rateLimitPerSecond()))
                             .withMetricsToken(config.metricsAccessToken()),
                     new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs, administration,
-                            adapters.botProfiles(), adapters.health(), adapters.inUse(),
+                            orchestrator.handoffs(), adapters.botProfiles(), adapters.health(), adapters.inUse(),
                             adapters.redis() ? StorageDescription.REDIS : StorageDescription.MEMORY, clock,
                             metrics::scrape, adapters.analytics()));
             return new Application(adapters, orchestrator, server, metrics, config.limits().readinessDrain());

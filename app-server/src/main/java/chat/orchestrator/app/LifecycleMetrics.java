@@ -1,6 +1,7 @@
 package chat.orchestrator.app;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
@@ -42,6 +43,7 @@ final class LifecycleMetrics implements LifecycleEvents {
     private final Counter stale;
     private final Counter cancelled;
     private final Counter recovered;
+    private final Map<Handoff.By, Counter> handoffs = new EnumMap<>(Handoff.By.class);
 
     /** @param configuredModel the label of AI calls that ended without an answer naming its model */
     LifecycleMetrics(MeterRegistry registry, String configuredModel) {
@@ -67,6 +69,11 @@ final class LifecycleMetrics implements LifecycleEvents {
         this.recovered = Counter.builder("orchestrator.sweeper.recovered")
                 .description("Conversations whose waiting messages the sweeper found with no holder and restarted")
                 .register(registry);
+        for (Handoff.By by : Handoff.By.values()) {
+            handoffs.put(by, Counter.builder("orchestrator.handoffs")
+                    .description("Conversations handed off to people, by who handed them off (the AI or an admin)")
+                    .tag("by", by.wireName()).register(registry));
+        }
     }
 
     private Timer lockWait(String result) {
@@ -126,6 +133,11 @@ final class LifecycleMetrics implements LifecycleEvents {
         recovered.increment();
     }
 
+    @Override
+    public void handedOff(ConversationId conversation, Handoff.By by) {
+        handoffs.get(by).increment();
+    }
+
     private void countMessage(String outcome) {
         messages.computeIfAbsent(outcome, name -> Counter.builder("orchestrator.messages")
                 .description("Inbound messages by the outcome their caller was given")
@@ -149,6 +161,7 @@ final class LifecycleMetrics implements LifecycleEvents {
             case MessageOutcome.Duplicate duplicate -> "duplicate";
             case MessageOutcome.Failed failed -> "failed";
             case MessageOutcome.AiRejected rejected -> "ai_rejected";
+            case MessageOutcome.HandedOff handedOff -> "handed_off";
         };
     }
 

@@ -1,6 +1,7 @@
 package chat.orchestrator.app;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
@@ -82,5 +83,10 @@ final class LogContextEvents implements LifecycleEvents {
     @Override
     public void conversationRecovered(ConversationId conversation) {
         next.conversationRecovered(conversation);
+    }
+
+    @Override
+    public void handedOff(ConversationId conversation, Handoff.By by) {
+        next.handedOff(conversation, by);
     }
 }

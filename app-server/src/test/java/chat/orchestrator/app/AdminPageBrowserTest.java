@@ -99,7 +99,7 @@ class AdminPageBrowserTest {
 
             runBrowserScript(Map.of("BASE_URL", base, "ADMIN_TOKEN", ADMIN_TOKEN, "XSS_TEXT", XSS_TEXT,
                     "XSS_CONVERSATION", XSS_CONVERSATION, "DEAD_RUN_ID", deadRunId,
-                    "HELD_CONVERSATION", HELD_CONVERSATION,
+                    "HELD_CONVERSATION", HELD_CONVERSATION, "HANDOFF_CONVERSATION", "conv-answered-1",
                     "SCREENSHOT", Path.of("target", "admin-page.png").toAbsolutePath().toString()));
 
             // What the page's buttons did, seen from the server.

@@ -111,6 +111,17 @@ class AppConfigTest {
     }
 
     @Test
+    void theHandoffIdleTimeoutIsADayByDefault_zeroMeansNever_andANegativeOneIsRefused() {
+        assertEquals(java.time.Duration.ofHours(24), AppConfig.fromEnvironment(Map.of()).orchestrator()
+                .handoffIdleTimeout());
+        assertEquals(java.time.Duration.ZERO, AppConfig.fromEnvironment(Map.of("HANDOFF_IDLE_TIMEOUT", "0"))
+                .orchestrator().handoffIdleTimeout());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of("HANDOFF_IDLE_TIMEOUT", "-1"))).getMessage()
+                .contains("HANDOFF_IDLE_TIMEOUT"));
+    }
+
+    @Test
     void aConsolidationWindowLongerThanHalfTheLease_isRefusedNamingBothVariables() {
         ConfigurationException refused = org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
                 () -> AppConfig.fromEnvironment(Map.of("PROCESSING_LOCK_TTL", "4", "CONSOLIDATION_WINDOW_MS", "3000")));

@@ -64,6 +64,8 @@ class MetricsEndpointTest {
             assertEquals(0.0, metrics.get("orchestrator_stale_answers_total"));
             assertEquals(0.0, metrics.get("orchestrator_ai_calls_cancelled_total"));
             assertEquals(0.0, metrics.get("orchestrator_sweeper_recovered_total"));
+            assertEquals(0.0, metrics.get("orchestrator_handoffs_total{by=\"ai\"}"));
+            assertEquals(0.0, metrics.get("orchestrator_handoffs_total{by=\"admin\"}"));
             assertEquals(0.0, metrics.get("orchestrator_outbox_due"));
             assertEquals(0.0, metrics.get("orchestrator_dead_letters"));
             assertTrue(metrics.get("redis_pool_max") >= 1, "the Jedis pool's size");

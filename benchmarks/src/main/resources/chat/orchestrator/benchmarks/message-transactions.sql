@@ -28,6 +28,10 @@ END;
 -- HistoryPort.answeredAmong and recentTurns (autocommit).
 SELECT messages.message_id, messages.answered_by FROM messages
   WHERE messages.conversation_id = 'pg-' || :c::text AND messages.message_id IN ('m' || :m::text) AND messages.answered_by IS NOT NULL;
+-- HistoryPort.handoff (autocommit): whether people have the conversation (V6).
+SELECT conversations.id, conversations.handoff_since, conversations.handoff_by, conversations.handoff_reason,
+       conversations.handoff_activity_at FROM conversations
+  WHERE conversations.id = ANY (ARRAY['pg-' || :c::text]) AND conversations.handoff_since IS NOT NULL;
 SELECT messages.content AS text, messages.sent_at AS at, deliveries.commit_seq AS run_seq, 0 AS kind,
        messages.message_id AS message_id
   FROM messages JOIN deliveries ON deliveries.run_id = messages.answered_by

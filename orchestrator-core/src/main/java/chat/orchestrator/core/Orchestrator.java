@@ -13,6 +13,7 @@ import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.AiRefusals;
 import chat.orchestrator.core.usecase.ConversationWorkers;
 import chat.orchestrator.core.usecase.HandleMessage;
+import chat.orchestrator.core.usecase.Handoffs;
 import chat.orchestrator.core.usecase.OutboxDispatcher;
 import chat.orchestrator.core.usecase.Sweeper;
 import java.time.Clock;
@@ -38,6 +39,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     private final Sweeper sweeper;
     private final OutboxDispatcher dispatcher;
     private final AiRefusals aiRefusals;
+    private final Handoffs handoffs;
     private final ScheduledExecutorService sweeps;
     private final ScheduledExecutorService dispatches;
     private final Duration shutdownGrace;
@@ -52,6 +54,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         this.sweeper = assembled.sweeper();
         this.dispatcher = assembled.dispatcher();
         this.aiRefusals = assembled.refusals();
+        this.handoffs = assembled.handoffs();
         this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sweeper").daemon().factory());
         this.dispatches = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("outbox-dispatcher").daemon().factory());
@@ -105,6 +108,11 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     /** Whether the AI service refuses this instance's requests now (misconfigured), as admin health reports it. */
     public Optional<AiRefusals.Refusal> aiRefusal() {
         return aiRefusals.current();
+    }
+
+    /** Hand-offs to people, on this orchestrator's history, clock and idle timeout: for the admin API. */
+    public Handoffs handoffs() {
+        return handoffs;
     }
 
     /** Waits until the sends started by {@link #dispatch} have finished; false if they did not within {@code timeout}. */

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  * @param sweepInterval       how often the sweeper looks for abandoned conversations (zero: never)
  * @param sweepScanLimit      conversations the sweeper reads per page (it pages through all of them)
  * @param delivery            how answers are delivered from the outbox
+ * @param handoffIdleTimeout  how long a conversation handed off to people stays theirs with no message received;
+ *                            the bot answers the next message after that (zero: until someone hands it back)
  */
 public record OrchestratorSettings(
         Duration lockTtl,
@@ -31,7 +33,8 @@ public record OrchestratorSettings(
         boolean cancelOnNewerMessage,
         Duration sweepInterval,
         int sweepScanLimit,
-        DeliverySettings delivery) {
+        DeliverySettings delivery,
+        Duration handoffIdleTimeout) {
 
     public OrchestratorSettings {
         requirePositive(lockTtl, "lockTtl");
@@ -63,13 +66,17 @@ public record OrchestratorSettings(
             throw new IllegalArgumentException("sweepScanLimit must be at least 1");
         }
         Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(handoffIdleTimeout, "handoffIdleTimeout");
+        if (handoffIdleTimeout.isNegative()) {
+            throw new IllegalArgumentException("handoffIdleTimeout must not be negative");
+        }
     }
 
     public static OrchestratorSettings defaults() {
         return new OrchestratorSettings(
                 Duration.ofSeconds(30), Duration.ofMillis(800), Duration.ofSeconds(5), Duration.ofSeconds(120),
                 Duration.ofMillis(100), 50, 20, false, Duration.ofSeconds(15), 1_000,
-                DeliverySettings.defaults());
+                DeliverySettings.defaults(), Duration.ofHours(24));
     }
 
     /**
@@ -121,6 +128,10 @@ public record OrchestratorSettings(
         return edit(copy -> copy.delivery = value);
     }
 
+    public OrchestratorSettings withHandoffIdleTimeout(Duration value) {
+        return edit(copy -> copy.handoffIdleTimeout = value);
+    }
+
     /** These settings with {@code change} applied, validated again as a whole by the record's constructor. */
     private OrchestratorSettings edit(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -141,6 +152,7 @@ public record OrchestratorSettings(
         Duration sweepInterval;
         int sweepScanLimit;
         DeliverySettings delivery;
+        Duration handoffIdleTimeout;
 
         Copy(OrchestratorSettings from) {
             lockTtl = from.lockTtl;
@@ -154,12 +166,13 @@ public record OrchestratorSettings(
             sweepInterval = from.sweepInterval;
             sweepScanLimit = from.sweepScanLimit;
             delivery = from.delivery;
+            handoffIdleTimeout = from.handoffIdleTimeout;
         }
 
         OrchestratorSettings build() {
             return new OrchestratorSettings(lockTtl, consolidationWindow, consolidationMaxWait, answerWait,
                     pollInterval, maxBatchSize, contextTurns, cancelOnNewerMessage, sweepInterval, sweepScanLimit,
-                    delivery);
+                    delivery, handoffIdleTimeout);
         }
     }
 

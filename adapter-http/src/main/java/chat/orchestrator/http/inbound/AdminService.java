@@ -1,8 +1,10 @@
 package chat.orchestrator.http.inbound;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.usecase.Administration;
+import chat.orchestrator.core.usecase.Handoffs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
@@ -13,19 +15,25 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The admin endpoints ({@code ADMIN_ACCESS_TOKEN}): conversations, health, stats, force release, cleanup. */
 public final class AdminService implements HttpService {
     private final Administration administration;
+    private final Handoffs handoffs;
     private final chat.orchestrator.core.usecase.ChatJobs chatJobs;
     private final BearerToken token;
     private final JsonResponses json;
     private final StorageDescription storage;
     private final Clock clock;
 
-    public AdminService(Administration administration, chat.orchestrator.core.usecase.ChatJobs chatJobs,
-                        BearerToken token, JsonResponses json, StorageDescription storage, Clock clock) {
+    public AdminService(Administration administration, Handoffs handoffs,
+                        chat.orchestrator.core.usecase.ChatJobs chatJobs, BearerToken token, JsonResponses json,
+                        StorageDescription storage, Clock clock) {
         this.administration = administration;
+        this.handoffs = handoffs;
         this.chatJobs = chatJobs;
         this.token = token;
         this.json = json;
@@ -52,13 +60,16 @@ public final class AdminService implements HttpService {
         body.put("total_conversations", listing.total());
         body.put("offset", offset).put("limit", limit);
         ArrayNode rows = body.putArray("conversations");
-        listing.conversations().forEach(view -> rows.addObject()
+        Map<ConversationId, Handoff> handedOff = handoffs.activeAmong(listing.conversations().stream()
+                .map(view -> view.state().conversationId()).collect(Collectors.toSet()));
+        listing.conversations().forEach(view -> HandoffJson.put(rows.addObject()
                 .put("conversation_id", view.state().conversationId().value())
                 .put("last_message_id", view.state().lastMessageId().value())
                 .put("last_message_timestamp", OutcomeJson.epochSeconds(view.state().lastMessageTimestamp()))
                 .put("ai_processing", view.processing())
                 .put("context_size", view.state().totalMessages())
-                .put("pending_messages", view.state().pendingMessages()));
+                .put("pending_messages", view.state().pendingMessages()),
+                "handoff", Optional.ofNullable(handedOff.get(view.state().conversationId()))));
         body.put("storage_backend", storage.backendName());
         json.send(response, Status.OK_200, body);
     }

@@ -7,6 +7,7 @@ import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.ChatJobs;
+import chat.orchestrator.core.usecase.Handoffs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -58,16 +59,16 @@ public final class InboundApi {
      * @param analytics the owner's figures, over the history in use
      */
     public record Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
-                               Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
-                               Map<String, String> adaptersInUse, StorageDescription storage, Clock clock,
-                               Supplier<String> metrics, AnalyticsPort analytics) {
+                               Administration administration, Handoffs handoffs, BotProfilePort botProfiles,
+                               List<HealthPort> health, Map<String, String> adaptersInUse, StorageDescription storage,
+                               Clock clock, Supplier<String> metrics, AnalyticsPort analytics) {
 
         public Dependencies(MessageHandler messages, MessageSubmitter submitter, ChatJobs chatJobs,
-                            Administration administration, BotProfilePort botProfiles, List<HealthPort> health,
-                            Map<String, String> adaptersInUse, StorageDescription storage, Clock clock,
-                            AnalyticsPort analytics) {
-            this(messages, submitter, chatJobs, administration, botProfiles, health, adaptersInUse, storage, clock,
-                    () -> "", analytics);
+                            Administration administration, Handoffs handoffs, BotProfilePort botProfiles,
+                            List<HealthPort> health, Map<String, String> adaptersInUse, StorageDescription storage,
+                            Clock clock, AnalyticsPort analytics) {
+            this(messages, submitter, chatJobs, administration, handoffs, botProfiles, health, adaptersInUse, storage,
+                    clock, () -> "", analytics);
         }
     }
 
@@ -84,7 +85,9 @@ public final class InboundApi {
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
                         body, json, d.clock()),
                 new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
-                new AdminService(d.administration(), d.chatJobs(), adminToken, json, d.storage(), d.clock()),
+                new AdminService(d.administration(), d.handoffs(), d.chatJobs(), adminToken, json, d.storage(),
+                        d.clock()),
+                new HandoffService(d.handoffs(), adminToken, body, json),
                 new DeliveriesService(d.administration(), adminToken, json, d.clock()),
                 new AnalyticsService(d.analytics(), adminToken, json, d.clock()),
                 new OpenApiService(json),

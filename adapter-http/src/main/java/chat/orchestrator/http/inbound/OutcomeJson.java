@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Optional;
 
-/** The SPEC's JSON shapes of a message outcome: completed, locked, restart_needed, duplicate. */
+/** The SPEC's JSON shapes of a message outcome: completed, locked, restart_needed, duplicate, handed_off. */
 final class OutcomeJson {
     private final ObjectMapper mapper;
     private final StorageDescription storage;
@@ -60,6 +61,12 @@ final class OutcomeJson {
                     result.set("ai_response", aiResponse(reply));
                     result.set("extracted_actions", actions(reply.actions()));
                 }, () -> result.putNull("ai_response"));
+            }
+            case MessageOutcome.HandedOff handedOff -> {
+                result.put("status", "handed_off");
+                result.put("reason", "conversation_with_people");
+                HandoffJson.put(result, "handoff", Optional.of(handedOff.handoff()));
+                result.put("message_id", handedOff.messageId().value());
             }
             case MessageOutcome.AiRejected rejected -> {
                 result.put("status", "ai_rejected");

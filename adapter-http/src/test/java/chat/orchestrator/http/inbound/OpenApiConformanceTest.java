@@ -45,6 +45,7 @@ class OpenApiConformanceTest {
         messageEndpoints(api);
         chatEndpoints(api);
         adminEndpoints(api);
+        handoffEndpoints(api);
         statusEndpoints(api);
         unavailableAnswers();
         retryOfARejectedDelivery();
@@ -128,6 +129,25 @@ class OpenApiConformanceTest {
         check(api.post("/api/v1/admin/deliveries/" + delivered + "/retry", "", ADMIN), 404);
         check(api.post("/api/v1/admin/deliveries/not-a-uuid/retry", "", ADMIN), 422);
         check(api.post("/api/v1/admin/deliveries/" + delivered + "/retry", "", MESSAGES), 401);
+    }
+
+    private void handoffEndpoints(RunningApi api) throws Exception {
+        String handoff = "/api/v1/admin/conversations/conv_12345/handoff";
+        String resume = "/api/v1/admin/conversations/conv_12345/resume";
+        check(api.post(handoff, "{\"reason\": \"khách VIP\"}", ADMIN));
+        check(api.post(handoff, "", ADMIN));
+        String sync = fixture("sync-request.json").replace("msg_67890", "msg_for_people");
+        assertEquals("handed_off", check(api.post(SYNC, sync, MESSAGES)).json().get("result").get("status").asText());
+        check(api.get("/api/v1/admin/conversations", ADMIN));
+        check(api.post(handoff, "{", ADMIN), 400);
+        check(api.post(handoff, "{\"reason\": 7}", ADMIN), 422);
+        check(api.post(handoff, "", MESSAGES), 401);
+        check(api.post("/api/v1/admin/conversations/conv_unknown/handoff", "", ADMIN), 404);
+        check(api.post("/api/v1/admin/conversations/%E2%80%AEevil/handoff", "", ADMIN), 422);
+        check(api.post(resume, "", ADMIN));
+        check(api.post(resume, "", MESSAGES), 401);
+        check(api.post("/api/v1/admin/conversations/conv_unknown/resume", "", ADMIN), 404);
+        check(api.post("/api/v1/admin/conversations/%E2%80%AEevil/resume", "", ADMIN), 422);
     }
 
     private void statusEndpoints(RunningApi api) throws Exception {

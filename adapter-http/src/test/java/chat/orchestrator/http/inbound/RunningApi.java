@@ -93,7 +93,7 @@ final class RunningApi implements AutoCloseable {
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000,
                                 orchestrator::aiRefusal),
-                        botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
+                        orchestrator.handoffs(), botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),
                         StorageDescription.MEMORY, Clock.systemUTC(), history.analytics()));
     }
 

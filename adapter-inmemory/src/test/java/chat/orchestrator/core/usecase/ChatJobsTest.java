@@ -168,6 +168,22 @@ class ChatJobsTest {
         assertEquals(JobStatus.COMPLETED, read.status());
     }
 
+    @Test
+    void aBurstOfAConversationWithPeople_completesItsJobWithNoAnswer() {
+        ChatJobs jobs = jobs(rig.state, jobStore);
+        rig.arrive(message(conversation, "m0", 0, "earlier"));
+        new Handoffs(rig.history, rig.clock, WorkerRig.SETTINGS.handoffIdleTimeout(), LifecycleEvents.NONE)
+                .handOff(conversation, "");
+
+        ChatJobs.Submitted submitted = jobs.submit(conversation, burst);
+        executor.runAll();
+
+        Job done = jobStore.find(submitted.job().id()).orElseThrow();
+        assertEquals(JobStatus.COMPLETED, done.status());
+        assertEquals(Optional.empty(), done.reply(), "people answer it, not the bot");
+        assertTrue(rig.delivered.isEmpty());
+    }
+
     private ChatJobs jobs(StatePort state, JobPort jobPort) {
         HandleMessage messages = new HandleMessage(rig.locks, state, rig.history, rig.worker(WorkerRig::echo),
                 executor, WorkerRig.SETTINGS, LifecycleEvents.NONE);

@@ -66,7 +66,8 @@ final class WorkerRig {
     ConversationWorker worker(LockPort lockPort, StatePort statePort, HistoryPort historyPort, AiPort ai,
                               OrchestratorSettings settings) {
         GuardedAiCall call = new GuardedAiCall(ai, lockPort, statePort, clock, settings, new AiRefusals(clock));
-        return new ConversationWorker(lockPort, statePort, historyPort, dispatcher(), call, settings, clock,
+        Handoffs handoffs = new Handoffs(historyPort, clock, settings.handoffIdleTimeout(), LifecycleEvents.NONE);
+        return new ConversationWorker(lockPort, statePort, historyPort, dispatcher(), call, handoffs, settings, clock,
                 LifecycleEvents.NONE);
     }
 

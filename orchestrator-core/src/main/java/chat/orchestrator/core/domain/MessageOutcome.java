@@ -66,6 +66,17 @@ public sealed interface MessageOutcome {
         }
     }
 
+    /**
+     * People have the conversation ({@link Handoff}): the message was recorded and is theirs to answer; the bot did
+     * not call the AI and sends nothing.
+     */
+    record HandedOff(MessageId messageId, Handoff handoff) implements MessageOutcome {
+        public HandedOff {
+            Objects.requireNonNull(messageId);
+            Objects.requireNonNull(handoff);
+        }
+    }
+
     /** A message that arrived while the AI was answering, which made the answer stale. */
     record NewerMessage(MessageId messageId, java.time.Instant timestamp) {
         public NewerMessage {

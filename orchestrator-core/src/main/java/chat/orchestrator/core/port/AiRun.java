@@ -1,7 +1,9 @@
 package chat.orchestrator.core.port;
 
+import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.PageId;
 import java.time.Instant;
@@ -33,6 +35,29 @@ public record AiRun(
         Objects.requireNonNull(reply, "reply");
         Objects.requireNonNull(finishedAt, "finishedAt");
         Objects.requireNonNull(pageId, "pageId");
+    }
+
+    /**
+     * The hand-off this answer starts once stored: present when it carries a {@code transfer_to_agent} action (its
+     * reason kept), starting when the run finished. Stores set it in the answer's own write, so a discarded or
+     * refused answer hands nothing off.
+     */
+    public Optional<Handoff> handoff() {
+        return reply.actions().stream()
+                .filter(a -> a instanceof Action.TransferToAgent)
+                .map(a -> Handoff.starting(finishedAt, Handoff.By.AI, reason((Action.TransferToAgent) a)))
+                .findFirst();
+    }
+
+    private static String reason(Action.TransferToAgent transfer) {
+        String reason = transfer.reason().isEmpty() ? "transfer_to_agent" : transfer.reason();
+        if (reason.length() <= Handoff.MAX_REASON) {
+            return reason;
+        }
+        // An AI's long reason is cut, not refused (the answer is already stored); never between a surrogate pair.
+        int end = Character.isHighSurrogate(reason.charAt(Handoff.MAX_REASON - 1)) ? Handoff.MAX_REASON - 1
+                : Handoff.MAX_REASON;
+        return reason.substring(0, end);
     }
 
     /** A run with no page of its own: it goes out as the deployment's default page. */

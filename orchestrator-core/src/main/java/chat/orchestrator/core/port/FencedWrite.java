@@ -30,7 +30,9 @@ public sealed interface FencedWrite {
         /** A holder with a newer fencing token has written for this conversation: this holder is superseded. */
         STALE_FENCING_TOKEN,
         /** One of the messages was already consumed by an answer that was stored: answering again would double it. */
-        ALREADY_ANSWERED
+        ALREADY_ANSWERED,
+        /** A burst was to be stored as the people's, but the conversation was handed back to the bot meanwhile. */
+        NOT_HANDED_OFF
     }
 
     static FencedWrite committed() {

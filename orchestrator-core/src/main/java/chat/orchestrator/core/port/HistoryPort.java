@@ -2,11 +2,13 @@ package chat.orchestrator.core.port;
 
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,9 +46,34 @@ public interface HistoryPort {
     /**
      * Stores the run, marks its messages answered and queues its answer in the outbox ({@link OutboxPort}), in one
      * transaction. The answer is its holder's to deliver until {@code dispatchFrom}; after that any dispatcher takes
-     * it. Refused if the run's token is stale or if any of its messages was already answered.
+     * it. Refused if the run's token is stale or if any of its messages was already answered. When the answer hands
+     * the conversation off ({@link AiRun#handoff()}), the hand-off is stored in the same write.
      */
     FencedWrite recordAnswer(AiRun run, Instant dispatchFrom);
+
+    /**
+     * A burst received while people have the conversation: marks the messages consumed with no answer (they are
+     * answered as far as dedup and recovery go, but no answer covers them and they are no turn of the AI's context),
+     * and moves the hand-off's last activity to {@code at}, in one fenced write. Refused as {@link #recordAnswer} is,
+     * and with {@link FencedWrite.Reason#NOT_HANDED_OFF} when the conversation has no hand-off stored any more (it was
+     * resumed after the worker read it): then nothing is written and the bot answers the burst.
+     */
+    FencedWrite recordHandedOff(ConversationId conversationId, FencingToken token, Set<MessageId> ids, Instant at);
+
+    /** The conversation's hand-off as stored, whether or not its idle time has run out. */
+    Optional<Handoff> handoff(ConversationId conversationId);
+
+    /** The stored hand-offs of those of {@code ids} that have one, in one read: for the admin listing. */
+    Map<ConversationId, Handoff> handoffs(Set<ConversationId> ids);
+
+    /**
+     * Stores {@code handoff} for the conversation, replacing any earlier one; false (nothing stored) when the
+     * conversation has no recorded message.
+     */
+    boolean handOff(ConversationId conversationId, Handoff handoff);
+
+    /** Removes the conversation's hand-off if it has one; false when the conversation has no recorded message. */
+    boolean resume(ConversationId conversationId);
 
     /**
      * Recovery: up to {@code limit} conversations, in id order after {@code after}, that have a message recorded

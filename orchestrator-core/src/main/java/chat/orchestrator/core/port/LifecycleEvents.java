@@ -1,6 +1,7 @@
 package chat.orchestrator.core.port;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
@@ -69,6 +70,10 @@ public interface LifecycleEvents {
 
     /** One delivery attempt of run {@code run} was recorded with the state it left the answer in. */
     default void deliveryAttempted(ConversationId conversation, RunId run, DeliveryState state) {
+    }
+
+    /** The conversation was handed off to people (stored), by the AI's answer or an operator. */
+    default void handedOff(ConversationId conversation, Handoff.By by) {
     }
 
     /** The sweeper found the conversation's messages waiting with no holder and started a worker for them. */

@@ -142,6 +142,8 @@ public final class ChatJobs {
             case MessageOutcome.AiRejected rejected ->
                     move(job, JobStatus.FAILED, Optional.empty(), "ai_rejected: " + rejected.reason());
             case MessageOutcome.Completed completed -> completeFromHistory(job);
+            // People have the conversation: its messages are consumed with no answer, so the job completes without one.
+            case MessageOutcome.HandedOff handedOff -> completeFromHistory(job);
             // Restarted with newer messages, or handed to another holder: history will say when it is answered.
             default -> { }
         }

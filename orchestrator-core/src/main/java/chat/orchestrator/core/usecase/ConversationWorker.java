@@ -5,6 +5,7 @@ import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
@@ -26,6 +27,7 @@ import chat.orchestrator.core.port.StoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -46,19 +48,21 @@ public final class ConversationWorker {
     private final HistoryPort history;
     private final OutboxDispatcher outbox;
     private final GuardedAiCall aiCall;
+    private final Handoffs handoffs;
     private final QuietWindow quietWindow;
     private final OrchestratorSettings settings;
     private final Clock clock;
     private final LifecycleEvents events;
 
     ConversationWorker(LockPort locks, StatePort state, HistoryPort history, OutboxDispatcher outbox,
-                       GuardedAiCall aiCall, OrchestratorSettings settings, Clock clock,
+                       GuardedAiCall aiCall, Handoffs handoffs, OrchestratorSettings settings, Clock clock,
                        LifecycleEvents events) {
         this.locks = locks;
         this.state = state;
         this.history = history;
         this.outbox = outbox;
         this.aiCall = aiCall;
+        this.handoffs = handoffs;
         this.quietWindow = new QuietWindow(state, settings.consolidationWindow(), settings.consolidationMaxWait());
         this.settings = settings;
         this.clock = clock;
@@ -127,6 +131,10 @@ public final class ConversationWorker {
         if (batch.isEmpty()) {
             return release(lease);
         }
+        Optional<Handoff> handoff = handoffs.active(conversation);
+        if (handoff.isPresent()) {
+            return withPeople(lease, batch, caller, handoff.get());
+        }
         // Everything pending at the snapshot, including what a full batch left out: only ids beyond these are newer.
         Set<MessageId> known = snapshot.ids();
         ConversationContext context = new ConversationContext(conversation,
@@ -180,6 +188,7 @@ public final class ConversationWorker {
             return refusedWrite(lease, batch, caller, refused);
         }
         events.burstAnswered(lease.conversationId(), run.id(), batch.size());
+        run.handoff().ifPresent(stored -> events.handedOff(lease.conversationId(), stored.by()));
         // Removal fails if the lease was lost after the commit, or the state store just went away; the answer
         // stands (it was fenced) and is delivered all the same, and the next holder drops its messages as answered.
         boolean stillHolder = removeAnswered(lease, batch);
@@ -191,11 +200,29 @@ public final class ConversationWorker {
         return stillHolder ? release(lease) : STOP;
     }
 
+    /**
+     * People have the conversation: the burst is stored as theirs under the fence (consumed, no answer, the idle clock
+     * moved to now), no AI call is made and nothing is sent.
+     */
+    private Next withPeople(Lease lease, List<InboundMessage> batch, Optional<WaitingCaller> caller, Handoff handoff) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        FencedWrite write = history.recordHandedOff(lease.conversationId(), lease.fencingToken(), ids(batch), now);
+        if (write instanceof FencedWrite.Refused refused) {
+            return refusedWrite(lease, batch, caller, refused);
+        }
+        boolean stillHolder = removeAnswered(lease, batch);
+        Handoff touched = new Handoff(handoff.since(), handoff.by(), handoff.reason(), now);
+        WaitingCaller.completeIfAmong(caller, ids(batch), id -> new MessageOutcome.HandedOff(id, touched));
+        LOG.log(Level.INFO, "conversation={0} handed off ({1}): {2} message(s) recorded for people, not answered",
+                lease.conversationId(), handoff.by().wireName(), batch.size());
+        return stillHolder ? release(lease) : STOP;
+    }
+
     private boolean removeAnswered(Lease lease, List<InboundMessage> batch) {
         try {
             return state.removePending(lease, ids(batch));
         } catch (StoreUnavailableException unreachable) {
-            LOG.log(Level.WARNING, "conversation={0} answer stored, pending not cleared ({1}); delivering it anyway",
+            LOG.log(Level.WARNING, "conversation={0} burst stored, pending not cleared ({1}); going on all the same",
                     lease.conversationId(), unreachable.getMessage());
             return false;
         }
@@ -222,6 +249,10 @@ public final class ConversationWorker {
                               FencedWrite.Refused refused) {
         if (refused.reason() == FencedWrite.Reason.ALREADY_ANSWERED) {
             // Another holder answered part of this burst while we were paused; re-read and answer what is left.
+            return new Next.Continue(lease);
+        }
+        if (refused.reason() == FencedWrite.Reason.NOT_HANDED_OFF) {
+            // Handed back to the bot after this pass read the hand-off: the next pass answers the burst.
             return new Next.Continue(lease);
         }
         return superseded(lease, batch, caller, refused);

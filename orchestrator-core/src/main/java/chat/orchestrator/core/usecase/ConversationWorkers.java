@@ -20,10 +20,12 @@ public final class ConversationWorkers {
     private final Sweeper sweeper;
     private final OutboxDispatcher dispatcher;
     private final AiRefusals refusals;
+    private final Handoffs handoffs;
 
     private ConversationWorkers(HandleMessage handleMessage, Sweeper sweeper, OutboxDispatcher dispatcher,
-                                AiRefusals refusals) {
+                                AiRefusals refusals, Handoffs handoffs) {
         this.refusals = refusals;
+        this.handoffs = handoffs;
         this.handleMessage = handleMessage;
         this.sweeper = sweeper;
         this.dispatcher = dispatcher;
@@ -35,12 +37,13 @@ public final class ConversationWorkers {
         OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, clock, settings.delivery(), events);
         AiRefusals refusals = new AiRefusals(clock);
         GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings, refusals);
-        ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, settings, clock,
-                events);
+        Handoffs handoffs = new Handoffs(history, clock, settings.handoffIdleTimeout(), events);
+        ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, handoffs,
+                settings, clock, events);
         HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, settings, events);
         Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
                 settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000), refusals, events);
-        return new ConversationWorkers(handleMessage, sweeper, dispatcher, refusals);
+        return new ConversationWorkers(handleMessage, sweeper, dispatcher, refusals, handoffs);
     }
 
     public HandleMessage handleMessage() {
@@ -57,5 +60,9 @@ public final class ConversationWorkers {
 
     public AiRefusals refusals() {
         return refusals;
+    }
+
+    public Handoffs handoffs() {
+        return handoffs;
     }
 }

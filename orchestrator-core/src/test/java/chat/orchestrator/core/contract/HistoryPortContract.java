@@ -4,12 +4,14 @@ import static chat.orchestrator.core.contract.TestMessages.message;
 import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static chat.orchestrator.core.contract.TestMessages.reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
@@ -20,9 +22,11 @@ import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -273,5 +277,108 @@ public abstract class HistoryPortContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static AiReply transfer(String reason) {
+        return new AiReply("Dạ, em chuyển chị sang nhân viên tư vấn ạ.", "human_handoff", 0.81, Map.of(), "test-model",
+                Duration.ofMillis(42), List.of(new Action.TransferToAgent(reason, "")));
+    }
+
+    @Test
+    void aHandoffIsStoredReplacedAndRemoved_onlyForAConversationWithARecordedMessage() {
+        ConversationId conversation = newConversation();
+        ConversationId other = newConversation();
+        ConversationId unknown = newConversation();
+        history.record(message(conversation, "a", 0, "a"));
+        history.record(message(other, "b", 0, "b"));
+        Handoff byAdmin = Handoff.starting(TestMessages.BASE, Handoff.By.ADMIN, "VIP khách quen");
+        Handoff again = Handoff.starting(TestMessages.BASE.plusSeconds(5), Handoff.By.ADMIN, "");
+
+        assertTrue(history.handOff(conversation, byAdmin));
+        assertEquals(Optional.of(byAdmin), history.handoff(conversation), "read back whole");
+        assertTrue(history.handOff(conversation, again));
+        assertEquals(Optional.of(again), history.handoff(conversation), "a later hand-off replaces the earlier");
+        assertEquals(Optional.empty(), history.handoff(other), "kept per conversation");
+        assertEquals(Map.of(conversation, again), history.handoffs(Set.of(conversation, other, unknown)));
+
+        assertFalse(history.handOff(unknown, byAdmin), "nothing recorded: unknown");
+        assertEquals(Optional.empty(), history.handoff(unknown), "and nothing stored for it");
+        assertFalse(history.resume(unknown));
+
+        assertTrue(history.resume(conversation));
+        assertEquals(Optional.empty(), history.handoff(conversation));
+        assertTrue(history.resume(conversation), "resuming twice is the same as once");
+    }
+
+    @Test
+    void anAnswerWithATransferHandsOffWhenStored_butNotWhenDiscardedOrRefused() {
+        ConversationId stored = newConversation();
+        InboundMessage agent = message(stored, "a", 0, "Cho mình gặp nhân viên");
+        history.record(agent);
+        AiRun run = run(stored, 2, transfer("customer_request"), agent);
+
+        assertInstanceOf(FencedWrite.Committed.class, answer(run));
+
+        assertEquals(Optional.of(Handoff.starting(run.finishedAt(), Handoff.By.AI, "customer_request")),
+                history.handoff(stored));
+
+        ConversationId discarded = newConversation();
+        InboundMessage b = message(discarded, "b", 0, "Cho mình gặp nhân viên");
+        history.record(b);
+        history.recordDiscarded(run(discarded, 1, transfer("customer_request"), b));
+        assertEquals(Optional.empty(), history.handoff(discarded), "a discarded answer hands nothing off");
+
+        history.raiseFence(discarded, new FencingToken(9));
+        assertInstanceOf(FencedWrite.Refused.class, answer(run(discarded, 8, transfer("customer_request"), b)));
+        assertEquals(Optional.empty(), history.handoff(discarded), "nor does a refused one");
+    }
+
+    @Test
+    void aBurstHandedOffIsConsumedWithoutAnAnswer_andMovesTheIdleClock() {
+        ConversationId conversation = newConversation();
+        InboundMessage hi = message(conversation, "hi", 1_000, "Xin chào");
+        InboundMessage ask = message(conversation, "ask", 2_000, "Chị ơi còn hàng không?");
+        InboundMessage later = message(conversation, "later", 3_000, "later");
+        history.record(hi);
+        history.record(ask);
+        history.record(later);
+        answer(run(conversation, 1, reply("Dạ"), hi));
+        Handoff handoff = Handoff.starting(TestMessages.BASE.plusSeconds(10), Handoff.By.ADMIN, "");
+        history.handOff(conversation, handoff);
+        Instant at = TestMessages.BASE.plusSeconds(20);
+
+        assertInstanceOf(FencedWrite.Committed.class,
+                history.recordHandedOff(conversation, new FencingToken(2), Set.of(ask.id()), at));
+
+        assertEquals(Set.of(ask.id()), history.answeredAmong(conversation, Set.of(ask.id(), later.id())));
+        assertEquals(RecordOutcome.ANSWERED, history.record(ask), "a redelivery is a duplicate");
+        assertEquals(Optional.empty(), history.answerFor(conversation, ask.id()), "no answer covers it");
+        assertEquals(List.of(later), history.unanswered(conversation, 10), "nothing left for recovery to put back");
+        assertEquals(List.of("Xin chào", "Dạ"), history.recentTurns(conversation, 10).stream().map(Turn::text).toList(),
+                "no turn of the AI's context");
+        assertEquals(Optional.of(new Handoff(handoff.since(), Handoff.By.ADMIN, "", at)), history.handoff(conversation));
+
+        assertEquals(new FencedWrite.Refused(FencedWrite.Reason.ALREADY_ANSWERED),
+                history.recordHandedOff(conversation, new FencingToken(2), Set.of(ask.id(), later.id()), at));
+        assertEquals(FencedWrite.stale(2),
+                history.recordHandedOff(conversation, new FencingToken(1), Set.of(later.id()), at));
+        assertEquals(RecordOutcome.UNANSWERED, history.record(later), "a refused write leaves no trace");
+    }
+
+    @Test
+    void aBurstIsNotStoredAsThePeoplesOnceTheConversationWasHandedBack() {
+        ConversationId conversation = newConversation();
+        InboundMessage ask = message(conversation, "ask", 0, "Chị ơi còn hàng không?");
+        history.record(ask);
+        history.handOff(conversation, Handoff.starting(TestMessages.BASE, Handoff.By.ADMIN, ""));
+        history.resume(conversation);
+
+        assertEquals(new FencedWrite.Refused(FencedWrite.Reason.NOT_HANDED_OFF), history.recordHandedOff(conversation,
+                new FencingToken(3), Set.of(ask.id()), TestMessages.BASE.plusSeconds(1)));
+
+        assertEquals(RecordOutcome.UNANSWERED, history.record(ask), "left for the bot to answer");
+        assertEquals(Optional.empty(), history.handoff(conversation));
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 2, reply("Dạ còn ạ"), ask)),
+                "the refused write did not raise the fence");
     }
 }

@@ -1,0 +1,87 @@
+package chat.orchestrator.http.inbound;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
+import chat.orchestrator.core.usecase.Handoffs;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+
+/**
+ * Hand-off to people for operators ({@code ADMIN_ACCESS_TOKEN}): hand a conversation to people, so the bot records
+ * its messages without answering them, and hand it back. Both are idempotent; an unknown conversation is a 404.
+ */
+public final class HandoffService implements HttpService {
+    private final Handoffs handoffs;
+    private final BearerToken token;
+    private final JsonBody body;
+    private final JsonResponses json;
+
+    public HandoffService(Handoffs handoffs, BearerToken token, JsonBody body, JsonResponses json) {
+        this.handoffs = handoffs;
+        this.token = token;
+        this.body = body;
+        this.json = json;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/v1/admin/conversations/{id}/handoff", this::handOff)
+                .post("/api/v1/admin/conversations/{id}/resume", this::resume);
+    }
+
+    private void handOff(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        ConversationId conversation = conversation(request);
+        String reason = reason(request);
+        Handoff handoff = handoffs.handOff(conversation, reason).orElseThrow(HandoffService::unknown);
+        send(response, conversation, Optional.of(handoff));
+    }
+
+    private void resume(ServerRequest request, ServerResponse response) {
+        token.require(request);
+        ConversationId conversation = conversation(request);
+        if (!handoffs.resume(conversation)) {
+            throw unknown();
+        }
+        send(response, conversation, Optional.empty());
+    }
+
+    private void send(ServerResponse response, ConversationId conversation, Optional<Handoff> handoff) {
+        ObjectNode answer = json.mapper().createObjectNode();
+        answer.put("success", true);
+        answer.put("conversation_id", conversation.value());
+        HandoffJson.put(answer, "handoff", handoff);
+        json.send(response, Status.OK_200, answer);
+    }
+
+    private static ConversationId conversation(ServerRequest request) {
+        return ConversationId.of(WireIds.require("id", request.path().pathParameters().get("id")));
+    }
+
+    /** The optional body's {@code reason}; no body at all is no reason. */
+    private String reason(ServerRequest request) {
+        if (!request.content().hasEntity()) {
+            return "";
+        }
+        byte[] bytes = body.readBytes(request);
+        if (bytes.length == 0) {
+            return "";
+        }
+        String reason = new JsonFields(body.parseObject(bytes)).optionalString("reason").orElse("");
+        if (reason.length() > Handoff.MAX_REASON) {
+            throw new ApiException(ApiError.invalidField("reason",
+                    "reason must be at most " + Handoff.MAX_REASON + " characters"));
+        }
+        return reason;
+    }
+
+    private static ApiException unknown() {
+        return new ApiException(new ApiError(Status.NOT_FOUND_404, "unknown_conversation",
+                "no conversation with this id has a recorded message", Optional.of("id")));
+    }
+}
