@@ -30,7 +30,7 @@ public final class AdminAuthenticator {
             case AdminCheck.Granted granted -> granted.who();
             case AdminCheck.Missing missing -> throw new ApiException(ApiError.unauthorized());
             case AdminCheck.Invalid invalid -> {
-                LOG.log(System.Logger.Level.DEBUG, "admin token refused: {0}", invalid.reason());
+                LOG.log(System.Logger.Level.DEBUG, "admin token refused: {0}", LogValues.quote(invalid.reason()));
                 throw new ApiException(ApiError.unauthorized().withChallenge(INVALID_TOKEN));
             }
             case AdminCheck.Expired expired -> throw new ApiException(new ApiError(Status.UNAUTHORIZED_401,
@@ -38,7 +38,7 @@ public final class AdminAuthenticator {
                     .withChallenge(INVALID_TOKEN + ", error_description=\"The token expired\""));
             case AdminCheck.Forbidden forbidden -> {
                 LOG.log(System.Logger.Level.INFO, "admin JWT of sub={0} refused: it lacks the admin role",
-                        forbidden.subject());
+                        LogValues.quote(forbidden.subject()));
                 throw new ApiException(new ApiError(Status.FORBIDDEN_403, "forbidden",
                         "the token is valid but does not carry the admin role", Optional.empty())
                         .withChallenge("Bearer error=\"insufficient_scope\""));

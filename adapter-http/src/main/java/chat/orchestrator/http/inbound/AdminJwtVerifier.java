@@ -94,11 +94,15 @@ final class AdminJwtVerifier {
         };
     }
 
-    /** Never throws for a bad token: every refusal is an outcome, its reason Nimbus's words (never the token). */
+    /**
+     * Never throws for a bad token: every refusal is an outcome, its reason Nimbus's words (never the token, but they
+     * can quote a forged header, so they are logged quoted).
+     */
     AdminCheck check(String token) {
         try {
             JWTClaimsSet claims = processor.process(token, null);
-            return role.carriedBy(claims) ? new AdminCheck.Granted("sub=" + claims.getSubject())
+            // The subject is the issuer's text, not ours: quoted, so it cannot forge a field of a log line.
+            return role.carriedBy(claims) ? new AdminCheck.Granted("sub=" + LogValues.quote(claims.getSubject()))
                     : new AdminCheck.Forbidden(claims.getSubject());
         } catch (ExpiredJWTException expired) {
             return new AdminCheck.Expired();

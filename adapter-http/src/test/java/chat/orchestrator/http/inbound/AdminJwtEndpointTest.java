@@ -244,9 +244,9 @@ class AdminJwtEndpointTest {
             inbound.setLevel(before);
         }
 
-        assertTrue(lines.stream().anyMatch(l -> l.contains("sub=alice@example.test") && l.contains("cleanup")
+        assertTrue(lines.stream().anyMatch(l -> l.contains("sub=\"alice@example.test\"") && l.contains("cleanup")
                 && l.contains("max_age_hours=2")), lines.toString());
-        assertTrue(lines.stream().anyMatch(l -> l.contains("sub=alice@example.test") && l.contains("force release")
+        assertTrue(lines.stream().anyMatch(l -> l.contains("sub=\"alice@example.test\"") && l.contains("force release")
                 && l.contains("conv_9")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.contains(AdminAuthenticator.STATIC_TOKEN) && l.contains("cleanup")),
                 lines.toString());
