@@ -6,7 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.http.inbound.AdminJwtSettings;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -90,6 +103,37 @@ class AdminJwtConfigTest {
                 () -> AppConfig.fromEnvironment(Map.of(variable, "something")));
 
         assertTrue(refused.getMessage().startsWith(variable), refused.getMessage());
+    }
+
+    @Test
+    void theServerStarts_whileTheIdentityProviderIsUnreachable_andAnswersAJwtWith503_theStaticTokenWith200()
+            throws Exception {
+        Map<String, String> variables = new HashMap<>(IDP);
+        // Port 9 (discard) on loopback: nothing listens, so the JWKS fetch is refused at once.
+        variables.putAll(Map.of("ADMIN_JWT_JWKS_URL", "http://127.0.0.1:9/certs", "API_HOST", "127.0.0.1",
+                "API_PORT", "0", "SHUTDOWN_DRAIN_SECONDS", "0"));
+        AppConfig config = AppConfig.fromEnvironment(variables);
+        Tokens tokens = Tokens.from(config);
+
+        try (Application application = Application.start(config, tokens)) {
+            URI health = URI.create("http://127.0.0.1:" + application.port() + "/api/v1/admin/health");
+            assertEquals(200, adminGet(health, tokens.admin()).statusCode());
+            assertEquals(503, adminGet(health, jwt()).statusCode());
+        }
+    }
+
+    private static HttpResponse<String> adminGet(URI uri, String bearer) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + bearer)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String jwt() throws JOSEException {
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
+                new JWTClaimsSet.Builder().issuer(IDP.get("ADMIN_JWT_ISSUER")).audience("chat-orchestrator")
+                        .subject("alice").expirationTime(Date.from(Instant.now().plusSeconds(600))).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
     }
 
     @ParameterizedTest
