@@ -21,6 +21,9 @@ const DEAD_RUN_ID = env('DEAD_RUN_ID');
 const HELD_CONVERSATION = env('HELD_CONVERSATION');
 const HANDOFF_CONVERSATION = env('HANDOFF_CONVERSATION');
 const SCREENSHOT = env('SCREENSHOT');
+const ADMIN_JWT = env('ADMIN_JWT');
+const EXPIRED_JWT = env('EXPIRED_JWT');
+const ROLELESS_JWT = env('ROLELESS_JWT');
 const TIMEOUT_MS = 15000;
 
 function check(condition, what) {
@@ -150,6 +153,20 @@ try {
   await page.click('#token-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('notice').textContent.includes('refused'));
   check(await page.isVisible('#token-form'), 'a refused token brings the token form back');
+
+  // A person's JWT goes in the same field; an expired one and one without the admin role say so, and are forgotten.
+  for (const [jwt, words] of [[EXPIRED_JWT, 'has expired'], [ROLELESS_JWT, 'does not carry the admin role']]) {
+    await page.fill('#token-input', jwt);
+    await page.click('#token-form button[type=submit]');
+    await page.waitForFunction((w) => document.getElementById('notice').textContent.includes(w), words);
+    check(await page.isVisible('#token-form'), 'a JWT whose notice says "' + words + '" brings the token form back');
+  }
+  await page.fill('#token-input', ADMIN_JWT);
+  await page.click('#token-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('refreshed-at').textContent !== 'never'
+    && document.querySelectorAll('#conversations tr').length > 0);
+  check(await page.isHidden('#token-form') && (await page.textContent('#notice')) === '',
+    'a JWT with the admin role opens the page');
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -22,6 +22,18 @@ function notify(text, isError) {
 
 class TokenRefused extends Error {}
 
+// A person's JWT is a bearer value like the admin token; its refusals say what to do next.
+function refusal(status, body) {
+  const code = body && body.error ? body.error.code : '';
+  if (status === 403) {
+    return 'Your token is valid but does not carry the admin role: ask for the role, or sign in with another token.';
+  }
+  if (code === 'token_expired') {
+    return 'Your token has expired: sign in again with a fresh one.';
+  }
+  return 'The admin token was refused: it is wrong, or not valid here.';
+}
+
 async function call(method, path, json) {
   const headers = { Authorization: 'Bearer ' + token(), Accept: 'application/json' };
   if (json !== undefined) {
@@ -33,8 +45,8 @@ async function call(method, path, json) {
     body: json === undefined ? undefined : JSON.stringify(json),
     cache: 'no-store',
   });
-  if (response.status === 401) {
-    throw new TokenRefused('the admin token was refused');
+  if (response.status === 401 || response.status === 403) {
+    throw new TokenRefused(refusal(response.status, await response.json().catch(() => null)));
   }
   const body = await response.json();
   if (!response.ok) {

@@ -2,6 +2,7 @@ package chat.orchestrator.app;
 
 import chat.orchestrator.core.DeliverySettings;
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.http.inbound.AdminJwtSettings;
 import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.redis.RedisSettings;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Set;
  * @param pancake       where answers are delivered; empty: logged only
  * @param webhookSecret {@code PANCAKE_WEBHOOK_SECRET}: when present, webhook ingress requires its HMAC-SHA256 signature
  * @param limits        the load limits and the shutdown drain
+ * @param adminJwt      {@code ADMIN_JWT_*}: when present, the admin endpoints also take a person's JWT
  */
 public record AppConfig(
         String host,
@@ -45,7 +47,8 @@ public record AppConfig(
         Optional<PancakeConfig> pancake,
         Optional<String> webhookSecret,
         Optional<String> metricsAccessToken,
-        LoadLimits limits) {
+        LoadLimits limits,
+        Optional<AdminJwtSettings> adminJwt) {
 
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
@@ -58,6 +61,7 @@ public record AppConfig(
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(metricsAccessToken, "metricsAccessToken");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(adminJwt, "adminJwt");
     }
 
     public static AppConfig fromEnvironment(Map<String, String> variables) {
@@ -88,7 +92,8 @@ public record AppConfig(
                 PancakeConfig.read(env, pancakeAccessToken),
                 env.optional("PANCAKE_WEBHOOK_SECRET"),
                 env.optional("METRICS_ACCESS_TOKEN"),
-                LoadLimits.read(env));
+                LoadLimits.read(env),
+                AdminJwtConfig.read(env));
     }
 
     private static OrchestratorSettings orchestrator(Environment env) {
@@ -146,6 +151,6 @@ public record AppConfig(
                 + ", orchestrator=" + orchestrator + ", redis=" + redis + ", postgres=" + postgres + ", ai=" + ai
                 + ", pancake=" + pancake + ", webhookSecret=" + (webhookSecret.isPresent() ? "(set)" : "(none)")
                 + ", metricsAccessToken=" + (metricsAccessToken.isPresent() ? "(set)" : "(none)")
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", adminJwt=" + adminJwt + "]";
     }
 }

@@ -78,7 +78,9 @@ public final class Application implements AutoCloseable {
                             config.webhookSecret(), config.maxBodyBytes())
                             .withLimits(new ServerLimits(config.limits().maxConcurrentRequests(),
                                     config.limits().rateLimitPerSecond()))
-                            .withMetricsToken(config.metricsAccessToken()),
+                            .withMetricsToken(config.metricsAccessToken())
+                            // The JWKS is fetched at the first JWT, not here: a briefly absent IdP cannot stop a start.
+                            .withAdminJwt(config.adminJwt()),
                     new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs, administration,
                             orchestrator.handoffs(), adapters.botProfiles(), adapters.health(), adapters.inUse(),
                             adapters.redis() ? StorageDescription.REDIS : StorageDescription.MEMORY, clock,

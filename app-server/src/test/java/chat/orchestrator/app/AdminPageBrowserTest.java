@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * The admin page end to end in a real browser: a real server with conversations (one held by a slow AI, one whose
  * id and whose Pancake error carry markup), a dead letter, and headless Chromium driven by playwright-core
  * ({@code src/test/browser/admin-page.test.mjs}) entering the token, retrying the dead letter, force-releasing,
- * cleaning up and checking that no customer text runs and the CSP refuses inline script.
+ * cleaning up and checking that no customer text runs and the CSP refuses inline script; then a person's JWT in the
+ * token field: expired, without the admin role, and one that opens the page.
  *
  * <p>Needs {@code node}, Chromium ({@code CHROMIUM_PATH}, else {@code chromium} or {@code chromium-browser} on the PATH) and {@code npm ci} run in
  * {@code src/test/browser}; without them the test is skipped, unless {@code REQUIRE_BROWSER_TESTS=1} (set by
@@ -50,6 +58,9 @@ class AdminPageBrowserTest {
     /** Ids take no whitespace, so the id's markup uses slashes, which HTML also takes between attributes. */
     private static final String XSS_CONVERSATION = "<img/src/onerror=window.__xss=1>";
     private static final String HELD_CONVERSATION = "conv-held-by-slow-ai";
+    private static final String JWT_SECRET = "the admin page test's HS256 secret, 32+ bytes";
+    private static final String JWT_ISSUER = "https://idp.example.test/";
+    private static final String JWT_AUDIENCE = "chat-orchestrator";
 
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -70,6 +81,8 @@ class AdminPageBrowserTest {
                 "PANCAKE_BASE_URL", "http://127.0.0.1:" + pancake.getAddress().getPort(),
                 "PANCAKE_DELIVERY_MAX_AGE", "60",
                 "PANCAKE_DELIVERY_MAX_BACKOFF", "1"));
+        env.putAll(Map.of("ADMIN_JWT_SECRET", JWT_SECRET, "ADMIN_JWT_ISSUER", JWT_ISSUER,
+                "ADMIN_JWT_AUDIENCE", JWT_AUDIENCE));
         AppConfig config = AppConfig.fromEnvironment(env);
         try (Application application = Application.start(config, Tokens.from(config), clock)) {
             String base = "http://127.0.0.1:" + application.port();
@@ -100,6 +113,9 @@ class AdminPageBrowserTest {
             runBrowserScript(Map.of("BASE_URL", base, "ADMIN_TOKEN", ADMIN_TOKEN, "XSS_TEXT", XSS_TEXT,
                     "XSS_CONVERSATION", XSS_CONVERSATION, "DEAD_RUN_ID", deadRunId,
                     "HELD_CONVERSATION", HELD_CONVERSATION, "HANDOFF_CONVERSATION", "conv-answered-1",
+                    "ADMIN_JWT", jwt(List.of("orchestrator-admin"), Duration.ofMinutes(10)),
+                    "EXPIRED_JWT", jwt(List.of("orchestrator-admin"), Duration.ofMinutes(-10)),
+                    "ROLELESS_JWT", jwt(List.of("viewer"), Duration.ofMinutes(10)),
                     "SCREENSHOT", Path.of("target", "admin-page.png").toAbsolutePath().toString()));
 
             // What the page's buttons did, seen from the server.
@@ -116,6 +132,16 @@ class AdminPageBrowserTest {
             ai.stop(0);
             pancake.stop(0);
         }
+    }
+
+    /** A person's HS256 JWT with these roles, expiring this long from now (in the past when negative). */
+    private static String jwt(List<String> roles, Duration expiresIn) throws JOSEException {
+        Instant now = Instant.now();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+                .issuer(JWT_ISSUER).audience(JWT_AUDIENCE).subject("alice@example.test")
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(expiresIn))).claim("roles", roles).build());
+        jwt.sign(new MACSigner(JWT_SECRET.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
     }
 
     /** Node, Chromium and playwright-core, or a skip (a failure when REQUIRE_BROWSER_TESTS=1) saying what is missing. */

@@ -19,23 +19,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The admin endpoints ({@code ADMIN_ACCESS_TOKEN}): conversations, health, stats, force release, cleanup. */
+/** The admin endpoints ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): conversations, health, stats, force release, cleanup. */
 public final class AdminService implements HttpService {
     private final Administration administration;
     private final Handoffs handoffs;
     private final chat.orchestrator.core.usecase.ChatJobs chatJobs;
-    private final BearerToken token;
+    private static final System.Logger LOG = System.getLogger(AdminService.class.getName());
+    private final AdminAuthenticator admins;
     private final JsonResponses json;
     private final StorageDescription storage;
     private final Clock clock;
 
     public AdminService(Administration administration, Handoffs handoffs,
-                        chat.orchestrator.core.usecase.ChatJobs chatJobs, BearerToken token, JsonResponses json,
-                        StorageDescription storage, Clock clock) {
+                        chat.orchestrator.core.usecase.ChatJobs chatJobs, AdminAuthenticator admins,
+                        JsonResponses json, StorageDescription storage, Clock clock) {
         this.administration = administration;
         this.handoffs = handoffs;
         this.chatJobs = chatJobs;
-        this.token = token;
+        this.admins = admins;
         this.json = json;
         this.storage = storage;
         this.clock = clock;
@@ -52,7 +53,7 @@ public final class AdminService implements HttpService {
     }
 
     private void conversations(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        admins.require(request);
         int offset = QueryParameters.integer(request, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = QueryParameters.integer(request, "limit", 50, 1, 500);
         Administration.ConversationListing listing = administration.conversations(offset, limit);
@@ -75,7 +76,7 @@ public final class AdminService implements HttpService {
     }
 
     private void health(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        admins.require(request);
         Administration.SystemHealth health = administration.health();
         ObjectNode body = json.mapper().createObjectNode();
         body.put("status", health.status().name().toLowerCase(Locale.ROOT));
@@ -112,7 +113,7 @@ public final class AdminService implements HttpService {
     }
 
     private void stats(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        admins.require(request);
         Administration.ConversationStats stats = administration.stats();
         ObjectNode body = json.mapper().createObjectNode();
         body.put("timestamp", clock.instant().toString());
@@ -130,10 +131,12 @@ public final class AdminService implements HttpService {
     }
 
     private void cancel(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        String who = admins.require(request);
         ConversationId conversation = ConversationId.of(WireIds.require("id", request.path().pathParameters().get("id")));
         boolean released = administration.forceRelease(conversation);
         int cancelled = chatJobs.cancelRunning(conversation, "cancelled by an admin");
+        LOG.log(System.Logger.Level.INFO, "admin write by {0}: force release conversation={1} lock_released={2}"
+                + " jobs_cancelled={3}", who, conversation.value(), released, cancelled);
         ObjectNode body = json.mapper().createObjectNode();
         body.put("success", true);
         body.put("conversation_id", conversation.value());
@@ -143,9 +146,11 @@ public final class AdminService implements HttpService {
     }
 
     private void cleanup(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        String who = admins.require(request);
         int hours = QueryParameters.integer(request, "max_age_hours", 24, 1, 24 * 365);
         long removed = administration.removeIdleConversations(java.time.Duration.ofHours(hours));
+        LOG.log(System.Logger.Level.INFO, "admin write by {0}: cleanup max_age_hours={1} removed_conversations={2}",
+                who, hours, removed);
         ObjectNode body = json.mapper().createObjectNode();
         body.put("success", true);
         body.put("max_age_hours", hours);

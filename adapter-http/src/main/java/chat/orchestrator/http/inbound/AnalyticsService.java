@@ -10,20 +10,20 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 
 /**
- * The owner's figures ({@code ADMIN_ACCESS_TOKEN}): {@code GET /api/v1/admin/analytics?hours=24}, the current hour and
+ * The owner's figures ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): {@code GET /api/v1/admin/analytics?hours=24}, the current hour and
  * the ones before it, from the history (docs/admin.md).
  */
 public final class AnalyticsService implements HttpService {
     private static final int DEFAULT_HOURS = 24;
 
     private final AnalyticsPort analytics;
-    private final BearerToken token;
+    private final AdminAuthenticator admins;
     private final JsonResponses json;
     private final Clock clock;
 
-    public AnalyticsService(AnalyticsPort analytics, BearerToken token, JsonResponses json, Clock clock) {
+    public AnalyticsService(AnalyticsPort analytics, AdminAuthenticator admins, JsonResponses json, Clock clock) {
         this.analytics = analytics;
-        this.token = token;
+        this.admins = admins;
         this.json = json;
         this.clock = clock;
     }
@@ -34,7 +34,7 @@ public final class AnalyticsService implements HttpService {
     }
 
     private void report(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        admins.require(request);
         int hours = QueryParameters.integer(request, "hours", DEFAULT_HOURS, 1, AnalyticsWindow.MAX_HOURS);
         AnalyticsWindow window = AnalyticsWindow.lastHours(clock.instant(), hours);
         json.send(response, Status.OK_200, AnalyticsJson.of(analytics.report(window)));

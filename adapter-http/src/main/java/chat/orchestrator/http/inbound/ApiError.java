@@ -9,15 +9,23 @@ import java.util.Optional;
  *
  * @param closeConnection answer with {@code Connection: close} and close: the request's framing cannot be trusted,
  *                        so the bytes after it are not a next request
+ * @param challenge       the {@code WWW-Authenticate} value, when it says more than a bare {@code Bearer} (RFC 6750:
+ *                        why a presented token was refused)
  */
-public record ApiError(Status status, String code, String message, Optional<String> field, boolean closeConnection) {
+public record ApiError(Status status, String code, String message, Optional<String> field, boolean closeConnection,
+                       Optional<String> challenge) {
 
     public ApiError(Status status, String code, String message, Optional<String> field) {
-        this(status, code, message, field, false);
+        this(status, code, message, field, false, Optional.empty());
     }
 
     public ApiError closingConnection() {
-        return new ApiError(status, code, message, field, true);
+        return new ApiError(status, code, message, field, true, challenge);
+    }
+
+    /** The same error with this {@code WWW-Authenticate} value. */
+    public ApiError withChallenge(String value) {
+        return new ApiError(status, code, message, field, closeConnection, Optional.of(value));
     }
 
     public static ApiError badRequest(String code, String message) {

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /**
  * One bearer token guarding a group of endpoints. Compared in constant time, so response timing tells an attacker
@@ -29,11 +30,20 @@ public final class BearerToken {
 
     /** Whether the request carries this token, for endpoints that show more to the holder of a token. */
     public boolean presentIn(ServerRequest request) {
+        return presented(request).filter(this::matches).isPresent();
+    }
+
+    /** Whether {@code presented} is this token, compared in constant time. */
+    boolean matches(String presented) {
+        return MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The bearer value of the request's {@code Authorization} header, if it has one. */
+    static Optional<String> presented(ServerRequest request) {
         String header = request.headers().first(HeaderNames.AUTHORIZATION).orElse("");
         if (!header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            return false;
+            return Optional.empty();
         }
-        byte[] presented = header.substring(PREFIX.length()).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(expected, presented);
+        return Optional.of(header.substring(PREFIX.length()).trim());
     }
 }

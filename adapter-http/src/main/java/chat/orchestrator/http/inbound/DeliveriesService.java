@@ -18,18 +18,19 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The outbox for operators ({@code ADMIN_ACCESS_TOKEN}): answers by delivery state (dead letters by default) and the
+ * The outbox for operators ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): answers by delivery state (dead letters by default) and the
  * retry of a dead-lettered or rejected one, with its own idempotency key.
  */
 public final class DeliveriesService implements HttpService {
     private final Administration administration;
-    private final BearerToken token;
+    private static final System.Logger LOG = System.getLogger(DeliveriesService.class.getName());
+    private final AdminAuthenticator admins;
     private final JsonResponses json;
     private final Clock clock;
 
-    public DeliveriesService(Administration administration, BearerToken token, JsonResponses json, Clock clock) {
+    public DeliveriesService(Administration administration, AdminAuthenticator admins, JsonResponses json, Clock clock) {
         this.administration = administration;
-        this.token = token;
+        this.admins = admins;
         this.json = json;
         this.clock = clock;
     }
@@ -41,7 +42,7 @@ public final class DeliveriesService implements HttpService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        admins.require(request);
         DeliveryState state = state(request.query().first("status").orElse("dead_letter"));
         int limit = QueryParameters.integer(request, "limit", 100, 1, 1_000);
         ObjectNode body = json.mapper().createObjectNode();
@@ -67,12 +68,13 @@ public final class DeliveriesService implements HttpService {
     }
 
     private void retry(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        String who = admins.require(request);
         RunId runId = runId(request.path().pathParameters().get("run_id"));
         if (!administration.retryDelivery(runId)) {
             throw new ApiException(new ApiError(Status.NOT_FOUND_404, "not_retryable",
                     "no dead-lettered or rejected delivery with this run id", Optional.of("run_id")));
         }
+        LOG.log(System.Logger.Level.INFO, "admin write by {0}: retry delivery run_id={1}", who, runId);
         ObjectNode body = json.mapper().createObjectNode();
         body.put("success", true).put("run_id", runId.toString()).put("status", "pending")
                 .put("idempotency_key", runId.toString());

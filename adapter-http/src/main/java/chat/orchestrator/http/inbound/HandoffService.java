@@ -12,18 +12,19 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.Optional;
 
 /**
- * Hand-off to people for operators ({@code ADMIN_ACCESS_TOKEN}): hand a conversation to people, so the bot records
+ * Hand-off to people for operators ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): hand a conversation to people, so the bot records
  * its messages without answering them, and hand it back. Both are idempotent; an unknown conversation is a 404.
  */
 public final class HandoffService implements HttpService {
+    private static final System.Logger LOG = System.getLogger(HandoffService.class.getName());
     private final Handoffs handoffs;
-    private final BearerToken token;
+    private final AdminAuthenticator admins;
     private final JsonBody body;
     private final JsonResponses json;
 
-    public HandoffService(Handoffs handoffs, BearerToken token, JsonBody body, JsonResponses json) {
+    public HandoffService(Handoffs handoffs, AdminAuthenticator admins, JsonBody body, JsonResponses json) {
         this.handoffs = handoffs;
-        this.token = token;
+        this.admins = admins;
         this.body = body;
         this.json = json;
     }
@@ -35,19 +36,21 @@ public final class HandoffService implements HttpService {
     }
 
     private void handOff(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        String who = admins.require(request);
         ConversationId conversation = conversation(request);
         String reason = reason(request);
         Handoff handoff = handoffs.handOff(conversation, reason).orElseThrow(HandoffService::unknown);
+        LOG.log(System.Logger.Level.INFO, "admin write by {0}: hand off conversation={1}", who, conversation);
         send(response, conversation, Optional.of(handoff));
     }
 
     private void resume(ServerRequest request, ServerResponse response) {
-        token.require(request);
+        String who = admins.require(request);
         ConversationId conversation = conversation(request);
         if (!handoffs.resume(conversation)) {
             throw unknown();
         }
+        LOG.log(System.Logger.Level.INFO, "admin write by {0}: resume conversation={1}", who, conversation);
         send(response, conversation, Optional.empty());
     }
 

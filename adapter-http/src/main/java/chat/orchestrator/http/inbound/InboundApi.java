@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * Every endpoint of the SPEC on one Helidon server: the one place that says which service answers where and with
- * which token. The message token and the admin token guard disjoint sets of endpoints.
+ * which token. The message token and the admin check (the admin token, or an admin JWT) guard disjoint sets of
+ * endpoints.
  */
 public final class InboundApi {
     private InboundApi() {
@@ -28,27 +29,34 @@ public final class InboundApi {
      *
      * @param bodyReadTimeout how long a client may take to send a body once its headers are in
      * @param limits          the concurrency and rate limits
+     * @param adminJwt        when present, the admin endpoints also take a person's JWT beside the admin token
      */
     public record Settings(String host, int port, String messageToken, String adminToken,
                            Optional<String> webhookSecret, long maxBodyBytes, Duration bodyReadTimeout,
-                           ServerLimits limits, Optional<String> metricsToken) {
+                           ServerLimits limits, Optional<String> metricsToken, Optional<AdminJwtSettings> adminJwt) {
 
         public Settings(String host, int port, String messageToken, String adminToken, Optional<String> webhookSecret,
                         long maxBodyBytes) {
             this(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, JsonBody.DEFAULT_READ_TIMEOUT,
-                    ServerLimits.NONE, Optional.empty());
+                    ServerLimits.NONE, Optional.empty(), Optional.empty());
         }
 
         /** The same settings with these concurrency and rate limits. */
         public Settings withLimits(ServerLimits value) {
             return new Settings(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, bodyReadTimeout, value,
-                    metricsToken);
+                    metricsToken, adminJwt);
         }
 
         /** The same settings with {@code GET /metrics} guarded by {@code token} (open when empty). */
         public Settings withMetricsToken(Optional<String> token) {
             return new Settings(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, bodyReadTimeout,
-                    limits, token);
+                    limits, token, adminJwt);
+        }
+
+        /** The same settings with admin JWTs checked as {@code jwt} says (the admin token alone when empty). */
+        public Settings withAdminJwt(Optional<AdminJwtSettings> jwt) {
+            return new Settings(host, port, messageToken, adminToken, webhookSecret, maxBodyBytes, bodyReadTimeout,
+                    limits, metricsToken, jwt);
         }
     }
 
@@ -76,20 +84,21 @@ public final class InboundApi {
         JsonResponses json = JsonResponses.withDefaultMapper();
         JsonBody body = new JsonBody(settings.maxBodyBytes(), settings.bodyReadTimeout());
         BearerToken messageToken = new BearerToken(settings.messageToken());
-        BearerToken adminToken = new BearerToken(settings.adminToken());
+        AdminAuthenticator admins = new AdminAuthenticator(new BearerToken(settings.adminToken()), settings.adminJwt(),
+                d.clock());
         Readiness readiness = new Readiness();
         return ApiServer.start(settings.host(), settings.port(), json, body, settings.limits(), readiness, List.of(
                 new HealthService(json, d.storage(), d.health(), d.clock(), readiness),
-                new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse(), adminToken),
+                new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse(), admins),
                 new SyncMessageService(d.messages(), messageToken, body, json, d.storage(), d.clock()),
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
                         body, json, d.clock()),
                 new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
-                new AdminService(d.administration(), d.handoffs(), d.chatJobs(), adminToken, json, d.storage(),
+                new AdminService(d.administration(), d.handoffs(), d.chatJobs(), admins, json, d.storage(),
                         d.clock()),
-                new HandoffService(d.handoffs(), adminToken, body, json),
-                new DeliveriesService(d.administration(), adminToken, json, d.clock()),
-                new AnalyticsService(d.analytics(), adminToken, json, d.clock()),
+                new HandoffService(d.handoffs(), admins, body, json),
+                new DeliveriesService(d.administration(), admins, json, d.clock()),
+                new AnalyticsService(d.analytics(), admins, json, d.clock()),
                 new OpenApiService(json),
                 new AdminPageService(),
                 new MetricsService(d.metrics(), settings.metricsToken().map(BearerToken::new))));

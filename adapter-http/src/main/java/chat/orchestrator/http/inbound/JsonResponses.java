@@ -41,7 +41,9 @@ public final class JsonResponses {
     public void error(ServerResponse response, ApiError error) {
         ObjectNode body = errorBody(error);
         retryAfter(error.status()).ifPresent(seconds -> response.header(HeaderNames.RETRY_AFTER, seconds));
-        if (error.status() == Status.UNAUTHORIZED_401) {
+        if (error.challenge().isPresent()) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, error.challenge().get());
+        } else if (error.status() == Status.UNAUTHORIZED_401) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
         if (error.closeConnection()) {

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * {@code GET /api/v1/status/handler} (no token, like the health endpoints): whether the stores answer, up or down.
- * Which adapters serve, with their hosts, the AI's URL and model and the Pancake page, is shown only to the holder of
- * the admin token: an anonymous caller learns nothing that helps it aim at the stores behind the server.
+ * Which adapters serve, with their hosts, the AI's URL and model and the Pancake page, is shown only to an admin (the
+ * admin token or an admin JWT): an anonymous caller learns nothing that helps it aim at the stores behind the server.
  */
 public final class StatusService implements HttpService {
     private final JsonResponses json;
@@ -23,11 +23,11 @@ public final class StatusService implements HttpService {
     private final List<HealthPort> components;
     private final ChatJobs chatJobs;
     private final Map<String, String> adaptersInUse;
-    private final BearerToken adminToken;
+    private final AdminAuthenticator admins;
 
     public StatusService(JsonResponses json, StorageDescription storage, List<HealthPort> components, ChatJobs chatJobs,
-                         Map<String, String> adaptersInUse, BearerToken adminToken) {
-        this.adminToken = adminToken;
+                         Map<String, String> adaptersInUse, AdminAuthenticator admins) {
+        this.admins = admins;
         this.json = json;
         this.storage = storage;
         this.components = List.copyOf(components);
@@ -54,7 +54,7 @@ public final class StatusService implements HttpService {
                 .put("status", allUp ? "running" : "degraded")
                 .put("active_jobs", chatJobs.activeJobs());
         checked.forEach(c -> parts.put(c.component() + "_status", c.up() ? "up" : "down"));
-        if (adminToken.presentIn(request)) {
+        if (admins.grants(request)) {
             body.set("adapters", json.mapper().valueToTree(new java.util.TreeMap<>(adaptersInUse)));
         }
         body.put("status", allUp ? "healthy" : "degraded");

@@ -50,6 +50,7 @@ class OpenApiConformanceTest {
         unavailableAnswers();
         retryOfARejectedDelivery();
         signedWebhook();
+        adminJwts();
 
         assertEquals(document.operations(), document.answeredWithSuccess(),
                 "every documented operation answered successfully at least once");
@@ -202,6 +203,35 @@ class OpenApiConformanceTest {
         RunningApi signed = started(new RunningApi(new RuleBasedResponder(), true));
         RunningApi.Reply refused = check(signed.post(WEBHOOK, fixture("pancake-webhook-message.json"), MESSAGES), 401);
         assertEquals("invalid_signature", refused.json().get("error").get("code").asText());
+    }
+
+    /** A person's JWT: accepted, refused (expired), without the role (403), or unverifiable (the IdP is down). */
+    private void adminJwts() {
+        RunningApi api = started(new RunningApi(new RuleBasedResponder(), TestIdentityProvider.sharedSecret()));
+        String keycloakAdmin = TestIdentityProvider.hs256(TestIdentityProvider.SECRET, TestIdentityProvider.admin("alice")
+                .claim("realm_access", java.util.Map.of("roles", List.of("orchestrator-admin"))).build());
+        String withoutRole = TestIdentityProvider.hs256(TestIdentityProvider.SECRET,
+                TestIdentityProvider.admin("victor").build());
+        String expired = TestIdentityProvider.hs256(TestIdentityProvider.SECRET, TestIdentityProvider.admin("alice")
+                .expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(3_600))).build());
+        for (String path : List.of("/api/v1/admin/conversations", "/api/v1/admin/health", "/api/v1/admin/stats",
+                "/api/v1/admin/deliveries")) {
+            check(api.get(path, keycloakAdmin));
+            check(api.get(path, withoutRole), 403);
+        }
+        for (String path : List.of("/api/v1/admin/conversations/conv_1/cancel", "/api/v1/admin/system/cleanup",
+                "/admin/system/cleanup", "/api/v1/admin/deliveries/" + java.util.UUID.randomUUID() + "/retry")) {
+            check(api.post(path, "", withoutRole), 403);
+        }
+        assertEquals("token_expired", check(api.get("/api/v1/admin/health", expired), 401)
+                .json().get("error").get("code").asText());
+
+        try (TestIdentityProvider down = new TestIdentityProvider()) {
+            down.server.otherwise(chat.orchestrator.http.ai.StubHttpServer.Reply.json(503, "{}"));
+            RunningApi unverifiable = started(new RunningApi(new RuleBasedResponder(), down.jwks()));
+            check(unverifiable.get("/api/v1/admin/health", TestIdentityProvider.rs256(down.rsa,
+                    TestIdentityProvider.admin("alice").build())), 503);
+        }
     }
 
     private RunningApi started(RunningApi api) {

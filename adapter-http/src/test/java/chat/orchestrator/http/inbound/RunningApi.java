@@ -62,21 +62,26 @@ final class RunningApi implements AutoCloseable {
 
     /** With the body limit and body read deadline of the caller's choice. */
     RunningApi(AiPort ai, boolean signedWebhook, long maxBody, Duration bodyReadTimeout) {
-        this(ai, new LoggingPancake(), signedWebhook, maxBody, bodyReadTimeout, ServerLimits.NONE);
+        this(ai, new LoggingPancake(), signedWebhook, maxBody, bodyReadTimeout, ServerLimits.NONE, Optional.empty());
     }
 
     /** With concurrency and rate limits. */
     RunningApi(AiPort ai, ServerLimits limits) {
-        this(ai, new LoggingPancake(), false, MAX_BODY, Duration.ofSeconds(20), limits);
+        this(ai, new LoggingPancake(), false, MAX_BODY, Duration.ofSeconds(20), limits, Optional.empty());
     }
 
     /** Delivering to {@code pancake} (a stand-in for one that fails) instead of the logging one. */
     RunningApi(AiPort ai, PancakePort pancake) {
-        this(ai, pancake, false, MAX_BODY, Duration.ofSeconds(20), ServerLimits.NONE);
+        this(ai, pancake, false, MAX_BODY, Duration.ofSeconds(20), ServerLimits.NONE, Optional.empty());
+    }
+
+    /** With admin JWTs checked as {@code jwt} says, beside {@link #ADMIN_TOKEN}. */
+    RunningApi(AiPort ai, AdminJwtSettings jwt) {
+        this(ai, new LoggingPancake(), false, MAX_BODY, Duration.ofSeconds(20), ServerLimits.NONE, Optional.of(jwt));
     }
 
     private RunningApi(AiPort ai, PancakePort pancake, boolean signedWebhook, long maxBody, Duration bodyReadTimeout,
-                       ServerLimits limits) {
+                       ServerLimits limits, Optional<AdminJwtSettings> jwt) {
         Duration lockTtl = Duration.ofSeconds(30);
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai)
                 .pancake(pancake)
@@ -89,7 +94,7 @@ final class RunningApi implements AutoCloseable {
         server = InboundApi.start(
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
                         signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout,
-                        limits, Optional.empty()),
+                        limits, Optional.empty(), jwt),
                 new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000,
                                 orchestrator::aiRefusal),
