@@ -38,12 +38,15 @@ final class AnalyticsQueries {
                 .groupBy(hour);
     }
 
-    /** Per UTC hour and outcome (sent, discarded): runs finished. ai_runs_finished_idx. */
+    /**
+     * Per UTC hour and outcome (sent, discarded): runs finished. ai_runs_finished_idx. A burst handled while people
+     * had the conversation is stored as a run too (outcome handed_off), with no answer and no AI call: not counted.
+     */
     static ResultQuery<Record3<Instant, String, Integer>> runs(DSLContext sql, AnalyticsWindow window) {
         Field<Instant> hour = hour(AI_RUNS.FINISHED_AT);
         return sql.select(hour, AI_RUNS.OUTCOME, COUNT)
                 .from(AI_RUNS)
-                .where(within(AI_RUNS.FINISHED_AT, window))
+                .where(within(AI_RUNS.FINISHED_AT, window), answeredByTheAi())
                 .groupBy(hour, AI_RUNS.OUTCOME);
     }
 
@@ -52,7 +55,7 @@ final class AnalyticsQueries {
                                                                                         AnalyticsWindow window) {
         return sql.select(AI_RUNS.MODEL, COUNT, percentile(0.50), percentile(0.95), percentile(0.99))
                 .from(AI_RUNS)
-                .where(within(AI_RUNS.FINISHED_AT, window))
+                .where(within(AI_RUNS.FINISHED_AT, window), answeredByTheAi())
                 .groupBy(AI_RUNS.MODEL);
     }
 
@@ -102,6 +105,11 @@ final class AnalyticsQueries {
     /** Inlined, as the adapter's other status constants are (docs/postgres.md, on partial indexes). */
     private static Condition sent() {
         return AI_RUNS.OUTCOME.eq(DSL.inline(AiRunRows.SENT));
+    }
+
+    /** Sent or discarded: the runs the AI answered (inlined like {@link #sent()}). */
+    private static Condition answeredByTheAi() {
+        return AI_RUNS.OUTCOME.in(DSL.inline(AiRunRows.SENT), DSL.inline(AiRunRows.DISCARDED));
     }
 
     private static Field<BigDecimal> percentile(double fraction) {

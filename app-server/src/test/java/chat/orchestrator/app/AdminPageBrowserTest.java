@@ -110,13 +110,14 @@ class AdminPageBrowserTest {
                     .put("conversation_id", HELD_CONVERSATION)
                     .put("history", "<USER>please hold</USER><br><USER>and one more thing</USER><br>").toString());
 
-            runBrowserScript(Map.of("BASE_URL", base, "ADMIN_TOKEN", ADMIN_TOKEN, "XSS_TEXT", XSS_TEXT,
-                    "XSS_CONVERSATION", XSS_CONVERSATION, "DEAD_RUN_ID", deadRunId,
-                    "HELD_CONVERSATION", HELD_CONVERSATION, "HANDOFF_CONVERSATION", "conv-answered-1",
-                    "ADMIN_JWT", jwt(List.of("orchestrator-admin"), Duration.ofMinutes(10)),
-                    "EXPIRED_JWT", jwt(List.of("orchestrator-admin"), Duration.ofMinutes(-10)),
-                    "ROLELESS_JWT", jwt(List.of("viewer"), Duration.ofMinutes(10)),
-                    "SCREENSHOT", Path.of("target", "admin-page.png").toAbsolutePath().toString()));
+            runBrowserScript(Map.ofEntries(Map.entry("BASE_URL", base), Map.entry("ADMIN_TOKEN", ADMIN_TOKEN),
+                    Map.entry("XSS_TEXT", XSS_TEXT), Map.entry("XSS_CONVERSATION", XSS_CONVERSATION),
+                    Map.entry("DEAD_RUN_ID", deadRunId), Map.entry("HELD_CONVERSATION", HELD_CONVERSATION),
+                    Map.entry("HANDOFF_CONVERSATION", "conv-answered-1"),
+                    Map.entry("ADMIN_JWT", jwt(List.of("orchestrator-admin"), Duration.ofMinutes(10))),
+                    Map.entry("EXPIRED_JWT", jwt(List.of("orchestrator-admin"), Duration.ofMinutes(-10))),
+                    Map.entry("ROLELESS_JWT", jwt(List.of("viewer"), Duration.ofMinutes(10))),
+                    Map.entry("SCREENSHOT", Path.of("target", "admin-page.png").toAbsolutePath().toString())));
 
             // What the page's buttons did, seen from the server.
             awaitJson(base, "/api/v1/admin/deliveries?status=delivered", body -> {

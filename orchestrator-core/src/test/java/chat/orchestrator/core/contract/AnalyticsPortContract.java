@@ -7,6 +7,7 @@ import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.domain.InboundMessage;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +137,28 @@ public abstract class AnalyticsPortContract {
         assertEquals(0, report.answersSent());
         assertEquals(new Handoffs(0), report.handoffs());
         assertEquals(List.of(), report.aiLatency());
+    }
+
+    /**
+     * Messages received while people have the conversation are handled without the AI: received and answered (no
+     * longer waiting), but no answer of the bot, no stale answer and no AI call.
+     */
+    @Test
+    void aBurstHandledByPeople_countsAsReceivedAndAnswered_notAsAnAnswerOrAnAiCall() {
+        ConversationId handedOff = conversation("people");
+        record(handedOff, "p1", at(20));
+        assertEquals(true, history.handOff(handedOff, Handoff.starting(at(20), Handoff.By.ADMIN, "")));
+        record(handedOff, "p2", at(30));
+        clock.set(at(31));
+        assertInstanceOf(FencedWrite.Committed.class, history.recordHandedOff(handedOff, new FencingToken(1),
+                Set.of(MessageId.of("p1"), MessageId.of("p2")), at(31)));
+
+        AnalyticsReport report = analytics.report(WINDOW);
+
+        assertEquals(new HourlyActivity(TEN, 2, 0, 0), report.hours().getFirst());
+        assertEquals(new Outcomes(2, 0, 0, 0), report.outcomes());
+        assertEquals(List.of(), report.aiLatency());
+        assertEquals(new DeliveryFailures(0, 0, 0), report.deliveryFailures());
     }
 
     private static Instant at(long minutesAfterTen) {
