@@ -207,6 +207,8 @@ class LifecycleEventsTest {
             ConversationId conversation = newConversation();
 
             harness.orchestrator.handle(message(conversation, "m1", 0, "Cho mình gặp nhân viên"));
+            // m1's caller has its answer before the worker lets the lock go: m2 sent earlier finds it held (Locked).
+            events.awaitOne("workerStopped");
             harness.orchestrator.handle(message(conversation, "m2", 1_000, "Alo?"));
 
             assertEquals(List.of(conversation.toString(), "AI"), events.awaitOne("handedOff").values());
