@@ -48,9 +48,14 @@ final class AppServer implements AutoCloseable {
     }
 
     static AppServer launch(Map<String, String> environment, Path log) throws IOException {
+        return launch(environment, log, List.of());
+    }
+
+    static AppServer launch(Map<String, String> environment, Path log, List<String> jvmOptions) throws IOException {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         // -Dbench.jfr=<directory>: a flight recording of each server, to see where its CPU goes.
         String recordings = System.getProperty("bench.jfr");
         if (recordings != null) {
