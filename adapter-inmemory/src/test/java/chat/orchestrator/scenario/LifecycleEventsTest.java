@@ -218,6 +218,23 @@ class LifecycleEventsTest {
         }
     }
 
+    @Test
+    void anOperatorsHandoffThroughTheOrchestrator_isToldByAnAdmin_andTheNextMessageIsHandledAsHandedOff()
+            throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, Harness::echo, events)) {
+            ConversationId conversation = newConversation();
+            harness.orchestrator.handle(message(conversation, "m1", 0, "Xin chào"));
+            events.awaitOne("workerStopped");
+
+            assertTrue(harness.orchestrator.handoffs().handOff(conversation, "khách VIP").isPresent());
+            MessageOutcome second = harness.orchestrator.handle(message(conversation, "m2", 1_000, "Alo?"));
+
+            assertEquals(List.of(conversation.toString(), "ADMIN"), events.awaitOne("handedOff").values());
+            assertEquals("HandedOff", second.getClass().getSimpleName());
+            assertEquals(1, events.named("aiCallEnded").size(), "m2 never reached the AI");
+        }
+    }
+
     /** An AI that failed (may pass) and one that refused (a misconfiguration): each told as such, with no model. */
     @ParameterizedTest
     @CsvSource({"false, FAILED, Failed", "true, REJECTED, AiRejected"})

@@ -66,6 +66,26 @@ class DeliveryPathsTest {
         assertEquals(List.of(older, own), sent.stream().map(Delivery::runId).toList());
     }
 
+    /**
+     * A holder delivers at most eleven earlier answers of its conversation before its own (the limit, then one more
+     * claim), so a long backlog cannot hold its caller for ever: the rest, its own answer included, is left to the
+     * dispatchers, in order.
+     */
+    @Test
+    void aHoldersAnswerBehindALongBacklog_deliversElevenOfIt_andLeavesItsOwnQueued() throws Exception {
+        List<RunId> backlog = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            backlog.add(stored("m" + i));
+        }
+        RunId own = stored("own");
+
+        DeliveryReport report = dispatcher(this::deliverAll).deliverOwn(conversation, own, reply("own").actions());
+
+        assertFalse(report.allDelivered());
+        assertEquals("queued behind earlier answers", report.firstError());
+        assertEquals(backlog.subList(0, 11), sent.stream().map(Delivery::runId).toList());
+    }
+
     @Test
     void aHoldersAnswerBehindOneAnotherInstanceIsSending_isLeftToTheDispatchers() throws Exception {
         stored("m1");

@@ -64,6 +64,43 @@ class HandoffTest {
         assertFalse(rig.locks.inspect(conversation).isPresent(), "the lock is let go");
     }
 
+    /**
+     * What the admin listing shows: of the conversations asked about, those people have now; one idle past the
+     * timeout is the bot's again, one never handed off is not listed, and an empty question reads nothing.
+     */
+    @Test
+    void theHandoffsInForceAmongSomeConversations_leaveOutTheIdleOnesAndTheBotsOwn() {
+        ConversationId idle = newConversation();
+        ConversationId bots = newConversation();
+        List.of(conversation, idle, bots).forEach(c -> rig.arrive(message(c, "m0", 0, "Xin chào")));
+        Handoff stale = handoffs.handOff(idle, "long ago").orElseThrow();
+        rig.clock.advance(WorkerRig.SETTINGS.handoffIdleTimeout());
+        Handoff fresh = handoffs.handOff(conversation, "now").orElseThrow();
+
+        assertEquals(Map.of(conversation, fresh), handoffs.activeAmong(Set.of(conversation, idle, bots)));
+        assertEquals(Optional.of(stale), rig.history.handoff(idle), "stored still, only no longer in force");
+        assertEquals(Map.of(), handoffs.activeAmong(Set.of()));
+    }
+
+    @Test
+    void anOperatorsHandoff_isToldOnce_asByAnAdmin() {
+        List<String> told = new CopyOnWriteArrayList<>();
+        Handoffs reporting = new Handoffs(rig.history, rig.clock, WorkerRig.SETTINGS.handoffIdleTimeout(),
+                new LifecycleEvents() {
+                    @Override
+                    public void handedOff(ConversationId handedOff, Handoff.By by) {
+                        told.add(handedOff + " " + by);
+                    }
+                });
+        rig.arrive(message(conversation, "m0", 0, "Xin chào"));
+
+        reporting.handOff(conversation, "first");
+        reporting.handOff(conversation, "again");
+        reporting.handOff(newConversation(), "unknown");
+
+        assertEquals(List.of(conversation + " ADMIN"), told);
+    }
+
     @Test
     void anOperatorsHandoffIsIdempotent_andAnUnknownConversationIsRefused() {
         rig.arrive(message(conversation, "m0", 0, "Xin chào"));
