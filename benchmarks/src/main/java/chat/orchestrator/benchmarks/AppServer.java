@@ -52,6 +52,25 @@ final class AppServer implements AutoCloseable {
     }
 
     static AppServer launch(Map<String, String> environment, Path log, List<String> jvmOptions) throws IOException {
+        return launch(environment, log, jvmOptions,
+                List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    }
+
+    /**
+     * The packaged server as {@code ./serve} starts it ({@code java -jar app-server/target/app-server.jar}, its
+     * libraries beside it): class data sharing archives only classes from jars, and the harness's own classpath has
+     * the reactor's class directories on it.
+     */
+    static AppServer launchJar(Map<String, String> environment, Path log, List<String> jvmOptions) throws IOException {
+        Path jar = Path.of(System.getProperty("bench.jar", "app-server/target/app-server.jar")).toAbsolutePath();
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: benchmarks/run packages it first");
+        }
+        return launch(environment, log, jvmOptions, List.of("-jar", jar.toString()));
+    }
+
+    private static AppServer launch(Map<String, String> environment, Path log, List<String> jvmOptions,
+                                    List<String> what) throws IOException {
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
@@ -63,7 +82,7 @@ final class AppServer implements AutoCloseable {
             command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(recordings)
                     .resolve(log.getFileName().toString().replace(".log", ".jfr")).toAbsolutePath());
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(what);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("REDIS_") || name.startsWith("POSTGRES_")
                 || name.startsWith("DATABASE_") || name.startsWith("AI_") || name.startsWith("PANCAKE_"));
