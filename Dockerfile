@@ -26,4 +26,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=40s --retries=3 \
 # container's first start writes the archive of the classes it loaded to /tmp, its restarts map it (faster starts,
 # docs/performance.md).
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/tmp/app-server.jsa", \
-            "-XX:+AutoCreateSharedArchive", "-jar", "/app/app-server.jar"]
+            "-XX:+AutoCreateSharedArchive", "-Xlog:cds=off,cds+dynamic=off", "-jar", "/app/app-server.jar"]

@@ -339,7 +339,8 @@ public final class Comparison {
     private void startToFirstAnswer() throws Exception {
         Path archive = logs.resolve("app-server.jsa").toAbsolutePath();
         Files.deleteIfExists(archive);
-        List<String> sharing = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive");
+        List<String> sharing = List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive",
+                "-Xlog:cds=off,cds+dynamic=off");
         double first = startOnce(sharing, "first");
         List<Double> runs = new ArrayList<>();
         for (int run = 0; run < scale.startRuns(); run++) {
