@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's first command as a user runs it: the packaged {@code app-server.jar} with its {@code libs/} (not the
- * test classpath, which has every test dependency on it), on the embedded default. A library the server needs at run
- * time but the build gives only to the tests fails here, not in front of the user.
+ * The README's first command as a user runs it: {@code ./serve}, which starts the packaged {@code app-server.jar}
+ * with its {@code libs/} (not the test classpath, which has every test dependency on it), on the embedded default,
+ * with a class data sharing archive. A library the server needs at run time but the build gives only to the tests
+ * fails here, not in front of the user; so does an archive the JVM cannot write or map.
  */
 class PackagedServerIT {
     private static final String TOKEN = "packaged-message-token";
@@ -28,29 +29,16 @@ class PackagedServerIT {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
-    void thePackagedJarServesEveryKindOfEndpoint_onTheEmbeddedDefault() throws Exception {
+    void servedAsTheReadmeSays_theJarServesEveryKindOfEndpoint_andItsSecondStartMapsTheArchiveTheFirstWrote()
+            throws Exception {
         Path jar = Path.of("target", "app-server.jar");
         assertTrue(Files.isRegularFile(jar), "package runs before integration tests: " + jar.toAbsolutePath());
-        int port = RealStores.freePort();
-        Path log = Files.createTempFile("packaged-server-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString());
-        builder.environment().put("API_HOST", "127.0.0.1");
-        builder.environment().put("API_PORT", Integer.toString(port));
-        builder.environment().put("PANCAKE_ACCESS_TOKEN", TOKEN);
-        builder.environment().put("ADMIN_ACCESS_TOKEN", ADMIN);
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process server = builder.start();
-        String base = "http://127.0.0.1:" + port;
-        try {
-            await("the packaged server ready (log: " + log + ")").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200)).until(() -> {
-                        assertTrue(server.isAlive(), "the packaged server died: " + Files.readString(log));
-                        return status(get(base + "/health/ready", "")) == 200;
-                    });
+        Path archive = Path.of("target", "app-server.jsa");
+        Files.deleteIfExists(archive);
 
+        try (Served first = serve()) {
             String request = Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json"));
-            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(base
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(first.base()
                             + "/api/v1/enhanced-handle-message")).header("Authorization", "Bearer " + TOKEN)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request))
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -58,18 +46,49 @@ class PackagedServerIT {
             JsonNode body = new ObjectMapper().readTree(answer.body());
             assertEquals("completed", body.path("result").path("status").asText(), answer.body());
 
-            HttpResponse<String> openapi = get(base + "/openapi", "");
+            HttpResponse<String> openapi = get(first.base() + "/openapi", "");
             assertEquals(200, openapi.statusCode(), openapi.body());
             assertTrue(openapi.body().startsWith("openapi: 3.1.0"), openapi.body());
-            assertEquals(200, status(get(base + "/openapi", "application/json")));
-            assertEquals(200, status(get(base + "/admin", "")));
-            HttpResponse<String> metrics = get(base + "/metrics", "");
+            assertEquals(200, status(get(first.base() + "/openapi", "application/json")));
+            assertEquals(200, status(get(first.base() + "/admin", "")));
+            HttpResponse<String> metrics = get(first.base() + "/metrics", "");
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body().contains("orchestrator_messages_total"), metrics.body());
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
+        }
+        assertTrue(Files.size(archive) > 0, "the first start wrote the class data archive at exit: " + archive);
+
+        try (Served second = serve()) {
+            assertEquals(200, status(get(second.base() + "/health/ready", "")));
+            assertTrue(!Files.readString(second.log()).contains("[cds]"), "the JVM's archive notes stay out of the log");
+        }
+    }
+
+    /** {@code ../serve} from the module's directory, as the README runs it, ready; its output in a log file. */
+    private Served serve() throws Exception {
+        int port = RealStores.freePort();
+        Path log = Files.createTempFile("packaged-server-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of("..", "serve").toAbsolutePath().normalize().toString());
+        builder.environment().put("API_HOST", "127.0.0.1");
+        builder.environment().put("API_PORT", Integer.toString(port));
+        builder.environment().put("PANCAKE_ACCESS_TOKEN", TOKEN);
+        builder.environment().put("ADMIN_ACCESS_TOKEN", ADMIN);
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Served served = new Served(builder.start(), log, "http://127.0.0.1:" + port);
+        await("the served jar ready (log: " + log + ")").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    assertTrue(served.process().isAlive(), "the served jar died: " + Files.readString(log));
+                    return status(get(served.base() + "/health/ready", "")) == 200;
+                });
+        return served;
+    }
+
+    /** A server {@code ./serve} started (it execs the JVM, so SIGTERM reaches the server itself). */
+    private record Served(Process process, Path log, String base) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
     }
