@@ -17,8 +17,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,59 +24,52 @@ import org.junit.jupiter.api.Test;
  * server instances on one real Redis and one real PostgreSQL.
  */
 class HandoffAcrossInstancesTest {
-    private static RealStores stores;
     private final HttpClient client = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
-    @BeforeAll
-    static void start() throws Exception {
-        stores = new RealStores();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        stores.close();
-    }
-
     @Test
     void aHandoffMadeOnOneInstanceHoldsOnTheOther_andSurvivesRedisRestartingEmpty() throws Exception {
-        String database = stores.createDatabase("handoff");
-        AppConfig config = AppConfig.fromEnvironment(stores.environment(database, 0));
-        try (Application first = Application.start(config, Tokens.from(config));
-             Application second = Application.start(config, Tokens.from(config))) {
-            String one = "http://127.0.0.1:" + first.port();
-            String two = "http://127.0.0.1:" + second.port();
-            assertEquals("completed", status(send(one, "msg_1")));
-            assertEquals(200, admin(one, "handoff", "{\"reason\": \"khách VIP\"}").statusCode());
+        try (RealStores stores = new RealStores()) {
+            String database = stores.createDatabase("handoff");
+            AppConfig config = AppConfig.fromEnvironment(stores.environment(database, 0));
+            try (Application first = Application.start(config, Tokens.from(config));
+                 Application second = Application.start(config, Tokens.from(config))) {
+                String one = "http://127.0.0.1:" + first.port();
+                String two = "http://127.0.0.1:" + second.port();
+                assertEquals("completed", status(send(one, "msg_1")));
+                assertEquals(200, admin(one, "handoff", "{\"reason\": \"khách VIP\"}").statusCode());
 
-            assertEquals("handed_off", status(send(two, "msg_2")), "the other instance knows");
-            assertTrue(get(one + "/metrics").body().contains("orchestrator_handoffs_total{by=\"admin\"} 1.0"),
-                "counted where it was made");
+                assertEquals("handed_off", status(send(two, "msg_2")), "the other instance knows");
+                assertTrue(get(one + "/metrics").body().contains("orchestrator_handoffs_total{by=\"admin\"} 1.0"),
+                    "counted where it was made");
 
-            stores.redis.stop();
-            stores.redis.start();
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                HttpResponse<String> listing = get(two + "/api/v1/admin/conversations");
-                return listing.statusCode() == 200
-                        && json.readTree(listing.body()).get("total_conversations").asInt() == 0;
-            });
+                stores.redis.stop();
+                stores.redis.start();
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    HttpResponse<String> listing = get(two + "/api/v1/admin/conversations");
+                    return listing.statusCode() == 200
+                            && json.readTree(listing.body()).get("total_conversations").asInt() == 0;
+                });
 
-            assertEquals("handed_off", status(sendUntilRedisIsBack(one, "msg_3")), "PostgreSQL still knows");
-            JsonNode listed = json.readTree(get(two + "/api/v1/admin/conversations").body()).get("conversations").get(0);
-            assertEquals("khách VIP", listed.get("handoff").get("reason").asText(), listed.toString());
+                assertEquals("handed_off", status(sendUntilRedisIsBack(one, "msg_3")), "PostgreSQL still knows");
+                JsonNode listed = json.readTree(get(two + "/api/v1/admin/conversations").body())
+                        .get("conversations").get(0);
+                assertEquals("khách VIP", listed.get("handoff").get("reason").asText(), listed.toString());
 
-            assertEquals(200, admin(two, "resume", "").statusCode());
-            assertEquals("completed", status(send(one, "msg_4")));
-            assertFalse(json.readTree(get(one + "/api/v1/admin/conversations").body()).get("conversations").get(0)
-                    .get("handoff").isObject());
-        }
-        assertEquals(2, stores.callbacks.stream().filter(c -> c.body().contains("conv_12345")).count(),
-                "only msg_1 and msg_4 were answered");
-        try (Connection connection = stores.connect(database);
-             ResultSet runs = connection.createStatement().executeQuery(
-                     "SELECT count(*) FROM ai_runs WHERE outcome = 'handed_off'")) {
-            runs.next();
-            assertEquals(2, runs.getInt(1), "msg_2 and msg_3, consumed by people");
+                assertEquals(200, admin(two, "resume", "").statusCode());
+                assertEquals("completed", status(send(one, "msg_4")));
+                assertFalse(json.readTree(get(one + "/api/v1/admin/conversations").body()).get("conversations").get(0)
+                        .get("handoff").isObject());
+            }
+            assertEquals(2, stores.callbacks.stream().filter(c -> c.body().contains("conv_12345")).count(),
+                    "only msg_1 and msg_4 were answered");
+            try (Connection connection = stores.connect(database);
+                 ResultSet runs = connection.createStatement().executeQuery(
+                         "SELECT count(*) FROM ai_runs WHERE outcome = 'handed_off'")) {
+                runs.next();
+                assertEquals(2, runs.getInt(1), "msg_2 and msg_3, consumed by people");
+            }
+    
         }
     }
 
