@@ -5,6 +5,7 @@ import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.port.ComponentHealth;
 import java.time.Instant;
@@ -12,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InMemoryHealthTest {
-    private final InMemoryStore store = new InMemoryStore(new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
+    private final InMemoryStore store = new InMemoryStore(new TestClock(Instant.parse("2026-11-25T10:00:00Z")));
     private final InMemoryState state = new InMemoryState(store);
     private final InMemoryHealth health = new InMemoryHealth(store);
 

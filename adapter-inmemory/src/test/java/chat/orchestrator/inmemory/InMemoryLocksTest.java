@@ -1,11 +1,12 @@
 package chat.orchestrator.inmemory;
 
 import chat.orchestrator.core.contract.LockPortContract;
+import chat.orchestrator.core.contract.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 
 class InMemoryLocksTest extends LockPortContract {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
 
     @Override
     protected StorePorts freshStore() {

@@ -5,6 +5,7 @@ import static chat.orchestrator.core.contract.TestMessages.newConversation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.port.HealthPort;
@@ -14,7 +15,6 @@ import chat.orchestrator.core.usecase.Administration.StuckReason;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class AdministrationTest {
     private static final Duration LOCK_TTL = Duration.ofSeconds(30);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final InMemoryStore store = new InMemoryStore(clock, Duration.ofDays(7));
     private final InMemoryLocks locks = new InMemoryLocks(store);
     private final InMemoryState state = new InMemoryState(store);

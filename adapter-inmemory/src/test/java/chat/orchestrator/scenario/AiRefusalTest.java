@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
 import chat.orchestrator.core.domain.ConversationId;
@@ -15,7 +16,6 @@ import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.usecase.AiRefusals;
 import chat.orchestrator.core.usecase.Administration;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +41,7 @@ class AiRefusalTest {
         }
     }
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
 
     @Test
     void aRefusingAi_endsTheAttemptAtOnce_leavesTheMessagePendingUnanswered_andIsReportedUntilItAnswersAgain() {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.orchestrator.core.DeliverySettings;
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
@@ -26,7 +27,6 @@ import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The delivery promise when Pancake is down, rate-limiting or refusing: an answer stays due with backoff until the
  * horizon, goes out with the same key once Pancake is back, in commit order per conversation; only the horizon or a
- * permanent refusal ends it, and an operator can retry it. Time is a {@link MutableClock}; dispatch passes are run
+ * permanent refusal ends it, and an operator can retry it. Time is a {@link TestClock}; dispatch passes are run
  * by the test.
  */
 class DeliveryThroughOutagesTest {
@@ -48,7 +48,7 @@ class DeliveryThroughOutagesTest {
     private static final OrchestratorSettings SETTINGS = Harness.FAST.withSweepInterval(Duration.ZERO)
             .withDelivery(DELIVERY);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final InMemoryStore store = new InMemoryStore(clock);
     private final InMemoryHistory history = new InMemoryHistory(clock);
     private final InMemoryLocks locks = new InMemoryLocks(store);

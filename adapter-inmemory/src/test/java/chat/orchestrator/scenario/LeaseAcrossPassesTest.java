@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import chat.orchestrator.core.Orchestrator;
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.MessageOutcome;
@@ -15,7 +16,6 @@ import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +30,7 @@ class LeaseAcrossPassesTest {
 
     @Test
     void aSlowDeliveryFollowedByANewerMessage_stillGetsTheSecondBurstAnswered() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
         InMemoryStore store = new InMemoryStore(clock);
         InMemoryState state = new InMemoryState(store);
         InMemoryHistory history = new InMemoryHistory(clock);

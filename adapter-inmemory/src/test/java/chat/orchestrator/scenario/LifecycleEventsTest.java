@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
@@ -19,7 +20,6 @@ import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.RunId;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -297,7 +297,7 @@ class LifecycleEventsTest {
 
     @Test
     void aConversationTheSweeperTakes_isToldAsRecovered() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
         try (Harness harness = new Harness(clock, Harness.FAST.withSweepInterval(Duration.ZERO), Harness::echo, events)) {
             ConversationId conversation = newConversation();
             InboundMessage abandoned = message(conversation, "m1", 0, "Xin chào");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.AiPort;
@@ -19,7 +20,6 @@ import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +37,7 @@ class SupersededHolderTest {
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final OrchestratorSettings SETTINGS = Harness.FAST.withLockTtl(TTL);
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final InMemoryStore store = new InMemoryStore(clock);
     private final InMemoryState state = new InMemoryState(store);
     private final InMemoryHistory history = new InMemoryHistory();

@@ -1,14 +1,14 @@
 package com.example.chatbot;
 
 import chat.orchestrator.core.contract.JobPortContract;
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.port.JobPort;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 
 /** The port's contract suite, from the core's test-jar, run against the adapter of your own. */
 class MapJobsContractTest extends JobPortContract {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
 
     @Override
     protected JobPort freshJobs() {

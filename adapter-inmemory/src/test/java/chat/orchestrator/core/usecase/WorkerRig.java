@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.domain.Action;
@@ -17,7 +18,6 @@ import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
 import chat.orchestrator.inmemory.InMemoryStore;
 import chat.orchestrator.inmemory.LoggingPancake;
-import chat.orchestrator.inmemory.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,7 +37,7 @@ final class WorkerRig {
             .withPollInterval(Duration.ofMillis(2))
             .withAnswerWait(Duration.ofSeconds(20));
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
     final InMemoryStore store = new InMemoryStore(clock);
     final InMemoryLocks locks = new InMemoryLocks(store);
     final InMemoryState state = new InMemoryState(store);
