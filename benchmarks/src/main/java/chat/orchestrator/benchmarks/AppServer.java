@@ -48,11 +48,7 @@ final class AppServer implements AutoCloseable {
     }
 
     static AppServer launch(Map<String, String> environment, Path log) throws IOException {
-        return launch(environment, log, List.of());
-    }
-
-    static AppServer launch(Map<String, String> environment, Path log, List<String> jvmOptions) throws IOException {
-        return launch(environment, log, jvmOptions,
+        return launch(environment, log, List.of(),
                 List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     }
 
