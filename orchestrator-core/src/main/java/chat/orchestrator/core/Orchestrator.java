@@ -21,14 +21,13 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The public entry point for embedding: give it the six ports and settings, then hand it each inbound message.
- * Workers run on virtual threads; every instance also sweeps for abandoned conversations and dispatches due answers
- * from the outbox, each on its own schedule, so a store that is down stops only the work that needs it.
+ * Workers run on threads of their own; every instance also sweeps for abandoned conversations and dispatches due
+ * answers from the outbox, each on its own schedule, so a store that is down stops only the work that needs it. All
+ * threads, waits and time come from one {@link Scheduler}: the JDK's in production, a simulation's in its tests.
  * {@link #close()} stops taking messages and lets running workers and sends finish.
  */
 public final class Orchestrator implements MessageHandler, MessageSubmitter, AutoCloseable {
@@ -40,26 +39,26 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     private final OutboxDispatcher dispatcher;
     private final AiRefusals aiRefusals;
     private final Handoffs handoffs;
-    private final ScheduledExecutorService sweeps;
-    private final ScheduledExecutorService dispatches;
+    private final Scheduler.Repeating sweeps;
+    private final Scheduler.Repeating dispatches;
+    private final Scheduler scheduler;
     private final Duration shutdownGrace;
     private final LifecycleEvents events;
 
     private Orchestrator(Builder builder) {
-        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("conversation-worker-", 0).factory());
+        this.scheduler = builder.scheduler;
+        this.workers = scheduler.threadPerTask("conversation-worker");
         ConversationWorkers assembled = ConversationWorkers.assemble(builder.locks, builder.state, builder.history,
-                builder.outbox, builder.ai, builder.pancake, workers, builder.clock, builder.settings, builder.events);
+                builder.outbox, builder.ai, builder.pancake, workers, scheduler, builder.settings, builder.events);
         this.events = builder.events;
         this.handleMessage = assembled.handleMessage();
         this.sweeper = assembled.sweeper();
         this.dispatcher = assembled.dispatcher();
         this.aiRefusals = assembled.refusals();
         this.handoffs = assembled.handoffs();
-        this.sweeps = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sweeper").daemon().factory());
-        this.dispatches = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("outbox-dispatcher").daemon().factory());
-        schedule(sweeps, builder.settings.sweepInterval(), this::sweepQuietly);
-        schedule(dispatches, builder.settings.delivery().dispatchInterval(), this::dispatchQuietly);
+        this.sweeps = schedule("sweeper", builder.settings.sweepInterval(), this::sweepQuietly);
+        this.dispatches = schedule("outbox-dispatcher", builder.settings.delivery().dispatchInterval(),
+                this::dispatchQuietly);
         this.shutdownGrace = builder.settings.lockTtl();
     }
 
@@ -120,11 +119,21 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         return dispatcher.awaitIdle(timeout);
     }
 
-    private static void schedule(ScheduledExecutorService executor, Duration every, Runnable task) {
-        if (!every.isZero()) {
-            executor.scheduleWithFixedDelay(task, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        }
+    private Scheduler.Repeating schedule(String name, Duration every, Runnable task) {
+        return every.isZero() ? NEVER : scheduler.repeat(name, every, task);
     }
+
+    /** A schedule turned off (interval zero): the embedder sweeps or dispatches by hand, if at all. */
+    private static final Scheduler.Repeating NEVER = new Scheduler.Repeating() {
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public boolean awaitStopped(Duration timeout) {
+            return true;
+        }
+    };
 
     private void sweepQuietly() {
         try {
@@ -158,9 +167,9 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
      * period, such as Kubernetes' 30 s, needs the whole shutdown to fit in it).
      */
     public void close(Duration grace) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        sweeps.shutdownNow();
-        dispatches.shutdownNow();
+        long deadline = scheduler.nanoTime() + grace.toNanos();
+        sweeps.stop();
+        dispatches.stop();
         awaitQuietly(sweeps, deadline);
         awaitQuietly(dispatches, deadline);
         workers.shutdown();
@@ -175,13 +184,13 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         dispatcher.close(Duration.ofNanos(remaining(deadline)));
     }
 
-    private static long remaining(long deadline) {
-        return Math.max(0, deadline - System.nanoTime());
+    private long remaining(long deadline) {
+        return Math.max(0, deadline - scheduler.nanoTime());
     }
 
-    private static void awaitQuietly(ScheduledExecutorService executor, long deadline) {
+    private void awaitQuietly(Scheduler.Repeating repeating, long deadline) {
         try {
-            executor.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+            repeating.awaitStopped(Duration.ofNanos(remaining(deadline)));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -196,7 +205,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         private AiPort ai;
         private PancakePort pancake;
         private OrchestratorSettings settings = OrchestratorSettings.defaults();
-        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler = Scheduler.system();
         private LifecycleEvents events = LifecycleEvents.NONE;
 
         private Builder() {
@@ -238,8 +247,15 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             return this;
         }
 
+        /** Wall-clock time for the JDK's threads and sleeps: {@code scheduler(Scheduler.system(value))}. */
         public Builder clock(Clock value) {
-            this.clock = value;
+            this.scheduler = Scheduler.system(Objects.requireNonNull(value, "clock is required"));
+            return this;
+        }
+
+        /** Where time, threads and waits come from; the JDK's on the UTC clock by default. */
+        public Builder scheduler(Scheduler value) {
+            this.scheduler = value;
             return this;
         }
 
@@ -257,7 +273,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             Objects.requireNonNull(ai, "ai port is required");
             Objects.requireNonNull(pancake, "pancake port is required");
             Objects.requireNonNull(settings, "settings are required");
-            Objects.requireNonNull(clock, "clock is required");
+            Objects.requireNonNull(scheduler, "scheduler is required");
             Objects.requireNonNull(events, "events are required (LifecycleEvents.NONE for none)");
             return new Orchestrator(this);
         }

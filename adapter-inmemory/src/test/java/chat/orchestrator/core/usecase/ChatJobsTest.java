@@ -109,7 +109,7 @@ class ChatJobsTest {
     void aWorkerWhoseAiFails_failsTheJobWithTheReason() {
         HandleMessage messages = new HandleMessage(rig.locks, rig.state, rig.history, rig.worker(ctx -> {
             throw new AiUnavailableException("model overloaded");
-        }), executor, WorkerRig.SETTINGS, LifecycleEvents.NONE);
+        }), executor, rig.scheduler, WorkerRig.SETTINGS, LifecycleEvents.NONE);
         ChatJobs jobs = new ChatJobs(messages::submit, jobStore, rig.history, rig.clock, JOB_TTL);
 
         ChatJobs.Submitted submitted = jobs.submit(conversation, burst);
@@ -186,7 +186,7 @@ class ChatJobsTest {
 
     private ChatJobs jobs(StatePort state, JobPort jobPort) {
         HandleMessage messages = new HandleMessage(rig.locks, state, rig.history, rig.worker(WorkerRig::echo),
-                executor, WorkerRig.SETTINGS, LifecycleEvents.NONE);
+                executor, rig.scheduler, WorkerRig.SETTINGS, LifecycleEvents.NONE);
         return new ChatJobs(messages::submit, jobPort, rig.history, rig.clock, JOB_TTL);
     }
 }

@@ -175,7 +175,7 @@ class DeliveryPathsTest {
     }
 
     private OutboxDispatcher dispatcher(PancakePort pancake) {
-        return new OutboxDispatcher(rig.history.outbox(), pancake, rig.clock, WorkerRig.SETTINGS.delivery(),
+        return new OutboxDispatcher(rig.history.outbox(), pancake, rig.scheduler, WorkerRig.SETTINGS.delivery(),
                 LifecycleEvents.NONE);
     }
 

@@ -75,7 +75,7 @@ class GuardedAiCallTest {
             return WorkerRig.echo(ctx);
         };
         // A poll longer than any test: the answer is read the moment it comes, never after a renewal in between.
-        GuardedAiCall call = new GuardedAiCall(slowThenAnswers, locks, rig.state, rig.clock,
+        GuardedAiCall call = new GuardedAiCall(slowThenAnswers, locks, rig.state, rig.scheduler,
                 WorkerRig.SETTINGS.withPollInterval(Duration.ofMinutes(5)), new AiRefusals(rig.clock));
 
         AiCallResult result = call.call(lease, context, known);
@@ -166,7 +166,7 @@ class GuardedAiCallTest {
     }
 
     private GuardedAiCall guarded(AiPort ai) {
-        return new GuardedAiCall(ai, locks, rig.state, rig.clock, WorkerRig.SETTINGS, new AiRefusals(rig.clock));
+        return new GuardedAiCall(ai, locks, rig.state, rig.scheduler, WorkerRig.SETTINGS, new AiRefusals(rig.clock));
     }
 
     private CompletableFuture<AiCallResult> callAsync(AiPort ai, boolean cancelOnNewer) {
@@ -174,7 +174,7 @@ class GuardedAiCallTest {
     }
 
     private CompletableFuture<AiCallResult> callAsync(AiPort ai, boolean cancelOnNewer, StatePort state) {
-        GuardedAiCall call = new GuardedAiCall(ai, locks, state, rig.clock,
+        GuardedAiCall call = new GuardedAiCall(ai, locks, state, rig.scheduler,
                 WorkerRig.SETTINGS.withCancelOnNewerMessage(cancelOnNewer), new AiRefusals(rig.clock));
         CompletableFuture<AiCallResult> result = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {

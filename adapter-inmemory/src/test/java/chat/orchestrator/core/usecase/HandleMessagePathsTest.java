@@ -102,7 +102,7 @@ class HandleMessagePathsTest {
     @Test
     void aCallerWhoseAnswerTakesLongerThanItWaits_isToldTheConversationIsInHand() {
         HandleMessage messages = new HandleMessage(rig.locks, rig.state, rig.history, rig.worker(WorkerRig::echo),
-                executor, WorkerRig.SETTINGS.withAnswerWait(Duration.ofMillis(1)), LifecycleEvents.NONE);
+                executor, rig.scheduler, WorkerRig.SETTINGS.withAnswerWait(Duration.ofMillis(1)), LifecycleEvents.NONE);
 
         // The worker never runs while the caller waits.
         MessageOutcome outcome = messages.handle(hello);
@@ -131,7 +131,7 @@ class HandleMessagePathsTest {
     @Test
     void handle_waitsForTheWorkersOutcome() {
         HandleMessage messages = new HandleMessage(rig.locks, rig.state, rig.history, rig.worker(WorkerRig::echo),
-                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), WorkerRig.SETTINGS,
+                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor(), rig.scheduler, WorkerRig.SETTINGS,
                 LifecycleEvents.NONE);
 
         MessageOutcome outcome = messages.handle(hello);
@@ -168,7 +168,7 @@ class HandleMessagePathsTest {
     }
 
     private HandleMessage handleMessage(StatePort state, HistoryPort history) {
-        return new HandleMessage(rig.locks, state, history, rig.worker(WorkerRig::echo), executor, WorkerRig.SETTINGS,
+        return new HandleMessage(rig.locks, state, history, rig.worker(WorkerRig::echo), executor, rig.scheduler, WorkerRig.SETTINGS,
                 LifecycleEvents.NONE);
     }
 

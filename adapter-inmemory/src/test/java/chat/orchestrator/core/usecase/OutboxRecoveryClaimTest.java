@@ -47,9 +47,9 @@ class OutboxRecoveryClaimTest {
             }
             return new LoggingPancake().deliver(delivery);
         };
-        OutboxDispatcher first = new OutboxDispatcher(rig.history.outbox(), slowPancake, rig.clock,
+        OutboxDispatcher first = new OutboxDispatcher(rig.history.outbox(), slowPancake, rig.scheduler,
                 WorkerRig.SETTINGS.delivery(), LifecycleEvents.NONE);
-        OutboxDispatcher second = new OutboxDispatcher(rig.history.outbox(), slowPancake, rig.clock,
+        OutboxDispatcher second = new OutboxDispatcher(rig.history.outbox(), slowPancake, rig.scheduler,
                 WorkerRig.SETTINGS.delivery(), LifecycleEvents.NONE);
         try (first; second) {
             assertEquals(1, first.dispatchDue());
@@ -73,7 +73,7 @@ class OutboxRecoveryClaimTest {
             sent.add(delivery);
             return OutboxDispatcher.pending(delivery.actions(), "503");
         };
-        OutboxDispatcher dispatcher = new OutboxDispatcher(rig.history.outbox(), failing, rig.clock,
+        OutboxDispatcher dispatcher = new OutboxDispatcher(rig.history.outbox(), failing, rig.scheduler,
                 WorkerRig.SETTINGS.delivery(), LifecycleEvents.NONE);
         try (dispatcher) {
             assertEquals(1, dispatcher.dispatchDue());

@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.StatePort;
 import java.lang.reflect.Proxy;
+import chat.orchestrator.core.Scheduler;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,7 @@ class QuietWindowTest {
     @Test
     void aCustomerWhoKeepsTyping_isWaitedFor_untilAWindowPassesQuietly() throws Exception {
         // Three more messages, one per look, then nothing: quiet only at the fifth look.
-        QuietWindow window = new QuietWindow(typing(3), WINDOW, Duration.ofSeconds(1));
+        QuietWindow window = new QuietWindow(typing(3), Scheduler.system(), WINDOW, Duration.ofSeconds(1));
 
         window.await(conversation);
 
@@ -38,7 +39,7 @@ class QuietWindowTest {
     @Test
     void aCustomerWhoNeverStops_isAnsweredAtTheBound() throws Exception {
         // The bound is five windows: the wait gives up after five looks that each found something new.
-        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), WINDOW, WINDOW.multipliedBy(5));
+        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Scheduler.system(), WINDOW, WINDOW.multipliedBy(5));
 
         window.await(conversation);
 
@@ -47,7 +48,7 @@ class QuietWindowTest {
 
     @Test
     void aBoundShorterThanTheWindow_stillWaitsOneWindow() throws Exception {
-        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Duration.ofMillis(3), Duration.ofMillis(3));
+        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Scheduler.system(), Duration.ofMillis(3), Duration.ofMillis(3));
 
         window.await(conversation);
 
@@ -56,7 +57,7 @@ class QuietWindowTest {
 
     @Test
     void aWindowOfZero_doesNotWaitOrLook() throws Exception {
-        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Duration.ZERO, Duration.ofSeconds(1));
+        QuietWindow window = new QuietWindow(typing(Integer.MAX_VALUE), Scheduler.system(), Duration.ZERO, Duration.ofSeconds(1));
 
         window.await(conversation);
 

@@ -97,7 +97,7 @@ class SweeperAndAdministrationPathsTest {
     }
 
     private Sweeper sweeper(LockPort locks, Predicate<Lease> startWorker, int pageSize) {
-        return new Sweeper(locks, rig.state, rig.history, startWorker, rig.clock, WorkerRig.TTL, pageSize, 1_000,
+        return new Sweeper(locks, rig.state, rig.history, startWorker, rig.scheduler, WorkerRig.TTL, pageSize, 1_000,
                 new AiRefusals(rig.clock), LifecycleEvents.NONE);
     }
 }

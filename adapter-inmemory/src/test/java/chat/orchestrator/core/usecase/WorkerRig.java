@@ -3,6 +3,7 @@ package chat.orchestrator.core.usecase;
 import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
@@ -38,6 +39,7 @@ final class WorkerRig {
             .withAnswerWait(Duration.ofSeconds(20));
 
     final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
+    final Scheduler scheduler = Scheduler.system(clock);
     final InMemoryStore store = new InMemoryStore(clock);
     final InMemoryLocks locks = new InMemoryLocks(store);
     final InMemoryState state = new InMemoryState(store);
@@ -56,7 +58,7 @@ final class WorkerRig {
     }
 
     OutboxDispatcher dispatcher() {
-        return new OutboxDispatcher(history.outbox(), pancake, clock, SETTINGS.delivery(), LifecycleEvents.NONE);
+        return new OutboxDispatcher(history.outbox(), pancake, scheduler, SETTINGS.delivery(), LifecycleEvents.NONE);
     }
 
     ConversationWorker worker(AiPort ai) {
@@ -65,9 +67,9 @@ final class WorkerRig {
 
     ConversationWorker worker(LockPort lockPort, StatePort statePort, HistoryPort historyPort, AiPort ai,
                               OrchestratorSettings settings) {
-        GuardedAiCall call = new GuardedAiCall(ai, lockPort, statePort, clock, settings, new AiRefusals(clock));
+        GuardedAiCall call = new GuardedAiCall(ai, lockPort, statePort, scheduler, settings, new AiRefusals(clock));
         Handoffs handoffs = new Handoffs(historyPort, clock, settings.handoffIdleTimeout(), LifecycleEvents.NONE);
-        return new ConversationWorker(lockPort, statePort, historyPort, dispatcher(), call, handoffs, settings, clock,
+        return new ConversationWorker(lockPort, statePort, historyPort, dispatcher(), call, handoffs, settings, scheduler,
                 LifecycleEvents.NONE);
     }
 

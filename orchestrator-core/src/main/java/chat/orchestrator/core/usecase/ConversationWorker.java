@@ -1,6 +1,7 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
 import chat.orchestrator.core.domain.ConversationId;
@@ -51,11 +52,12 @@ public final class ConversationWorker {
     private final Handoffs handoffs;
     private final QuietWindow quietWindow;
     private final OrchestratorSettings settings;
+    private final Scheduler scheduler;
     private final Clock clock;
     private final LifecycleEvents events;
 
     ConversationWorker(LockPort locks, StatePort state, HistoryPort history, OutboxDispatcher outbox,
-                       GuardedAiCall aiCall, Handoffs handoffs, OrchestratorSettings settings, Clock clock,
+                       GuardedAiCall aiCall, Handoffs handoffs, OrchestratorSettings settings, Scheduler scheduler,
                        LifecycleEvents events) {
         this.locks = locks;
         this.state = state;
@@ -63,9 +65,10 @@ public final class ConversationWorker {
         this.outbox = outbox;
         this.aiCall = aiCall;
         this.handoffs = handoffs;
-        this.quietWindow = new QuietWindow(state, settings.consolidationWindow(), settings.consolidationMaxWait());
+        this.quietWindow = new QuietWindow(state, scheduler, settings.consolidationWindow(), settings.consolidationMaxWait());
         this.settings = settings;
-        this.clock = clock;
+        this.scheduler = scheduler;
+        this.clock = scheduler.clock();
         this.events = events;
     }
 
@@ -87,7 +90,7 @@ public final class ConversationWorker {
     void run(Lease lease, Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
         Lease current = lease;
-        long started = System.nanoTime();
+        long started = scheduler.nanoTime();
         events.workerStarted(conversation);
         try {
             Next next = pass(current, caller);
@@ -108,7 +111,7 @@ public final class ConversationWorker {
             LOG.log(Level.ERROR, "conversation=" + conversation + " worker failed", bug);
             stopWith(current, caller, "internal error", false);
         } finally {
-            events.workerStopped(conversation, Duration.ofNanos(System.nanoTime() - started));
+            events.workerStopped(conversation, Duration.ofNanos(scheduler.nanoTime() - started));
         }
     }
 
@@ -139,9 +142,9 @@ public final class ConversationWorker {
         Set<MessageId> known = snapshot.ids();
         ConversationContext context = new ConversationContext(conversation,
                 history.recentTurns(conversation, settings.contextTurns()), batch);
-        long aiStarted = System.nanoTime();
+        long aiStarted = scheduler.nanoTime();
         AiCallResult result = aiCall.call(lease, context, known);
-        told(conversation, result, Duration.ofNanos(System.nanoTime() - aiStarted));
+        told(conversation, result, Duration.ofNanos(scheduler.nanoTime() - aiStarted));
         return switch (result) {
             case AiCallResult.LeaseLost lost -> lostLease(batch, caller);
             case AiCallResult.Failed failed -> aiFailed(lease, batch, caller, failed.reason());

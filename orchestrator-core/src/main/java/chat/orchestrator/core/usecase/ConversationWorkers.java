@@ -1,6 +1,7 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.LifecycleEvents;
@@ -8,7 +9,6 @@ import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
-import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -32,16 +32,18 @@ public final class ConversationWorkers {
     }
 
     public static ConversationWorkers assemble(LockPort locks, StatePort state, HistoryPort history, OutboxPort outbox,
-                                               AiPort ai, PancakePort pancake, ExecutorService executor, Clock clock,
-                                               OrchestratorSettings settings, LifecycleEvents events) {
-        OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, clock, settings.delivery(), events);
-        AiRefusals refusals = new AiRefusals(clock);
-        GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, clock, settings, refusals);
-        Handoffs handoffs = new Handoffs(history, clock, settings.handoffIdleTimeout(), events);
+                                               AiPort ai, PancakePort pancake, ExecutorService executor,
+                                               Scheduler scheduler, OrchestratorSettings settings,
+                                               LifecycleEvents events) {
+        OutboxDispatcher dispatcher = new OutboxDispatcher(outbox, pancake, scheduler, settings.delivery(), events);
+        AiRefusals refusals = new AiRefusals(scheduler.clock());
+        GuardedAiCall aiCall = new GuardedAiCall(ai, locks, state, scheduler, settings, refusals);
+        Handoffs handoffs = new Handoffs(history, scheduler.clock(), settings.handoffIdleTimeout(), events);
         ConversationWorker worker = new ConversationWorker(locks, state, history, dispatcher, aiCall, handoffs,
-                settings, clock, events);
-        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, settings, events);
-        Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, clock, settings.lockTtl(),
+                settings, scheduler, events);
+        HandleMessage handleMessage = new HandleMessage(locks, state, history, worker, executor, scheduler, settings,
+                events);
+        Sweeper sweeper = new Sweeper(locks, state, history, handleMessage::startWorker, scheduler, settings.lockTtl(),
                 settings.sweepScanLimit(), Math.max(settings.maxBatchSize(), 1_000), refusals, events);
         return new ConversationWorkers(handleMessage, sweeper, dispatcher, refusals, handoffs);
     }

@@ -1,6 +1,7 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
 import chat.orchestrator.core.domain.MessageId;
@@ -9,13 +10,11 @@ import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -26,44 +25,43 @@ final class GuardedAiCall {
     private final AiPort ai;
     private final LockPort locks;
     private final StatePort state;
-    private final Clock clock;
+    private final Scheduler scheduler;
     private final OrchestratorSettings settings;
     private final AiRefusals refusals;
 
-    GuardedAiCall(AiPort ai, LockPort locks, StatePort state, Clock clock, OrchestratorSettings settings,
+    GuardedAiCall(AiPort ai, LockPort locks, StatePort state, Scheduler scheduler, OrchestratorSettings settings,
                   AiRefusals refusals) {
         this.ai = ai;
         this.refusals = refusals;
         this.locks = locks;
         this.state = state;
-        this.clock = clock;
+        this.scheduler = scheduler;
         this.settings = settings;
     }
 
     /** Runs the call; {@code known} are the pending ids when it started, anything else pending is newer. */
     AiCallResult call(Lease lease, ConversationContext context, Set<MessageId> known) throws InterruptedException {
         Duration renewEvery = settings.lockTtl().dividedBy(3);
-        long started = System.nanoTime();
-        Instant nextRenewal = clock.instant().plus(renewEvery);
-        // Its own virtual thread, not the workers' executor: a worker finishing during shutdown still needs it.
-        FutureTask<AiReply> answer = new FutureTask<>(() -> ai.answer(context));
-        Thread.ofVirtual().name("ai-call-" + lease.conversationId()).start(answer);
+        long started = scheduler.nanoTime();
+        Instant nextRenewal = scheduler.clock().instant().plus(renewEvery);
+        // Its own thread, not the workers' executor: a worker finishing during shutdown still needs it.
+        Future<AiReply> answer = scheduler.start("ai-call-" + lease.conversationId(), () -> ai.answer(context));
         try {
             while (true) {
                 try {
-                    AiReply reply = answer.get(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    AiReply reply = scheduler.await(answer, settings.pollInterval());
                     refusals.answered();
                     // The answer may have taken longer than the lease: prove we still hold it before using it.
                     if (!locks.renew(lease, settings.lockTtl())) {
                         return new AiCallResult.LeaseLost();
                     }
-                    return new AiCallResult.Answered(reply.withProcessingTime(Duration.ofNanos(System.nanoTime() - started)));
+                    return new AiCallResult.Answered(reply.withProcessingTime(Duration.ofNanos(scheduler.nanoTime() - started)));
                 } catch (TimeoutException stillRunning) {
-                    if (!clock.instant().isBefore(nextRenewal)) {
+                    if (!scheduler.clock().instant().isBefore(nextRenewal)) {
                         if (!locks.renew(lease, settings.lockTtl())) {
                             return new AiCallResult.LeaseLost();
                         }
-                        nextRenewal = clock.instant().plus(renewEvery);
+                        nextRenewal = scheduler.clock().instant().plus(renewEvery);
                     }
                     if (settings.cancelOnNewerMessage() && !known.containsAll(state.pendingIds(lease.conversationId()))) {
                         return new AiCallResult.CancelledByNewerMessage();

@@ -1,6 +1,7 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.OrchestratorSettings;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
@@ -20,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -36,23 +36,26 @@ public final class HandleMessage {
     private final HistoryPort history;
     private final ConversationWorker worker;
     private final ExecutorService executor;
+    private final Scheduler scheduler;
     private final OrchestratorSettings settings;
     private final LifecycleEvents events;
 
     public HandleMessage(LockPort locks, StatePort state, HistoryPort history, ConversationWorker worker,
-                         ExecutorService executor, OrchestratorSettings settings, LifecycleEvents events) {
+                         ExecutorService executor, Scheduler scheduler, OrchestratorSettings settings,
+                         LifecycleEvents events) {
         this.locks = locks;
         this.state = state;
         this.history = history;
         this.worker = worker;
         this.executor = executor;
+        this.scheduler = scheduler;
         this.settings = settings;
         this.events = events;
     }
 
     /** Handles the message and waits (bounded) for the outcome that covers it. */
     public MessageOutcome handle(InboundMessage message) {
-        long started = System.nanoTime();
+        long started = scheduler.nanoTime();
         MessageOutcome outcome;
         try {
             outcome = switch (submit(message)) {
@@ -64,7 +67,7 @@ public final class HandleMessage {
             outcome = new MessageOutcome.Failed(message.id(), "interrupted while waiting for the answer", true);
         }
         LOG.log(Level.INFO, "conversation={0} message={1} outcome={2} duration_ms={3}", message.conversationId(),
-                message.id(), outcome.getClass().getSimpleName(), (System.nanoTime() - started) / 1_000_000);
+                message.id(), outcome.getClass().getSimpleName(), (scheduler.nanoTime() - started) / 1_000_000);
         events.messageHandled(message, outcome);
         return outcome;
     }
@@ -88,9 +91,9 @@ public final class HandleMessage {
         // A redelivered id that was never answered (its AI call failed, or its holder died) is not lost: whoever
         // gets the lock answers it. One that is merely in someone's hands is a duplicate for this caller.
         boolean redelivered = state.accept(message) == AcceptOutcome.ALREADY_SEEN;
-        long attempt = System.nanoTime();
+        long attempt = scheduler.nanoTime();
         Optional<Lease> lease = locks.tryAcquire(conversation, settings.lockTtl());
-        events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(System.nanoTime() - attempt));
+        events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(scheduler.nanoTime() - attempt));
         if (lease.isEmpty()) {
             return new Submission.Decided(redelivered ? new MessageOutcome.Duplicate(message.id(), Optional.empty())
                     : new MessageOutcome.Locked(message.id()));
@@ -124,7 +127,7 @@ public final class HandleMessage {
     private MessageOutcome awaitOutcome(InboundMessage message, CompletableFuture<MessageOutcome> outcome)
             throws InterruptedException {
         try {
-            return outcome.get(settings.answerWait().toMillis(), TimeUnit.MILLISECONDS);
+            return scheduler.await(outcome, settings.answerWait());
         } catch (TimeoutException slow) {
             // Still being worked on by our own worker: the answer will be sent, just not to this caller.
             return new MessageOutcome.Locked(message.id());

@@ -1,6 +1,7 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.DeliverySettings;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
@@ -20,8 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -39,22 +39,26 @@ public final class OutboxDispatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OutboxDispatcher.class.getName());
     /** A holder delivers at most this many older answers of its conversation before leaving the rest to dispatchers. */
     private static final int HOLDER_BACKLOG_LIMIT = 10;
+    /** How often {@link #awaitIdle} looks; only tests and shutdown wait for idle, so a poll costs nothing that matters. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(5);
 
     private final OutboxPort outbox;
     private final PancakePort pancake;
+    private final Scheduler scheduler;
     private final Clock clock;
     private final DeliverySettings settings;
     private final DeliveryBackoff backoff;
     private final Semaphore sendSlots;
     private final LifecycleEvents events;
-    private final ExecutorService sends = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("outbox-send-", 0).factory());
+    private final ExecutorService sends;
 
-    OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Clock clock, DeliverySettings settings,
+    OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Scheduler scheduler, DeliverySettings settings,
                      LifecycleEvents events) {
         this.outbox = outbox;
         this.pancake = pancake;
-        this.clock = clock;
+        this.scheduler = scheduler;
+        this.clock = scheduler.clock();
+        this.sends = scheduler.threadPerTask("outbox-send");
         this.settings = settings;
         this.backoff = new DeliveryBackoff(settings);
         this.sendSlots = new Semaphore(settings.maxConcurrentSends());
@@ -104,11 +108,13 @@ public final class OutboxDispatcher implements AutoCloseable {
 
     /** Waits until no send started by {@link #dispatchDue} is running (every slot free again); false on timeout. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        int all = settings.maxConcurrentSends();
-        if (!sendSlots.tryAcquire(all, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            return false;
+        long deadline = scheduler.nanoTime() + timeout.toNanos();
+        while (sendSlots.availablePermits() < settings.maxConcurrentSends()) {
+            if (scheduler.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            scheduler.sleep(IDLE_POLL);
         }
-        sendSlots.release(all);
         return true;
     }
 
@@ -175,14 +181,14 @@ public final class OutboxDispatcher implements AutoCloseable {
     }
 
     private DeliveryReport sendRenewing(ClaimedDelivery claim) throws InterruptedException {
-        // Its own virtual thread, not the dispatch executor: a holder delivering during shutdown still needs one.
-        FutureTask<DeliveryReport> send = new FutureTask<>(() -> pancake.deliver(claim.delivery()));
-        Thread.ofVirtual().name("pancake-send-" + claim.runId()).start(send);
+        // Its own thread, not the dispatch executor: a holder delivering during shutdown still needs one.
+        Future<DeliveryReport> send = scheduler.start("pancake-send-" + claim.runId(),
+                () -> pancake.deliver(claim.delivery()));
         Duration renewEvery = settings.claimFor().dividedBy(3);
         try {
             while (true) {
                 try {
-                    return send.get(renewEvery.toMillis(), TimeUnit.MILLISECONDS);
+                    return scheduler.await(send, renewEvery);
                 } catch (TimeoutException stillSending) {
                     renewQuietly(claim);
                 } catch (ExecutionException broken) {

@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.StatePort;
@@ -12,11 +13,13 @@ import java.util.Set;
  */
 final class QuietWindow {
     private final StatePort state;
+    private final Scheduler scheduler;
     private final Duration window;
     private final long maxRounds;
 
-    QuietWindow(StatePort state, Duration window, Duration maxWait) {
+    QuietWindow(StatePort state, Scheduler scheduler, Duration window, Duration maxWait) {
         this.state = state;
+        this.scheduler = scheduler;
         this.window = window;
         this.maxRounds = window.isZero() ? 0 : Math.max(1, maxWait.toMillis() / Math.max(1, window.toMillis()));
     }
@@ -27,7 +30,7 @@ final class QuietWindow {
         }
         Set<MessageId> before = state.pendingIds(conversationId);
         for (long round = 0; round < maxRounds; round++) {
-            Thread.sleep(window);
+            scheduler.sleep(window);
             Set<MessageId> after = state.pendingIds(conversationId);
             if (after.equals(before)) {
                 return;

@@ -1,5 +1,6 @@
 package chat.orchestrator.core.usecase;
 
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.HistoryPort;
@@ -8,7 +9,6 @@ import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,21 +29,21 @@ public final class Sweeper {
     private final StatePort state;
     private final HistoryPort history;
     private final Predicate<Lease> startWorker;
-    private final Clock clock;
+    private final Scheduler scheduler;
     private final Duration lockTtl;
     private final int pageSize;
     private final int messagesPerConversation;
     private final AiRefusals refusals;
     private final LifecycleEvents events;
 
-    Sweeper(LockPort locks, StatePort state, HistoryPort history, Predicate<Lease> startWorker, Clock clock,
+    Sweeper(LockPort locks, StatePort state, HistoryPort history, Predicate<Lease> startWorker, Scheduler scheduler,
             Duration lockTtl, int pageSize, int messagesPerConversation, AiRefusals refusals, LifecycleEvents events) {
         this.refusals = refusals;
         this.locks = locks;
         this.state = state;
         this.history = history;
         this.startWorker = startWorker;
-        this.clock = clock;
+        this.scheduler = scheduler;
         this.lockTtl = lockTtl;
         this.pageSize = pageSize;
         this.messagesPerConversation = messagesPerConversation;
@@ -58,7 +58,7 @@ public final class Sweeper {
     public int sweepOnce() {
         // Unanswered without a holder is normal for a moment (between record and the lock attempt, or while a
         // holder works): only a message recorded a whole lock TTL ago is one nobody may be coming for.
-        Instant recordedBefore = clock.instant().minus(lockTtl);
+        Instant recordedBefore = scheduler.clock().instant().minus(lockTtl);
         // Decided once per pass, so a pass is either a probe or a full sweep, whatever the probe's call does meanwhile.
         boolean probeOnly = refusals.refusing();
         int started = 0;
@@ -88,9 +88,9 @@ public final class Sweeper {
         for (InboundMessage message : history.unanswered(conversation, messagesPerConversation)) {
             requeued += state.requeue(message) ? 1 : 0;
         }
-        long attempt = System.nanoTime();
+        long attempt = scheduler.nanoTime();
         Optional<Lease> lease = locks.tryAcquire(conversation, lockTtl);
-        events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(System.nanoTime() - attempt));
+        events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(scheduler.nanoTime() - attempt));
         if (lease.isEmpty()) {
             return false;
         }
