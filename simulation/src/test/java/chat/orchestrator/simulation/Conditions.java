@@ -1,0 +1,103 @@
+package chat.orchestrator.simulation;
+
+import java.time.Duration;
+
+/**
+ * What the AI and Pancake are doing now, as the plan's faults set it: windows of virtual time in which they are
+ * down, slow, failing, refusing or rate-limiting, and the odds of the faults that strike single requests.
+ */
+final class Conditions {
+    private final SimulatedPancake.Mode mode;
+    private long aiSlowUntil = -1;
+    private long aiFailingUntil = -1;
+    private long aiRefusingUntil = -1;
+    private long pancakeDownUntil = -1;
+    private long pancakeLimitingUntil = -1;
+    private long pancakeSlowUntil = -1;
+    private double aiFailRate;
+    private double transferRate;
+    private double lostResponseRate;
+    private double brokenConnectionRate;
+    private int answers;
+
+    Conditions(SimulatedPancake.Mode mode) {
+        this.mode = mode;
+    }
+
+    SimulatedPancake.Mode mode() {
+        return mode;
+    }
+
+    int nextAnswer() {
+        return ++answers;
+    }
+
+    boolean aiSlow(long now) {
+        return now < aiSlowUntil;
+    }
+
+    boolean aiFailing(long now) {
+        return now < aiFailingUntil;
+    }
+
+    boolean aiRefusing(long now) {
+        return now < aiRefusingUntil;
+    }
+
+    boolean pancakeDown(long now) {
+        return now < pancakeDownUntil;
+    }
+
+    boolean pancakeLimiting(long now) {
+        return now < pancakeLimitingUntil;
+    }
+
+    boolean pancakeSlow(long now) {
+        return now < pancakeSlowUntil;
+    }
+
+    double aiFailRate() {
+        return aiFailRate;
+    }
+
+    double transferRate() {
+        return transferRate;
+    }
+
+    double lostResponseRate() {
+        return lostResponseRate;
+    }
+
+    double brokenConnectionRate() {
+        return brokenConnectionRate;
+    }
+
+    void rates(double aiFail, double transfer, double lostResponse, double brokenConnection) {
+        this.aiFailRate = aiFail;
+        this.transferRate = transfer;
+        this.lostResponseRate = lostResponse;
+        this.brokenConnectionRate = brokenConnection;
+    }
+
+    void window(Plan.Kind kind, long now, Duration duration) {
+        long until = now + duration.toNanos();
+        switch (kind) {
+            case AI_SLOW -> aiSlowUntil = until;
+            case AI_FAILING -> aiFailingUntil = until;
+            case AI_REFUSING -> aiRefusingUntil = until;
+            case PANCAKE_DOWN -> pancakeDownUntil = until;
+            case PANCAKE_LIMITING -> pancakeLimitingUntil = until;
+            case PANCAKE_SLOW -> pancakeSlowUntil = until;
+            default -> throw new IllegalArgumentException("not a window: " + kind);
+        }
+    }
+
+    /** All faults healed: what quiescence is judged under. The AI's transfers go on; they are not a fault. */
+    void heal() {
+        aiSlowUntil = aiFailingUntil = aiRefusingUntil = -1;
+        pancakeDownUntil = pancakeLimitingUntil = pancakeSlowUntil = -1;
+        aiFailRate = 0;
+        lostResponseRate = 0;
+        brokenConnectionRate = 0;
+    }
+}

@@ -1,0 +1,121 @@
+package chat.orchestrator.simulation;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+/**
+ * What happens to a world, drawn from its seed: the messages (their conversations, arrival times, out-of-order
+ * timestamps, entry paths and retried webhooks), the faults and the operators' actions, each at a virtual time.
+ * Shrinking a failure removes events while it still fails, so the plan that is printed is a small one.
+ */
+record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[] rates, List<Event> events) {
+    static final int INSTANCES = 3;
+
+    enum Kind {
+        MESSAGE, CRASH, ROLLING_RESTART, REDIS_RESTART, REDIS_DOWN, POSTGRES_DOWN, CLOCK_SKEW,
+        AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW,
+        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB
+    }
+
+    enum Path { SYNC, WEBHOOK, JOB }
+
+    /**
+     * One event. {@code conversation}, {@code instance}, {@code millis} and {@code path} mean what the kind needs:
+     * for a message, its conversation, the instance Pancake calls first, its timestamp's offset and its entry path.
+     */
+    record Event(long atMillis, Kind kind, int conversation, int message, int instance, long millis, Path path) {
+        @Override
+        public String toString() {
+            String what = switch (kind) {
+                case MESSAGE -> "message c" + conversation + "/m" + message + " via " + path + " to i" + instance
+                        + " stamped " + (millis >= 0 ? "+" : "") + millis + "ms";
+                case CRASH -> "crash i" + instance + ", back after " + millis + "ms";
+                case ROLLING_RESTART -> "rolling restart of i" + instance;
+                case CLOCK_SKEW -> "clock of i" + instance + " off by " + millis + "ms";
+                case HAND_OFF, RESUME, FORCE_RELEASE -> kind.name().toLowerCase() + " c" + conversation + " on i"
+                        + instance;
+                default -> kind.name().toLowerCase() + (millis > 0 ? " for " + millis + "ms" : "") + " (i" + instance
+                        + ")";
+            };
+            return "at " + atMillis + "ms " + what;
+        }
+    }
+
+    static Plan generate(long seed) {
+        Random random = new Random(seed * 0x9E3779B97F4A7C15L + 17);
+        SimulatedPancake.Mode mode = random.nextBoolean() ? SimulatedPancake.Mode.CALLBACK
+                : SimulatedPancake.Mode.PUBLIC_API;
+        double[] callFaults = random.nextDouble() < 0.5 ? new double[] {0.01, 0.01, 0.03} : new double[] {0, 0, 0};
+        double[] rates = {
+                random.nextDouble() < 0.3 ? 0.05 : 0,
+                random.nextDouble() < 0.5 ? 0.15 : 0,
+                random.nextDouble() < 0.3 ? 0.1 : 0,
+                random.nextDouble() < 0.3 ? 0.1 : 0};
+        List<Event> events = new ArrayList<>();
+        int conversations = 1 + random.nextInt(3);
+        int message = 0;
+        for (int c = 0; c < conversations; c++) {
+            int count = 1 + random.nextInt(6);
+            long at = random.nextInt(20_000);
+            for (int m = 0; m < count; m++) {
+                at += random.nextInt(random.nextBoolean() ? 1_500 : 30_000);
+                Path path = Path.values()[random.nextInt(10) < 4 ? 0 : random.nextInt(10) < 7 ? 1 : 2];
+                long stamp = random.nextInt(4_000) - 2_000;
+                int instance = random.nextInt(INSTANCES);
+                events.add(new Event(at, Kind.MESSAGE, c, message, instance, stamp, path));
+                if (random.nextDouble() < 0.2) {
+                    // Pancake retries the same webhook, perhaps to another instance.
+                    events.add(new Event(at + random.nextInt(20_000), Kind.MESSAGE, c, message,
+                            random.nextInt(INSTANCES), stamp, path == Path.JOB ? Path.WEBHOOK : path));
+                }
+                message++;
+            }
+        }
+        maybe(random, 0.5, events, Kind.CRASH, conversations, 1_000 + random.nextInt(60_000));
+        maybe(random, 0.2, events, Kind.CRASH, conversations, 1_000 + random.nextInt(60_000));
+        maybe(random, 0.3, events, Kind.ROLLING_RESTART, conversations, 0);
+        maybe(random, 0.3, events, Kind.REDIS_RESTART, conversations, 0);
+        maybe(random, 0.2, events, Kind.REDIS_DOWN, conversations, 1_000 + random.nextInt(20_000));
+        maybe(random, 0.2, events, Kind.POSTGRES_DOWN, conversations, 1_000 + random.nextInt(20_000));
+        maybe(random, 0.3, events, Kind.CLOCK_SKEW, conversations, random.nextInt(120_001) - 60_000);
+        maybe(random, 0.2, events, Kind.AI_SLOW, conversations, 60_000);
+        maybe(random, 0.2, events, Kind.AI_FAILING, conversations, 30_000);
+        maybe(random, 0.1, events, Kind.AI_REFUSING, conversations, 30_000);
+        maybe(random, 0.3, events, Kind.PANCAKE_DOWN, conversations,
+                random.nextDouble() < 0.2 ? 3_600_000 + random.nextInt(7_200_000) : 5_000 + random.nextInt(600_000));
+        maybe(random, 0.2, events, Kind.PANCAKE_LIMITING, conversations, 120_000);
+        maybe(random, 0.2, events, Kind.PANCAKE_SLOW, conversations, 120_000);
+        maybe(random, 0.3, events, Kind.HAND_OFF, conversations, 0);
+        maybe(random, 0.3, events, Kind.RESUME, conversations, 0);
+        maybe(random, 0.2, events, Kind.FORCE_RELEASE, conversations, 0);
+        maybe(random, 0.2, events, Kind.CLEANUP, conversations, 0);
+        maybe(random, 0.3, events, Kind.RETRY_DEAD_LETTERS, conversations, 0);
+        maybe(random, 0.1, events, Kind.CANCEL_JOB, conversations, 0);
+        events.sort(Comparator.comparingLong(Event::atMillis));
+        return new Plan(seed, mode, callFaults, rates, List.copyOf(events));
+    }
+
+    private static void maybe(Random random, double odds, List<Event> events, Kind kind, int conversations,
+                              long millis) {
+        if (random.nextDouble() < odds) {
+            long at = kind == Kind.RETRY_DEAD_LETTERS ? 1_800_000 + random.nextInt(3_600_000)
+                    : random.nextInt(kind == Kind.RESUME ? 240_000 : 150_000);
+            events.add(new Event(at, kind, random.nextInt(conversations), -1, random.nextInt(INSTANCES), millis, null));
+        }
+    }
+
+    Plan without(int index) {
+        List<Event> fewer = new ArrayList<>(events);
+        fewer.remove(index);
+        return new Plan(seed, mode, callFaults, rates, List.copyOf(fewer));
+    }
+
+    String describe() {
+        return "seed " + seed + ", " + mode + " mode, port faults " + java.util.Arrays.toString(callFaults)
+                + ", rates " + java.util.Arrays.toString(rates) + ":\n"
+                + events.stream().map(e -> "  " + e).collect(Collectors.joining("\n"));
+    }
+}

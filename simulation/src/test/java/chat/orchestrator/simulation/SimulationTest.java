@@ -1,0 +1,82 @@
+package chat.orchestrator.simulation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the simulation over many seeds ({@code -Dsimulation.seeds}, from {@code -Dsimulation.first}), or one
+ * ({@code -Dsimulation.seed}). A failing seed is shrunk to a smaller plan that still fails, and reported with the
+ * one-line command that replays it.
+ */
+class SimulationTest {
+    @BeforeAll
+    static void quiet() {
+        // The core logs every step of every simulated message; thousands of seeds would print millions of lines.
+        Logger.getLogger("").setLevel(Level.OFF);
+    }
+
+    @Test
+    void everySeedKeepsEveryInvariant() throws Exception {
+        String one = System.getProperty("simulation.seed", "");
+        List<Long> seeds = one.isBlank()
+                ? Simulation.seeds(Long.getLong("simulation.first", 1), Integer.getInteger("simulation.seeds", 200))
+                : List.of(Long.parseLong(one.trim()));
+        long started = System.nanoTime();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<Simulation.Result> failures = new ArrayList<>();
+        long steps = 0;
+        long messages = 0;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Simulation.Result>> results = new ArrayList<>();
+            for (long seed : seeds) {
+                results.add(pool.submit(() -> Simulation.run(Plan.generate(seed))));
+            }
+            for (Future<Simulation.Result> result : results) {
+                Simulation.Result done = result.get();
+                steps += done.steps();
+                messages += done.messages();
+                if (done.failed()) {
+                    failures.add(done);
+                }
+            }
+        }
+        System.out.printf("simulation: %d seed(s), %d message(s), %d step(s), %d failed, %.1f s%n", seeds.size(),
+                messages, steps, failures.size(), (System.nanoTime() - started) / 1e9);
+        if (!failures.isEmpty()) {
+            Simulation.Result first = failures.getFirst();
+            Simulation.Result smallest = Shrinker.shrink(first);
+            fail(failures.size() + " of " + seeds.size() + " seed(s) failed; seeds "
+                    + failures.stream().map(f -> f.plan().seed()).limit(20).toList() + "\nby what broke first: "
+                    + failures.stream().collect(java.util.stream.Collectors.groupingBy(
+                            f -> f.violations().getFirst().replaceAll(" at \\d{4}-.*", "").replaceAll(":.*", ""),
+                            java.util.TreeMap::new, java.util.stream.Collectors.mapping(f -> f.plan().seed(),
+                                    java.util.stream.Collectors.toList())))
+                    + "\nfirst: seed "
+                    + first.plan().seed() + ": " + String.join("\n  ", first.violations())
+                    + "\nreplay: " + Simulation.replayCommand(first.plan().seed())
+                    + "\nshrunk to " + smallest.plan().events().size() + " of " + first.plan().events().size()
+                    + " events, still failing with: " + smallest.violations().getFirst() + "\n"
+                    + smallest.plan().describe());
+        }
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Simulation.Result once = Simulation.run(Plan.generate(seed));
+            Simulation.Result again = Simulation.run(Plan.generate(seed));
+            assertEquals(once.steps() + " " + once.endedAt() + " " + once.violations(),
+                    again.steps() + " " + again.endedAt() + " " + again.violations(), "seed " + seed);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package chat.orchestrator.simulation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One seeded, single-stepping world: every simulated thread is a real virtual thread, but only one runs at a time and
+ * only until its next scheduling point (a port call, a sleep, a wait, a thread start). Which ready thread runs next is
+ * drawn from the seed; time is virtual and moves only when no thread is ready (to the earliest deadline) and by a
+ * small cost per step. So a seed fixes the interleaving, and a failure replays exactly.
+ */
+final class World {
+    static final Instant EPOCH = Instant.parse("2026-12-01T09:00:00Z");
+    /** What one step costs in virtual time, so a thread that loops without waiting still lets leases run out. */
+    private static final long STEP_NANOS = 50_000;
+    /** A thread that does not come back to the scheduler within this much real time is blocked outside it. */
+    private static final long WATCHDOG_SECONDS = 20;
+
+    private final Random random;
+    private final List<SimThread> threads = new ArrayList<>();
+    private final Semaphore back = new Semaphore(0);
+    private final ThreadLocal<SimThread> current = new ThreadLocal<>();
+    private long now;
+    private long steps;
+    private int nextId;
+    private Throwable failure;
+
+    World(long seed) {
+        this.random = new Random(seed);
+    }
+
+    Random random() {
+        return random;
+    }
+
+    long now() {
+        return now;
+    }
+
+    Instant instant() {
+        return EPOCH.plusNanos(now);
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    /** Who runs a simulated thread: an instance's incarnation (killed together when it crashes), or the world. */
+    interface Owner {
+        boolean killed();
+    }
+
+    static final Owner WORLD = () -> false;
+
+    /** Starts {@code body} as a simulated thread of {@code owner}; it runs when the scheduler first picks it. */
+    SimThread spawn(Owner owner, String name, Runnable body) {
+        SimThread thread = new SimThread(nextId++, owner, name);
+        threads.add(thread);
+        thread.real = Thread.ofVirtual().name("sim-" + name).unstarted(() -> {
+            current.set(thread);
+            thread.gate.acquireUninterruptibly();
+            try {
+                if (!owner.killed()) {
+                    body.run();
+                }
+            } catch (SimulatedCrash crashed) {
+                // The process died under this thread: nothing of it runs any more.
+            } catch (Throwable unexpected) {
+                if (!thread.dead()) {
+                    StringBuilder where = new StringBuilder();
+                    StackTraceElement[] frames = unexpected.getStackTrace();
+                    for (int i = 0; i < Math.min(12, frames.length); i++) {
+                        where.append("\n      at ").append(frames[i]);
+                    }
+                    failure = new AssertionError("thread " + name + " died of an uncaught " + unexpected + where,
+                            unexpected);
+                }
+            } finally {
+                thread.state = State.DONE;
+                back.release();
+            }
+        });
+        thread.real.start();
+        return thread;
+    }
+
+    /** The simulated thread running now; fails on any other thread. */
+    SimThread current() {
+        SimThread thread = current.get();
+        if (thread == null) {
+            throw new IllegalStateException("not on a simulated thread: " + Thread.currentThread());
+        }
+        return thread;
+    }
+
+    boolean onSimulatedThread() {
+        return current.get() != null;
+    }
+
+    /** A scheduling point: another ready thread may run before this one goes on. */
+    void yieldPoint() {
+        SimThread self = current();
+        self.state = State.READY;
+        pause(self);
+    }
+
+    /**
+     * Waits until {@code ready} holds, the virtual {@code deadline} passes or the thread is interrupted (the caller
+     * tells which from the interrupt flag and the condition).
+     */
+    void block(BooleanSupplier ready, long deadline) {
+        SimThread self = current();
+        self.state = State.BLOCKED;
+        self.ready = ready;
+        self.deadline = deadline;
+        pause(self);
+    }
+
+    private void pause(SimThread self) {
+        // A dying thread never parks again: it unwinds to its end without another scheduling point.
+        if (self.dead()) {
+            throw new SimulatedCrash();
+        }
+        back.release();
+        self.gate.acquireUninterruptibly();
+        if (self.dead()) {
+            throw new SimulatedCrash();
+        }
+    }
+
+    /**
+     * Runs ready threads one at a time until {@code done} holds (checked after every step) or virtual time reaches
+     * {@code until}; {@code afterStep} checks the invariants.
+     */
+    void run(long until, BooleanSupplier done, Runnable afterStep, long maxSteps) {
+        List<SimThread> ready = new ArrayList<>();
+        while (true) {
+            if (failure != null) {
+                throw new SimulationFailure(failure.getMessage(), failure);
+            }
+            if (done.getAsBoolean()) {
+                return;
+            }
+            ready.clear();
+            long nextDeadline = Long.MAX_VALUE;
+            for (SimThread thread : threads) {
+                if (isReady(thread)) {
+                    ready.add(thread);
+                } else if (thread.state == State.BLOCKED) {
+                    nextDeadline = Math.min(nextDeadline, thread.deadline);
+                }
+            }
+            if (ready.isEmpty()) {
+                if (nextDeadline == Long.MAX_VALUE || nextDeadline > until) {
+                    now = Math.max(now, until);
+                    return;
+                }
+                now = nextDeadline;
+                continue;
+            }
+            if (++steps > maxSteps) {
+                throw new SimulationFailure("no quiescence after " + maxSteps + " steps at " + instant()
+                        + ": something loops without waiting", null);
+            }
+            SimThread next = ready.get(random.nextInt(ready.size()));
+            step(next);
+            now += STEP_NANOS;
+            threads.removeIf(t -> t.state == State.DONE);
+            afterStep.run();
+        }
+    }
+
+    private boolean isReady(SimThread thread) {
+        return switch (thread.state) {
+            case READY -> true;
+            case BLOCKED -> thread.owner.killed() || thread.real.isInterrupted() || thread.deadline <= now
+                    || thread.ready.getAsBoolean();
+            case RUNNING, DONE -> false;
+        };
+    }
+
+    private void step(SimThread thread) {
+        thread.state = State.RUNNING;
+        thread.gate.release();
+        try {
+            if (!back.tryAcquire(WATCHDOG_SECONDS, TimeUnit.SECONDS)) {
+                StringBuilder stack = new StringBuilder();
+                for (StackTraceElement frame : thread.real.getStackTrace()) {
+                    stack.append("\n    at ").append(frame);
+                }
+                throw new SimulationFailure("thread " + thread.name + " blocked outside the scheduler" + stack, null);
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new SimulationFailure("interrupted", interrupted);
+        }
+    }
+
+    /** Ends every thread still parked in the scheduler (a finished or failed run), so none outlives the world. */
+    void dispose() {
+        for (SimThread thread : List.copyOf(threads)) {
+            thread.disposed = true;
+        }
+        // Each parked thread wakes once more, finds itself disposed and ends: it holds no scheduler state.
+        for (SimThread thread : List.copyOf(threads)) {
+            if (thread.state != State.DONE) {
+                thread.state = State.RUNNING;
+                thread.gate.release();
+                try {
+                    back.tryAcquire(WATCHDOG_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        threads.clear();
+    }
+
+    enum State { READY, RUNNING, BLOCKED, DONE }
+
+    /** One simulated thread. Fields are touched only by whichever thread holds the baton, one at a time. */
+    static final class SimThread {
+        final int id;
+        final Owner owner;
+        final String name;
+        final Semaphore gate = new Semaphore(0);
+        Thread real;
+        volatile State state = State.READY;
+        BooleanSupplier ready = () -> true;
+        long deadline = Long.MAX_VALUE;
+        boolean disposed;
+
+        SimThread(int id, Owner owner, String name) {
+            this.id = id;
+            this.owner = owner;
+            this.name = name;
+        }
+
+        boolean done() {
+            return state == State.DONE;
+        }
+
+        /** Its process crashed or the world was disposed: every scheduling point and port call throws. */
+        boolean dead() {
+            return disposed || owner.killed();
+        }
+    }
+
+    /** Thrown into every thread of a crashed process; an Error, so no {@code catch (RuntimeException)} stops it. */
+    static final class SimulatedCrash extends Error {
+        SimulatedCrash() {
+            super("process crashed", null, false, false);
+        }
+    }
+
+    /** The simulation itself could not go on (a thread blocked outside it, an uncaught exception, a livelock). */
+    static final class SimulationFailure extends RuntimeException {
+        SimulationFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static long nanos(Duration duration) {
+        return duration.toNanos();
+    }
+}
