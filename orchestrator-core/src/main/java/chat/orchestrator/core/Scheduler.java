@@ -7,10 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 
 /**
- * Everything the core does with time and threads: the clock, sleeps, threads of its own, bounded waits and repeating
- * tasks. Production runs on the JDK ({@link #system}); a deterministic simulation runs the same use cases on one
+ * Everything the core does with time, threads and chance: the clock, sleeps, threads of its own, bounded waits,
+ * repeating tasks and random draws. Production runs on the JDK ({@link #system}); a deterministic simulation runs the same use cases on one
  * seeded scheduler with a virtual clock, which is only possible because nothing in the core waits or starts a thread
  * any other way.
  */
@@ -20,6 +21,9 @@ public interface Scheduler {
 
     /** A monotonic reading in nanoseconds, for durations and deadlines only. */
     long nanoTime();
+
+    /** Randomness the core draws (the delivery backoff's jitter), from the caller's thread. */
+    RandomGenerator random();
 
     /** Sleeps for {@code duration}; interruptible. */
     void sleep(Duration duration) throws InterruptedException;

@@ -12,7 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 
 /** {@link Scheduler} on the JDK: virtual threads for work, one platform daemon thread per repeating task. */
 final class SystemScheduler implements Scheduler {
@@ -32,6 +34,11 @@ final class SystemScheduler implements Scheduler {
     @Override
     public long nanoTime() {
         return System.nanoTime();
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return ThreadLocalRandom.current();
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 
 /**
  * The core's {@link Scheduler} for one incarnation of one simulated instance: threads are the world's simulated
@@ -70,6 +71,11 @@ final class SimulatedScheduler implements Scheduler, World.Owner {
     @Override
     public long nanoTime() {
         return world.now();
+    }
+
+    @Override
+    public RandomGenerator random() {
+        return world.random();
     }
 
     @Override

@@ -76,7 +76,12 @@ final class Simulation {
     }
 
     static Result run(Plan plan) {
+        return run(plan, null);
+    }
+
+    static Result run(Plan plan, List<String> trace) {
         Simulation simulation = new Simulation(plan);
+        simulation.world.trace = trace;
         try {
             return simulation.play();
         } finally {

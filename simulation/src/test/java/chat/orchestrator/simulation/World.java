@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -24,12 +24,16 @@ final class World {
 
     private final Random random;
     private final List<SimThread> threads = new ArrayList<>();
-    private final Semaphore back = new Semaphore(0);
+    /** Set by a simulated thread when it hands the baton back; the loop thread parks until it is. */
+    private volatile boolean handedBack;
+    private volatile Thread loop;
     private final ThreadLocal<SimThread> current = new ThreadLocal<>();
     private long now;
     private long steps;
     private int nextId;
     private Throwable failure;
+    /** Every step, when asked for: which thread ran at what virtual time, for replaying a seed by eye. */
+    List<String> trace;
 
     World(long seed) {
         this.random = new Random(seed);
@@ -64,7 +68,7 @@ final class World {
         threads.add(thread);
         thread.real = Thread.ofVirtual().name("sim-" + name).unstarted(() -> {
             current.set(thread);
-            thread.gate.acquireUninterruptibly();
+            thread.awaitBaton();
             try {
                 if (!owner.killed()) {
                     body.run();
@@ -83,7 +87,7 @@ final class World {
                 }
             } finally {
                 thread.state = State.DONE;
-                back.release();
+                handBack();
             }
         });
         thread.real.start();
@@ -127,8 +131,8 @@ final class World {
         if (self.dead()) {
             throw new SimulatedCrash();
         }
-        back.release();
-        self.gate.acquireUninterruptibly();
+        handBack();
+        self.awaitBaton();
         if (self.dead()) {
             throw new SimulatedCrash();
         }
@@ -169,6 +173,9 @@ final class World {
                         + ": something loops without waiting", null);
             }
             SimThread next = ready.get(random.nextInt(ready.size()));
+            if (trace != null) {
+                trace.add(steps + " " + now + " " + next.name + " of " + ready.size());
+            }
             step(next);
             now += STEP_NANOS;
             threads.removeIf(t -> t.state == State.DONE);
@@ -179,26 +186,32 @@ final class World {
     private boolean isReady(SimThread thread) {
         return switch (thread.state) {
             case READY -> true;
-            case BLOCKED -> thread.owner.killed() || thread.real.isInterrupted() || thread.deadline <= now
+            case BLOCKED -> thread.owner.killed() || thread.interrupted() || thread.deadline <= now
                     || thread.ready.getAsBoolean();
             case RUNNING, DONE -> false;
         };
     }
 
+    private void handBack() {
+        handedBack = true;
+        LockSupport.unpark(loop);
+    }
+
     private void step(SimThread thread) {
+        loop = Thread.currentThread();
+        handedBack = false;
         thread.state = State.RUNNING;
-        thread.gate.release();
-        try {
-            if (!back.tryAcquire(WATCHDOG_SECONDS, TimeUnit.SECONDS)) {
+        thread.giveBaton();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WATCHDOG_SECONDS);
+        while (!handedBack) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+            if (!handedBack && System.nanoTime() > deadline) {
                 StringBuilder stack = new StringBuilder();
                 for (StackTraceElement frame : thread.real.getStackTrace()) {
                     stack.append("\n    at ").append(frame);
                 }
                 throw new SimulationFailure("thread " + thread.name + " blocked outside the scheduler" + stack, null);
             }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new SimulationFailure("interrupted", interrupted);
         }
     }
 
@@ -210,14 +223,7 @@ final class World {
         // Each parked thread wakes once more, finds itself disposed and ends: it holds no scheduler state.
         for (SimThread thread : List.copyOf(threads)) {
             if (thread.state != State.DONE) {
-                thread.state = State.RUNNING;
-                thread.gate.release();
-                try {
-                    back.tryAcquire(WATCHDOG_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                step(thread);
             }
         }
         threads.clear();
@@ -230,8 +236,10 @@ final class World {
         final int id;
         final Owner owner;
         final String name;
-        final Semaphore gate = new Semaphore(0);
         Thread real;
+        private volatile boolean baton;
+        /** An interrupt that came while parked, kept here so that parking does not spin on the flag. */
+        private volatile boolean interruptSeen;
         volatile State state = State.READY;
         BooleanSupplier ready = () -> true;
         long deadline = Long.MAX_VALUE;
@@ -245,6 +253,32 @@ final class World {
 
         boolean done() {
             return state == State.DONE;
+        }
+
+        /** Interrupted (by whoever held the baton) since it last ran: seen the same way however the park went. */
+        boolean interrupted() {
+            return interruptSeen || real.isInterrupted();
+        }
+
+        void giveBaton() {
+            baton = true;
+            LockSupport.unpark(real);
+        }
+
+        /** Parks until the baton comes; an interrupt meanwhile is kept and set again before going on. */
+        void awaitBaton() {
+            while (!baton) {
+                if (Thread.currentThread().isInterrupted()) {
+                    interruptSeen = true;
+                    Thread.interrupted();
+                }
+                LockSupport.park(this);
+            }
+            baton = false;
+            if (interruptSeen) {
+                interruptSeen = false;
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** Its process crashed or the world was disposed: every scheduling point and port call throws. */

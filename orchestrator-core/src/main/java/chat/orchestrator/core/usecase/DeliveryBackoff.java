@@ -3,7 +3,8 @@ package chat.orchestrator.core.usecase;
 import chat.orchestrator.core.DeliverySettings;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * When a failed delivery is due again: exponential from the initial backoff, capped, with "equal jitter" (half fixed,
@@ -14,9 +15,11 @@ final class DeliveryBackoff {
     static final Duration LONGEST_RETRY_AFTER = Duration.ofMinutes(10);
 
     private final DeliverySettings settings;
+    private final Supplier<RandomGenerator> random;
 
-    DeliveryBackoff(DeliverySettings settings) {
+    DeliveryBackoff(DeliverySettings settings, Supplier<RandomGenerator> random) {
         this.settings = settings;
+        this.random = random;
     }
 
     /** The wait after the {@code attempts}-th failed attempt (1 for the first). */
@@ -29,7 +32,7 @@ final class DeliveryBackoff {
         }
         exponential = Math.min(cap, exponential);
         long half = exponential / 2;
-        long jittered = half + ThreadLocalRandom.current().nextLong(exponential - half + 1);
+        long jittered = half + random.get().nextLong(exponential - half + 1);
         Duration wait = Duration.ofMillis(jittered);
         Duration asked = retryAfter.map(d -> d.compareTo(LONGEST_RETRY_AFTER) > 0 ? LONGEST_RETRY_AFTER : d)
                 .orElse(Duration.ZERO);

@@ -60,7 +60,7 @@ public final class OutboxDispatcher implements AutoCloseable {
         this.clock = scheduler.clock();
         this.sends = scheduler.threadPerTask("outbox-send");
         this.settings = settings;
-        this.backoff = new DeliveryBackoff(settings);
+        this.backoff = new DeliveryBackoff(settings, scheduler::random);
         this.sendSlots = new Semaphore(settings.maxConcurrentSends());
         this.events = events;
     }

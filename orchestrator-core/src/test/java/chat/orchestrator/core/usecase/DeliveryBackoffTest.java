@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class DeliveryBackoffTest {
     private final DeliveryBackoff backoff = new DeliveryBackoff(
-            DeliverySettings.defaults().withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+            DeliverySettings.defaults().withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+            java.util.concurrent.ThreadLocalRandom::current);
 
     @RepeatedTest(20)
     void theWaitDoublesPerAttempt_withHalfOfItRandom() {
