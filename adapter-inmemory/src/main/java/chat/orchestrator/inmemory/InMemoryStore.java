@@ -66,11 +66,28 @@ public final class InMemoryStore {
         fencingCounters.merge(id, floor, Math::max);
     }
 
+    /**
+     * Loses the body of this pending message alone, its id staying pending, as Redis can (eviction under a
+     * {@code volatile-*} policy, a failover that drops the last writes); for fault tests. Nothing happens if it is
+     * not pending.
+     */
+    public synchronized void loseBody(ConversationId id, MessageId messageId) {
+        Conversation conversation = conversation(id);
+        if (conversation.pending.stream().anyMatch(m -> m.id().equals(messageId))) {
+            conversation.lostBodies.add(messageId);
+        }
+    }
+
     /** Everything the store keeps for one conversation. */
     static final class Conversation {
         final ConversationId id;
         final Set<MessageId> seen = new HashSet<>();
         final TreeSet<InboundMessage> pending = new TreeSet<>(TimestampOrder.MESSAGES);
+        /**
+         * Pending ids whose body is lost ({@link #loseBody}): they keep their place in {@link #pending}, whose
+         * entries for them must never be handed out, as Redis keeps the id in its sorted set with no body to read.
+         */
+        final Set<MessageId> lostBodies = new HashSet<>();
         Lock lock;
         InboundMessage latest;
         long totalMessages;
