@@ -64,6 +64,7 @@ public final class InMemoryLocks implements LockPort {
             if (!conversation.isLockedBy(lease.ownerToken(), store.now())) {
                 return ReleaseOutcome.NOT_OWNER;
             }
+            // Ids whose body was lost count too, as in Redis (LockPort#releaseIfNoPending says why).
             if (!conversation.pending.isEmpty()) {
                 return ReleaseOutcome.PENDING_REMAIN;
             }

@@ -44,7 +44,9 @@ public final class InMemoryState implements StatePort {
     public boolean requeue(InboundMessage message) {
         synchronized (store) {
             InMemoryStore.Conversation conversation = store.conversation(message.conversationId());
-            if (conversation.pending.stream().anyMatch(m -> m.id().equals(message.id()))) {
+            // A pending id whose body is lost counts as missing: the body comes back with it, as in Redis.
+            if (conversation.pending.stream().anyMatch(m -> m.id().equals(message.id()))
+                    && !conversation.lostBodies.contains(message.id())) {
                 return false;
             }
             conversation.seen.add(message.id());
@@ -55,6 +57,9 @@ public final class InMemoryState implements StatePort {
 
     /** The summary follows the newest message by timestamp, not the last to arrive. */
     private void addPending(InMemoryStore.Conversation conversation, InboundMessage message) {
+        // Replaces an entry of the same id, as Redis's ZADD and HSET do: one whose body was lost gets it back.
+        conversation.pending.removeIf(m -> m.id().equals(message.id()));
+        conversation.lostBodies.remove(message.id());
         conversation.pending.add(message);
         if (conversation.latest == null || TimestampOrder.MESSAGES.compare(message, conversation.latest) > 0) {
             conversation.latest = message;
@@ -65,16 +70,23 @@ public final class InMemoryState implements StatePort {
     @Override
     public List<InboundMessage> pending(ConversationId conversationId, int limit) {
         synchronized (store) {
-            return store.conversation(conversationId).pending.stream().limit(limit).toList();
+            InMemoryStore.Conversation conversation = store.conversation(conversationId);
+            return conversation.pending.stream().filter(m -> !conversation.lostBodies.contains(m.id()))
+                    .limit(limit).toList();
         }
     }
 
     @Override
     public PendingSnapshot snapshot(ConversationId conversationId, int limit) {
         synchronized (store) {
-            List<InboundMessage> pending = store.conversation(conversationId).pending.stream().toList();
-            return new PendingSnapshot(pending.stream().limit(limit).toList(),
-                    pending.stream().map(InboundMessage::id).collect(Collectors.toSet()));
+            InMemoryStore.Conversation conversation = store.conversation(conversationId);
+            // As state-snapshot.lua does: ids without a body leave the pending set and are reported apart.
+            Set<MessageId> bodiless = Set.copyOf(conversation.lostBodies);
+            conversation.pending.removeIf(m -> bodiless.contains(m.id()));
+            conversation.lostBodies.clear();
+            List<InboundMessage> pending = conversation.pending.stream().toList();
+            return new PendingSnapshot(pending.stream().limit(Math.max(0, limit)).toList(),
+                    pending.stream().map(InboundMessage::id).collect(Collectors.toSet()), bodiless);
         }
     }
 
@@ -95,6 +107,7 @@ public final class InMemoryState implements StatePort {
                 return false;
             }
             conversation.pending.removeIf(m -> ids.contains(m.id()));
+            conversation.lostBodies.removeAll(ids);
             return true;
         }
     }

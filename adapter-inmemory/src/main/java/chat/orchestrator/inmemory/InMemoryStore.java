@@ -66,11 +66,73 @@ public final class InMemoryStore {
         fencingCounters.merge(id, floor, Math::max);
     }
 
+    /**
+     * What Redis can lose of one conversation, for {@link #lose}: a key evicted under a {@code volatile-*}
+     * maxmemory policy, or the last writes dropped by a failover.
+     */
+    public enum Loss {
+        /** The body of the oldest pending message that still has one; its id stays pending, as in Redis. */
+        ONE_BODY,
+        /** Every pending message's body (Redis evicts the whole bodies hash); the ids stay pending. */
+        BODIES,
+        /** The pending ids and their bodies; the seen ids stay, so a redelivery is taken for a duplicate. */
+        PENDING_SET,
+        /**
+         * The fencing counter: the next token starts again from 1, below what durable history has seen. (Redis draws
+         * no token below its clock in microseconds, so there this shows only once tokens had run ahead of the clock.)
+         */
+        FENCING_COUNTER,
+        /** The seen ids: a redelivered message is accepted again. */
+        SEEN_IDS,
+        /** The lock, whoever held it: another caller can take it while the holder still works. */
+        LOCK
+    }
+
+    /**
+     * Loses one part of the conversation's state as Redis can lose it (eviction under a {@code volatile-*} policy, a
+     * failover that drops the last writes), so fault tests and simulations see what the Redis adapter would show.
+     * Atomic like every operation of the store.
+     */
+    public synchronized void lose(ConversationId id, Loss loss) {
+        Conversation conversation = conversation(id);
+        switch (loss) {
+            case ONE_BODY -> conversation.pending.stream()
+                    .filter(m -> !conversation.lostBodies.contains(m.id()))
+                    .findFirst()
+                    .ifPresent(m -> conversation.lostBodies.add(m.id()));
+            case BODIES -> conversation.pending.forEach(m -> conversation.lostBodies.add(m.id()));
+            case PENDING_SET -> {
+                conversation.pending.clear();
+                conversation.lostBodies.clear();
+            }
+            case FENCING_COUNTER -> fencingCounters.remove(id);
+            case SEEN_IDS -> conversation.seen.clear();
+            case LOCK -> conversation.lock = null;
+        }
+    }
+
+    /**
+     * Loses the body of this pending message alone, its id staying pending, as Redis can (eviction under a
+     * {@code volatile-*} policy, a failover that drops the last writes); for fault tests. Nothing happens if it is
+     * not pending.
+     */
+    public synchronized void loseBody(ConversationId id, MessageId messageId) {
+        Conversation conversation = conversation(id);
+        if (conversation.pending.stream().anyMatch(m -> m.id().equals(messageId))) {
+            conversation.lostBodies.add(messageId);
+        }
+    }
+
     /** Everything the store keeps for one conversation. */
     static final class Conversation {
         final ConversationId id;
         final Set<MessageId> seen = new HashSet<>();
         final TreeSet<InboundMessage> pending = new TreeSet<>(TimestampOrder.MESSAGES);
+        /**
+         * Pending ids whose body is lost ({@link #loseBody}, {@link Loss#ONE_BODY}): they keep their place in {@link #pending}, whose
+         * entries for them must never be handed out, as Redis keeps the id in its sorted set with no body to read.
+         */
+        final Set<MessageId> lostBodies = new HashSet<>();
         Lock lock;
         InboundMessage latest;
         long totalMessages;

@@ -99,9 +99,9 @@ public final class RedisState implements StatePort {
     }
 
     /**
-     * One script reads the batch and every pending id. It may hand over more than {@code limit} messages when the
-     * last ones tie on their microsecond score; sorting by the core's order and cutting here makes the batch exactly
-     * the core's oldest {@code limit}.
+     * One script reads the batch and every pending id, and drops the ids whose body is gone. It may hand over more
+     * than {@code limit} messages when the last ones tie on their microsecond score; sorting by the core's order and
+     * cutting here makes the batch exactly the core's oldest {@code limit}.
      */
     @Override
     public PendingSnapshot snapshot(ConversationId conversationId, int limit) {
@@ -111,9 +111,19 @@ public final class RedisState implements StatePort {
                 List.of(Integer.toString(size)), "reading the pending snapshot of conversation " + conversationId);
         List<InboundMessage> batch = ((List<?>) reply.get(0)).stream().map(body -> MessageJson.read((String) body))
                 .sorted(TimestampOrder.MESSAGES).limit(size).toList();
-        Set<MessageId> ids = ((List<?>) reply.get(1)).stream().map(id -> MessageId.of((String) id))
-                .collect(Collectors.toUnmodifiableSet());
-        return new PendingSnapshot(batch, ids);
+        Set<MessageId> ids = idsOf(reply.get(1));
+        Set<MessageId> bodiless = idsOf(reply.get(2));
+        if (!bodiless.isEmpty()) {
+            // Redis lost data it was given (eviction of a key with a TTL, or a failover): the operator should know.
+            LOG.log(System.Logger.Level.WARNING, "conversation={0} {1} pending message(s) had lost their body and "
+                    + "were dropped from the pending set: {2}; is maxmemory-policy noeviction?", conversationId,
+                    bodiless.size(), bodiless);
+        }
+        return new PendingSnapshot(batch, ids, bodiless);
+    }
+
+    private static Set<MessageId> idsOf(Object reply) {
+        return ((List<?>) reply).stream().map(id -> MessageId.of((String) id)).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -5,6 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import redis.clients.jedis.BuilderFactory;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.CommandObject;
@@ -13,11 +16,15 @@ import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** Health and INFO figures of the Redis in use, for the admin endpoints. On a cluster, every master counts. */
 public final class RedisStats {
     private static final CommandObject<String> INFO =
             new CommandObject<>(new CommandArguments(Protocol.Command.INFO), BuilderFactory.STRING);
+    static final String MAXMEMORY_POLICY = "maxmemory-policy";
+    private static final CommandObject<Map<String, String>> CONFIG_GET_MAXMEMORY_POLICY = new CommandObject<>(
+            new CommandArguments(Protocol.Command.CONFIG).add("GET").add(MAXMEMORY_POLICY), BuilderFactory.STRING_MAP);
 
     private final RetryingRedis redis;
 
@@ -45,6 +52,47 @@ public final class RedisStats {
         String memoryHuman = masters.size() == 1 && masters.getFirst().containsKey("used_memory_human")
                 ? masters.getFirst().get("used_memory_human") : bytesToHuman(memory);
         return new RedisStatistics(clients, memoryHuman, hits, misses);
+    }
+
+    /**
+     * The {@code maxmemory-policy} of the masters (their distinct values, comma-separated, should a cluster's
+     * differ), or empty when it cannot be read: managed Redis often disables or renames CONFIG.
+     *
+     * @throws chat.orchestrator.core.port.StoreUnavailableException if Redis cannot be reached
+     */
+    public Optional<String> maxmemoryPolicy() {
+        try {
+            Set<String> policies = redis.call("reading Redis's maxmemory-policy", RedisStats::policyOfEveryMaster);
+            return policies.isEmpty() ? Optional.empty() : Optional.of(String.join(",", policies));
+        } catch (JedisDataException refused) {
+            // ERR unknown command, NOPERM...: an answer from Redis, not a failure to reach it.
+            return Optional.empty();
+        }
+    }
+
+    private static Set<String> policyOfEveryMaster(UnifiedJedis client) {
+        List<Map<String, String>> replies = new ArrayList<>();
+        if (client instanceof RedisClusterClient cluster) {
+            for (ConnectionPool pool : cluster.getClusterNodes().values()) {
+                try (Connection connection = pool.getResource()) {
+                    if ("master".equals(parse(connection.executeCommand(INFO)).get("role"))) {
+                        replies.add(connection.executeCommand(CONFIG_GET_MAXMEMORY_POLICY));
+                    }
+                }
+            }
+        } else {
+            replies.add(client.executeCommand(CONFIG_GET_MAXMEMORY_POLICY));
+        }
+        Set<String> policies = new TreeSet<>();
+        for (Map<String, String> reply : replies) {
+            String policy = reply.get(MAXMEMORY_POLICY);
+            if (policy == null) {
+                // A master that would not say: one unknown makes the whole answer unknown.
+                return Set.of();
+            }
+            policies.add(policy);
+        }
+        return policies;
     }
 
     /** True if every node answers PING now; never throws and never waits for retries: it is a health probe. */

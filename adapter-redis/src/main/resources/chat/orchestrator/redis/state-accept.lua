@@ -8,8 +8,9 @@ local requeue = ARGV[9] == 'requeue'
 local seenBy = redis.call('HGET', KEYS[1], ARGV[1])
 if requeue then
   -- Recovery of a message history still holds unanswered: the seen mark may have survived what the pending
-  -- set lost, so only the pending set decides.
-  if redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  -- set lost, so only the pending set decides. An id pending without its body is missing all the same: the
+  -- body is stored again below.
+  if redis.call('ZSCORE', KEYS[2], ARGV[1]) and redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then
     return {'ALREADY_PENDING'}
   end
 elseif seenBy then

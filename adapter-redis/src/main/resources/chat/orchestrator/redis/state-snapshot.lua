@@ -1,10 +1,24 @@
 -- Reads the batch to answer and the ids of everything pending in one step, so the set that decides whether
 -- the answer is stale is the set the batch was cut from: a message accepted at any moment is either among
 -- the ids or arrives after this read, and is then newer than the batch (DESIGN.md, the worker loop).
+-- An id whose body is gone (evicted, or lost in a failover) is dropped from the pending set in the same step
+-- and reported apart: left pending, it would keep every holder from releasing the lock and never be answered.
 -- KEYS[1] pending sorted set, KEYS[2] bodies hash; ARGV[1] batch size (0 or more)
--- Returns {batch, ids}: batch = message JSONs of the oldest ARGV[1] pending messages, plus any further ones
--- tied with the last of them (see below), oldest first; ids = every pending message id.
-local ids = redis.call('ZRANGE', KEYS[1], 0, -1)
+-- Returns {batch, ids, bodiless}: batch = message JSONs of the oldest ARGV[1] pending messages that have a
+-- body, plus any further ones tied with the last of them (see below), oldest first; ids = every pending id
+-- that has a body; bodiless = the ids dropped for having none.
+local all = redis.call('ZRANGE', KEYS[1], 0, -1)
+local ids = {}
+local bodiless = {}
+for _, id in ipairs(all) do
+  if redis.call('HEXISTS', KEYS[2], id) == 1 then
+    ids[#ids + 1] = id
+  else
+    bodiless[#bodiless + 1] = id
+    -- One id per call: unpack() of a long list would hit Lua's stack limit.
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
 local last = math.min(tonumber(ARGV[1]), #ids)
 if last > 0 then
   -- Scores are whole microseconds and equal scores sort by the ids' bytes, while the core orders by the
@@ -17,11 +31,6 @@ if last > 0 then
 end
 local batch = {}
 for i = 1, last do
-  -- A missing body is skipped as state-pending skips it; its id stays among the ids, so the batch is never
-  -- taken for stale because of it.
-  local body = redis.call('HGET', KEYS[2], ids[i])
-  if body then
-    batch[#batch + 1] = body
-  end
+  batch[i] = redis.call('HGET', KEYS[2], ids[i])
 end
-return {batch, ids}
+return {batch, ids, bodiless}

@@ -20,7 +20,13 @@ public interface LockPort {
     /** Deletes the lock if it is still this lease's (compare-and-delete); false if it was not. */
     boolean release(Lease lease);
 
-    /** Deletes the lock only if it is this lease's and the conversation has no pending message, in one step. */
+    /**
+     * Deletes the lock only if it is this lease's and the conversation has no pending message, in one step. A pending
+     * id whose body is lost ({@link StatePort}) counts as pending: the answer is {@link ReleaseOutcome#PENDING_REMAIN}
+     * and the holder's next {@link StatePort#snapshot} drops and reports it, so it keeps the lock for one more pass,
+     * never for good. Ignoring it here instead would let go of the lock with a message accepted after the holder's
+     * last snapshot forgotten by the store and by every holder; counting it keeps that message the holder's.
+     */
     ReleaseOutcome releaseIfNoPending(Lease lease);
 
     /**

@@ -15,6 +15,8 @@ import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.PendingSnapshot;
+import chat.orchestrator.core.port.ReleaseOutcome;
 import chat.orchestrator.core.port.StatePort;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,12 @@ public abstract class StatePortContract {
 
     /** Lock and state ports over one store, emptied for this test. */
     protected abstract StorePorts freshStore();
+
+    /**
+     * Loses the body of a pending message in the store of the last {@link #freshStore()}, its id staying pending, as
+     * Redis can (eviction of a key with a TTL, a failover that drops the last writes).
+     */
+    protected abstract void loseBody(ConversationId conversationId, MessageId messageId);
 
     @BeforeEach
     void openStore() {
@@ -139,10 +147,11 @@ public abstract class StatePortContract {
         state.accept(first);
         state.accept(second);
 
-        chat.orchestrator.core.port.PendingSnapshot snapshot = state.snapshot(conversation, 2);
+        PendingSnapshot snapshot = state.snapshot(conversation, 2);
 
         assertEquals(List.of(first, second), snapshot.batch());
         assertEquals(Set.of(first.id(), second.id(), late.id()), snapshot.ids());
+        assertEquals(Set.of(), snapshot.bodiless());
         assertTrue(state.snapshot(newConversation(), 5).batch().isEmpty());
         assertTrue(state.snapshot(newConversation(), 5).ids().isEmpty());
     }
@@ -206,6 +215,92 @@ public abstract class StatePortContract {
         assertTrue(state.conversation(waiting).isPresent());
         assertTrue(state.conversation(held).isPresent());
         assertEquals(2, state.conversations(0, 10).total());
+    }
+
+    @Test
+    void aPendingIdWhoseBodyIsLostIsReportedBodilessByTheSnapshotAndNoLongerPending() {
+        ConversationId conversation = newConversation();
+        InboundMessage first = message(conversation, "a", 1_000, "hi");
+        InboundMessage second = message(conversation, "b", 2_000, "I want");
+        InboundMessage third = message(conversation, "c", 3_000, "to book a check-up");
+        state.accept(first);
+        state.accept(second);
+        state.accept(third);
+        loseBody(conversation, first.id());
+
+        assertEquals(List.of(second, third), state.pending(conversation, 10), "never handed out without its body");
+        assertEquals(Set.of(first.id(), second.id(), third.id()), state.pendingIds(conversation),
+                "still pending until a snapshot drops it");
+        PendingSnapshot snapshot = state.snapshot(conversation, 1);
+
+        assertEquals(List.of(second), snapshot.batch(), "the batch is cut from the messages that have a body");
+        assertEquals(Set.of(second.id(), third.id()), snapshot.ids());
+        assertEquals(Set.of(first.id()), snapshot.bodiless());
+        assertEquals(Set.of(second.id(), third.id()), state.pendingIds(conversation));
+        assertEquals(Set.of(), state.snapshot(conversation, 1).bodiless(), "reported once");
+        assertEquals(AcceptOutcome.ALREADY_SEEN, state.accept(first), "still seen: only history can put it back");
+    }
+
+    @Test
+    void aBodyLostBeyondTheBatchIsReportedToo() {
+        ConversationId conversation = newConversation();
+        InboundMessage first = message(conversation, "a", 1_000, "hi");
+        InboundMessage late = message(conversation, "z", 9_000, "still there?");
+        state.accept(first);
+        state.accept(late);
+        loseBody(conversation, late.id());
+
+        PendingSnapshot snapshot = state.snapshot(conversation, 1);
+
+        assertEquals(List.of(first), snapshot.batch());
+        assertEquals(Set.of(first.id()), snapshot.ids());
+        assertEquals(Set.of(late.id()), snapshot.bodiless());
+    }
+
+    @Test
+    void aBodilessIdKeepsTheLockUntilASnapshotReportsItThenNoLonger() {
+        ConversationId conversation = newConversation();
+        InboundMessage lost = message(conversation, "m1", 0, "Xin chào");
+        state.accept(lost);
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        loseBody(conversation, lost.id());
+
+        // Accepted after this holder's last snapshot, for all the holder knows: it must go round once more.
+        assertEquals(ReleaseOutcome.PENDING_REMAIN, locks.releaseIfNoPending(lease));
+        assertEquals(Set.of(lost.id()), state.snapshot(conversation, 10).bodiless());
+        assertEquals(ReleaseOutcome.RELEASED, locks.releaseIfNoPending(lease));
+    }
+
+    @Test
+    void requeueGivesABodilessIdItsBodyBack() {
+        ConversationId conversation = newConversation();
+        InboundMessage lost = message(conversation, "m1", 0, "Xin chào");
+        InboundMessage other = message(conversation, "m2", 1_000, "còn lịch không?");
+        state.accept(lost);
+        state.accept(other);
+        loseBody(conversation, lost.id());
+
+        assertTrue(state.requeue(lost), "pending without a body is missing");
+
+        PendingSnapshot snapshot = state.snapshot(conversation, 10);
+        assertEquals(List.of(lost, other), snapshot.batch());
+        assertEquals(Set.of(), snapshot.bodiless());
+        assertFalse(state.requeue(lost), "pending with its body now");
+    }
+
+    @Test
+    void aBodilessIdReportedAndRequeuedFromHistoryIsInTheNextBatch() {
+        ConversationId conversation = newConversation();
+        InboundMessage lost = message(conversation, "m1", 0, "Xin chào");
+        InboundMessage other = message(conversation, "m2", 1_000, "còn lịch không?");
+        state.accept(lost);
+        state.accept(other);
+        loseBody(conversation, lost.id());
+        assertEquals(Set.of(lost.id()), state.snapshot(conversation, 10).bodiless());
+
+        assertTrue(state.requeue(lost));
+
+        assertEquals(List.of(lost, other), state.snapshot(conversation, 10).batch());
     }
 
     @Test
