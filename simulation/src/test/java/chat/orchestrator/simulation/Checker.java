@@ -148,7 +148,8 @@ final class Checker {
                 .filter(m -> m.acceptedAt >= 0 && m.acceptedAt < world.now())
                 // Lost after this holder's last look at durable history: nothing it could have known.
                 .filter(m -> m.lostAt < fencedAt)
-                .filter(m -> !snapshot.ids().contains(m.message.id()))
+                // Reported bodiless: the holder knows of it and reads it back from history.
+                .filter(m -> !snapshot.ids().contains(m.message.id()) && !snapshot.bodiless().contains(m.message.id()))
                 .map(m -> m.message.id())
                 .toList();
         if (!missing.isEmpty()) {

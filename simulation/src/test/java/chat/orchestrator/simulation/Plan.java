@@ -1,5 +1,6 @@
 package chat.orchestrator.simulation;
 
+import chat.orchestrator.inmemory.InMemoryStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,7 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
     static final int INSTANCES = 3;
 
     enum Kind {
-        MESSAGE, CRASH, ROLLING_RESTART, REDIS_RESTART, REDIS_DOWN, POSTGRES_DOWN, CLOCK_SKEW,
+        MESSAGE, CRASH, ROLLING_RESTART, REDIS_RESTART, REDIS_LOSES_KEY, REDIS_DOWN, POSTGRES_DOWN, CLOCK_SKEW,
         AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW,
         HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB
     }
@@ -35,6 +36,8 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
                 case CRASH -> "crash i" + instance + ", back after " + millis + "ms";
                 case ROLLING_RESTART -> "rolling restart of i" + instance;
                 case CLOCK_SKEW -> "clock of i" + instance + " off by " + millis + "ms";
+                case REDIS_LOSES_KEY -> "redis loses " + InMemoryStore.Loss.values()[(int) millis] + " of c"
+                        + conversation;
                 case HAND_OFF, RESUME, FORCE_RELEASE -> kind.name().toLowerCase() + " c" + conversation + " on i"
                         + instance;
                 default -> kind.name().toLowerCase() + (millis > 0 ? " for " + millis + "ms" : "") + " (i" + instance
@@ -78,6 +81,12 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         maybe(random, 0.2, events, Kind.CRASH, conversations, 1_000 + random.nextInt(60_000));
         maybe(random, 0.3, events, Kind.ROLLING_RESTART, conversations, 0);
         maybe(random, 0.3, events, Kind.REDIS_RESTART, conversations, 0);
+        if (random.nextDouble() < 0.4) {
+            // Close behind a message of its conversation, while something is likely to be pending.
+            Event near = events.get(random.nextInt(events.size()));
+            events.add(new Event(near.atMillis() + random.nextInt(3_000), Kind.REDIS_LOSES_KEY, near.conversation(), -1,
+                    near.instance(), random.nextInt(InMemoryStore.Loss.values().length), null));
+        }
         maybe(random, 0.2, events, Kind.REDIS_DOWN, conversations, 1_000 + random.nextInt(20_000));
         maybe(random, 0.2, events, Kind.POSTGRES_DOWN, conversations, 1_000 + random.nextInt(20_000));
         maybe(random, 0.3, events, Kind.CLOCK_SKEW, conversations, random.nextInt(120_001) - 60_000);

@@ -14,6 +14,7 @@ import chat.orchestrator.core.port.StoreUnavailableException;
 import chat.orchestrator.core.port.UndeliveredAnswer;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.ChatJobs;
+import chat.orchestrator.inmemory.InMemoryStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -101,7 +102,8 @@ final class Simulation {
                 conversations.add(conversation(event.conversation()));
             }
             long end = Duration.ofMillis(event.atMillis() + Math.max(0, event.millis())).toNanos();
-            if (event.kind() != Plan.Kind.MESSAGE && event.kind() != Plan.Kind.CLOCK_SKEW) {
+            if (event.kind() != Plan.Kind.MESSAGE && event.kind() != Plan.Kind.CLOCK_SKEW
+                    && event.kind() != Plan.Kind.REDIS_LOSES_KEY) {
                 healAt = Math.max(healAt, end);
             }
             world.spawn(World.WORLD, "plan-" + event, () -> {
@@ -185,6 +187,7 @@ final class Simulation {
                 }
             }
             case REDIS_RESTART -> stores.restartRedis(Set.copyOf(conversations));
+            case REDIS_LOSES_KEY -> stores.lose(conversation, InMemoryStore.Loss.values()[(int) event.millis()]);
             case REDIS_DOWN -> stores.redisDown(Duration.ofMillis(event.millis()));
             case POSTGRES_DOWN -> stores.postgresDown(Duration.ofMillis(event.millis()));
             case CLOCK_SKEW -> {

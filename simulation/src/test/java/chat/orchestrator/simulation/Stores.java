@@ -104,6 +104,14 @@ final class Stores {
         checker.pendingLost(conversations);
     }
 
+    /** Redis loses one key of one conversation: an evicted body or pending set, a lost fencing counter or lock. */
+    void lose(ConversationId conversation, InMemoryStore.Loss loss) {
+        redis.lose(conversation, loss);
+        if (loss == InMemoryStore.Loss.PENDING_SET) {
+            checker.pendingLost(Set.of(conversation));
+        }
+    }
+
     void redisDown(Duration duration) {
         redisDownUntil = world.now() + duration.toNanos();
     }
