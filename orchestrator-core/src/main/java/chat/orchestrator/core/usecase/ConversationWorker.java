@@ -130,6 +130,15 @@ public final class ConversationWorker {
             return superseded(lease, List.of(), caller, refused);
         }
         PendingSnapshot snapshot = state.snapshot(conversation, settings.maxBatchSize());
+        while (!snapshot.bodiless().isEmpty()) {
+            // The store lost these bodies (eviction, failover) and has dropped the ids; history has every message
+            // accepted, so those still unanswered go back in and the snapshot is read again.
+            Set<MessageId> bodiless = snapshot.bodiless();
+            history.unanswered(conversation, Integer.MAX_VALUE).stream()
+                    .filter(m -> bodiless.contains(m.id()))
+                    .forEach(state::requeue);
+            snapshot = state.snapshot(conversation, settings.maxBatchSize());
+        }
         List<InboundMessage> batch = unanswered(lease, snapshot.batch(), caller);
         if (batch.isEmpty()) {
             return release(lease);
