@@ -76,7 +76,9 @@ final class InMemoryOutbox implements OutboxPort {
             entry.nextAttemptAt = attempt.nextAttemptAt();
             entry.updatedAt = attempt.at();
             entry.claimToken = Optional.empty();
-            attempt.report().actions().forEach(action -> entry.actionStatus.put(action.index(), action.status()));
+            // Delivered or skipped is final (OutboxPort#record): the customer has it, whatever a later attempt says.
+            attempt.report().actions().forEach(action -> entry.actionStatus.computeIfPresent(action.index(),
+                    (index, stored) -> done(stored) ? stored : action.status()));
             return true;
         }
     }
@@ -114,8 +116,7 @@ final class InMemoryOutbox implements OutboxPort {
             entry.updatedAt = now;
             entry.claimToken = Optional.empty();
             history.deliveries.move(entry, DeliveryState.PENDING);
-            entry.actionStatus.replaceAll((index, status) -> status == DeliveryReport.Status.DELIVERED
-                    || status == DeliveryReport.Status.SKIPPED ? status : DeliveryReport.Status.PENDING);
+            entry.actionStatus.replaceAll((index, status) -> done(status) ? status : DeliveryReport.Status.PENDING);
             return true;
         }
     }
@@ -133,11 +134,16 @@ final class InMemoryOutbox implements OutboxPort {
         entry.claimToken = Optional.of(UUID.randomUUID().toString());
         entry.claimedUntil = now.plus(claimFor);
         Set<Integer> delivered = entry.actionStatus.entrySet().stream()
-                .filter(e -> e.getValue() == DeliveryReport.Status.DELIVERED || e.getValue() == DeliveryReport.Status.SKIPPED)
+                .filter(e -> done(e.getValue()))
                 .map(java.util.Map.Entry::getKey)
                 .collect(Collectors.toSet());
         Delivery delivery = new Delivery(entry.conversationId(), entry.run.id(), entry.run.fencingToken(),
                 entry.run.reply(), entry.run.finishedAt(), delivered, entry.run.pageId());
         return new ClaimedDelivery(delivery, entry.claimToken.get(), entry.claimedUntil, entry.attempts, entry.queuedAt);
+    }
+
+    /** Delivered, or nothing to send: the action is out of the answer's way for good. */
+    private static boolean done(DeliveryReport.Status status) {
+        return status == DeliveryReport.Status.DELIVERED || status == DeliveryReport.Status.SKIPPED;
     }
 }

@@ -55,9 +55,15 @@ public final class PostgresOutbox implements OutboxPort {
                             DELIVERIES.CLAIM_TOKEN.eq(DSL.param("claim_token", DELIVERIES.CLAIM_TOKEN)),
                             DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING))),
             "status", "counted", "error", "next_attempt_at", "updated_at", "settled_at", "run_id", "claim_token");
-    /** Right-hand sides see the row before the update: attempts there is the count before this attempt. */
+    /**
+     * Right-hand sides see the row before the update: attempts there is the count before this attempt. A delivered
+     * or skipped action keeps that status whatever the attempt reports (OutboxPort#record): an attempt that threw
+     * reports everything pending, and a pending action is sent again, so the customer would get it twice.
+     */
     private static final RenderedSql RECORD_ACTION = RenderedSql.of(DSL.update(MESSAGE_ACTIONS)
-                    .set(MESSAGE_ACTIONS.STATUS, DSL.param("status", MESSAGE_ACTIONS.STATUS))
+                    .set(MESSAGE_ACTIONS.STATUS, DSL.when(MESSAGE_ACTIONS.STATUS.in(DONE_ACTIONS.stream()
+                                    .map(DSL::inline).toList()), MESSAGE_ACTIONS.STATUS)
+                            .otherwise(DSL.param("status", MESSAGE_ACTIONS.STATUS)))
                     .set(MESSAGE_ACTIONS.ATTEMPTS,
                             MESSAGE_ACTIONS.ATTEMPTS.plus(DSL.param("attempts", MESSAGE_ACTIONS.ATTEMPTS)))
                     .set(MESSAGE_ACTIONS.RETRY_COUNT, DSL.greatest(DSL.inline(0), MESSAGE_ACTIONS.ATTEMPTS

@@ -35,6 +35,11 @@ public interface OutboxPort {
      * Records the attempt and ends the claim, if it is still this claim's: the answer's state, attempts, last error
      * and next due time, and per action its status, attempts added and last error. False (nothing written) if the
      * claim was lost meanwhile.
+     * <p>
+     * A stored DELIVERED or SKIPPED action status is final: a later attempt's report never turns it back into
+     * PENDING (or any other status), so {@link Delivery#deliveredActions()} only grows. An attempt that threw or was
+     * cut short cannot tell what it sent and reports such actions PENDING; taken at its word, an adapter that sends
+     * action by action would send the customer the same text again.
      */
     boolean record(ClaimedDelivery claim, DeliveryAttempt attempt);
 

@@ -222,6 +222,38 @@ public abstract class OutboxPortContract {
     }
 
     @Test
+    void aDeliveredOrSkippedActionStaysSo_whateverALaterAttemptReports() {
+        ConversationId conversation = newConversation();
+        AiRun partly = answered(conversation, "delivered in part");
+        ClaimedDelivery claim = outbox.claimNext(conversation, T0, CLAIM).orElseThrow();
+        assertTrue(outbox.record(claim, attempt(DeliveryState.PENDING, T0, T0.plusSeconds(1),
+                DeliveryReport.Status.DELIVERED, DeliveryReport.Status.PENDING)));
+
+        // A later attempt that cannot tell what went out (it threw, or was cut short) reports every action pending.
+        claim = outbox.claimNext(conversation, T0.plusSeconds(1), CLAIM).orElseThrow();
+        assertTrue(outbox.record(claim, attempt(DeliveryState.PENDING, T0.plusSeconds(1), T0.plusSeconds(2),
+                DeliveryReport.Status.PENDING, DeliveryReport.Status.PENDING)));
+        claim = outbox.claimNext(conversation, T0.plusSeconds(2), CLAIM).orElseThrow();
+        assertEquals(Set.of(0), claim.delivery().deliveredActions(), "the customer has action 0: never sent again");
+
+        assertTrue(outbox.record(claim, attempt(DeliveryState.DEAD_LETTER, T0.plusSeconds(2), T0.plusSeconds(2),
+                DeliveryReport.Status.DEAD_LETTER, DeliveryReport.Status.DEAD_LETTER)));
+        assertTrue(history.recentTurns(conversation, 20).stream().anyMatch(t -> t.role() == Turn.Role.BOT
+                && t.text().equals(partly.reply().text())), "an answer the customer has in part stays a bot turn");
+
+        ConversationId skipping = newConversation();
+        answered(skipping, "nothing to send for its first action");
+        claim = outbox.claimNext(skipping, T0, CLAIM).orElseThrow();
+        assertTrue(outbox.record(claim, attempt(DeliveryState.PENDING, T0, T0.plusSeconds(1),
+                DeliveryReport.Status.SKIPPED, DeliveryReport.Status.PENDING)));
+        claim = outbox.claimNext(skipping, T0.plusSeconds(1), CLAIM).orElseThrow();
+        assertTrue(outbox.record(claim, attempt(DeliveryState.PENDING, T0.plusSeconds(1), T0.plusSeconds(2),
+                DeliveryReport.Status.PENDING, DeliveryReport.Status.PENDING)));
+        assertEquals(Set.of(0), outbox.claimNext(skipping, T0.plusSeconds(2), CLAIM).orElseThrow()
+                .delivery().deliveredActions(), "a skipped action stays skipped");
+    }
+
+    @Test
     void deadLettersAndRejectionsAreListedCountedAndRetriedWithTheSameKey_andNeverBlockNewerAnswers() {
         ConversationId conversation = newConversation();
         AiRun dead = answered(conversation, "dead");
