@@ -114,6 +114,54 @@ class DeliveryPathsTest {
         assertTrue(pending.lastError().contains("adapter bug"), pending.lastError());
     }
 
+    /**
+     * Issue 19, hole 3: the public-API client sends action by action and skips what an earlier attempt delivered.
+     * An attempt that throws tells nothing of what it sent, so its report must keep what the store already knew
+     * was delivered; reported all pending, the next attempt would send action 0 to the customer a second time.
+     */
+    @Test
+    void anAttemptThatThrows_afterOneThatDeliveredPartOfTheAnswer_doesNotSendThatPartAgain() throws Exception {
+        AiReply twoActions = chat.orchestrator.core.contract.TestMessages.reply("Dạ còn ạ");
+        RunId run = stored("m1", twoActions);
+        List<Integer> sentActions = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            int call = calls.incrementAndGet();
+            if (call == 2) {
+                throw new IllegalStateException("connection reset before action 1");
+            }
+            List<DeliveryReport.ActionDelivery> report = new java.util.ArrayList<>();
+            for (int i = 0; i < delivery.actions().size(); i++) {
+                var type = delivery.actions().get(i).type();
+                if (delivery.deliveredActions().contains(i)) {
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.DELIVERED, 0, ""));
+                } else if (call == 1 && i > 0) {
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.PENDING, 1, "HTTP 503"));
+                } else {
+                    sentActions.add(i);
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.DELIVERED, 1, ""));
+                }
+            }
+            return new DeliveryReport(report);
+        });
+        Duration pastAnyBackoff = WorkerRig.SETTINGS.delivery().maxBackoff().plusSeconds(1);
+        List<DeliveryReport.Status> afterThrow;
+        try (dispatcher) {
+            dispatcher.deliverOwn(conversation, run, twoActions.actions());
+            rig.clock.advance(pastAnyBackoff);
+            afterThrow = dispatcher.deliverOwn(conversation, run, twoActions.actions()).actions().stream()
+                    .map(DeliveryReport.ActionDelivery::status).toList();
+            rig.clock.advance(pastAnyBackoff);
+            assertTrue(dispatcher.deliverOwn(conversation, run, twoActions.actions()).allDelivered());
+        }
+
+        assertEquals(List.of(DeliveryReport.Status.DELIVERED, DeliveryReport.Status.PENDING), afterThrow,
+                "the failed attempt reports what earlier ones delivered");
+        assertEquals(3, calls.get());
+        assertEquals(List.of(0, 1), sentActions, "each action reached Pancake once");
+        assertEquals(0, rig.history.outbox().count(DeliveryState.PENDING));
+    }
+
     @Test
     void eachFailedAttempt_waitsLongerBeforeTheNext() throws Exception {
         stored("m1");
@@ -186,8 +234,12 @@ class DeliveryPathsTest {
 
     /** An answer committed to the outbox, due at once, as a holder leaves it before sending. */
     private RunId stored(String id) {
+        return stored(id, reply(id));
+    }
+
+    private RunId stored(String id, AiReply reply) {
         InboundMessage message = rig.arrive(message(conversation, id, 0, "text of " + id));
-        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), reply(id),
+        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), reply,
                 rig.clock.instant());
         rig.history.recordAnswer(run, rig.clock.instant());
         return run.id();
