@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@link OutboxPort} over an {@link InMemoryHistory}'s answers, under the history's monitor: only a conversation's
- * oldest pending answer is ever claimable, and by one claim at a time.
+ * oldest pending answer is ever claimable, and by one claim at a time. The history's clock is the store's clock that
+ * judges claims and due times, whatever clock its callers keep.
  */
 final class InMemoryOutbox implements OutboxPort {
     private final InMemoryHistory history;
@@ -32,8 +33,9 @@ final class InMemoryOutbox implements OutboxPort {
     }
 
     @Override
-    public List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit) {
+    public List<ClaimedDelivery> claimDue(Duration claimFor, int limit) {
         synchronized (history) {
+            Instant now = history.clock().instant();
             return history.deliveries.heads().stream()
                     .filter(entry -> !entry.claimedAt(now) && !entry.nextAttemptAt.isAfter(now))
                     .sorted(Comparator.comparing((Entry entry) -> entry.nextAttemptAt).thenComparing(e -> e.sequence))
@@ -44,8 +46,9 @@ final class InMemoryOutbox implements OutboxPort {
     }
 
     @Override
-    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor) {
+    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Duration claimFor) {
         synchronized (history) {
+            Instant now = history.clock().instant();
             return history.deliveries.head(conversationId)
                     .filter(entry -> !entry.claimedAt(now) && (entry.attempts == 0 || !entry.nextAttemptAt.isAfter(now)))
                     .map(entry -> claim(entry, now, claimFor));
@@ -53,8 +56,9 @@ final class InMemoryOutbox implements OutboxPort {
     }
 
     @Override
-    public boolean renew(ClaimedDelivery claim, Instant until) {
+    public boolean renew(ClaimedDelivery claim, Duration claimFor) {
         synchronized (history) {
+            Instant until = history.clock().instant().plus(claimFor);
             Optional<Entry> entry = owned(claim);
             entry.ifPresent(e -> e.claimedUntil = until);
             return entry.isPresent();

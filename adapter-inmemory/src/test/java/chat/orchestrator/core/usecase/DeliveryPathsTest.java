@@ -90,7 +90,7 @@ class DeliveryPathsTest {
     void aHoldersAnswerBehindOneAnotherInstanceIsSending_isLeftToTheDispatchers() throws Exception {
         stored("m1");
         RunId own = stored("m2");
-        rig.history.outbox().claimNext(conversation, rig.clock.instant(), Duration.ofMinutes(1)).orElseThrow();
+        rig.history.outbox().claimNext(conversation, Duration.ofMinutes(1)).orElseThrow();
 
         DeliveryReport report = dispatcher(this::deliverAll).deliverOwn(conversation, own, reply("m2").actions());
 

@@ -71,7 +71,7 @@ public final class OutboxDispatcher implements AutoCloseable {
         if (free == 0) {
             return 0;
         }
-        List<ClaimedDelivery> claimed = outbox.claimDue(clock.instant(), settings.claimFor(), free);
+        List<ClaimedDelivery> claimed = outbox.claimDue(settings.claimFor(), free);
         int started = 0;
         for (ClaimedDelivery claim : claimed) {
             if (!sendSlots.tryAcquire()) {
@@ -122,7 +122,7 @@ public final class OutboxDispatcher implements AutoCloseable {
     public DeliveryReport deliverOwn(ConversationId conversation, RunId own, List<Action> actions)
             throws InterruptedException {
         for (int delivered = 0; delivered <= HOLDER_BACKLOG_LIMIT; delivered++) {
-            Optional<ClaimedDelivery> next = outbox.claimNext(conversation, clock.instant(), settings.claimFor());
+            Optional<ClaimedDelivery> next = outbox.claimNext(conversation, settings.claimFor());
             if (next.isEmpty()) {
                 return pending(actions, "queued: an earlier answer of this conversation is being delivered or backing off");
             }
@@ -203,7 +203,7 @@ public final class OutboxDispatcher implements AutoCloseable {
      */
     private void renewQuietly(ClaimedDelivery claim) {
         try {
-            if (!outbox.renew(claim, clock.instant().plus(settings.claimFor()))) {
+            if (!outbox.renew(claim, settings.claimFor())) {
                 LOG.log(Level.WARNING, "conversation={0} run={1} claim ran out during a slow send",
                         claim.delivery().conversationId(), claim.runId());
             }
