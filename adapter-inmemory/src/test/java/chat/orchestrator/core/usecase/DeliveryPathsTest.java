@@ -162,6 +162,62 @@ class DeliveryPathsTest {
         assertEquals(0, rig.history.outbox().count(DeliveryState.PENDING));
     }
 
+    /** The same for an attempt cut short by a shutdown: it reports nothing it could vouch for, and loses nothing. */
+    @Test
+    void anAttemptInterruptedByAShutdown_afterOneThatDeliveredPartOfTheAnswer_doesNotSendThatPartAgain()
+            throws Exception {
+        AiReply twoActions = chat.orchestrator.core.contract.TestMessages.reply("Dạ còn ạ");
+        RunId run = stored("m1", twoActions);
+        List<Integer> sentActions = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Semaphore inSecondCall = new Semaphore(0);
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            int call = calls.incrementAndGet();
+            if (call == 2) {
+                inSecondCall.release();
+                try {
+                    new CountDownLatch(1).await(); // Pancake does not answer before the shutdown
+                } catch (InterruptedException shutdown) {
+                    Thread.currentThread().interrupt();
+                }
+                return OutboxDispatcher.pending(delivery.actions(), "interrupted");
+            }
+            List<DeliveryReport.ActionDelivery> report = new java.util.ArrayList<>();
+            for (int i = 0; i < delivery.actions().size(); i++) {
+                var type = delivery.actions().get(i).type();
+                boolean send = !delivery.deliveredActions().contains(i) && (call > 1 || i == 0);
+                if (send) {
+                    sentActions.add(i);
+                }
+                report.add(new DeliveryReport.ActionDelivery(i, type, send || delivery.deliveredActions().contains(i)
+                        ? DeliveryReport.Status.DELIVERED : DeliveryReport.Status.PENDING, send ? 1 : 0, ""));
+            }
+            return new DeliveryReport(report);
+        });
+        try (dispatcher) {
+            dispatcher.deliverOwn(conversation, run, twoActions.actions());
+            rig.clock.advance(WorkerRig.SETTINGS.delivery().maxBackoff().plusSeconds(1));
+            java.util.concurrent.CompletableFuture<Throwable> cutShort = new java.util.concurrent.CompletableFuture<>();
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try {
+                    dispatcher.deliverOwn(conversation, run, twoActions.actions());
+                    cutShort.complete(null);
+                } catch (Throwable thrown) {
+                    cutShort.complete(thrown);
+                }
+            });
+            assertTrue(inSecondCall.tryAcquire(10, TimeUnit.SECONDS));
+            holder.interrupt();
+            assertTrue(cutShort.get(10, TimeUnit.SECONDS) instanceof InterruptedException);
+
+            assertTrue(dispatcher.deliverOwn(conversation, run, twoActions.actions()).allDelivered(),
+                    "due again at once");
+        }
+
+        assertEquals(3, calls.get());
+        assertEquals(List.of(0, 1), sentActions, "each action reached Pancake once");
+    }
+
     @Test
     void eachFailedAttempt_waitsLongerBeforeTheNext() throws Exception {
         stored("m1");
