@@ -53,6 +53,11 @@ public final class InMemoryHistory implements HistoryPort {
         this(Clock.systemUTC());
     }
 
+    /** This store's clock: what judges the outbox's claims, whatever the clocks of its callers say. */
+    Clock clock() {
+        return clock;
+    }
+
     /** The outbox over this history's answers. */
     public OutboxPort outbox() {
         return outbox;

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@link OutboxPort} over an {@link InMemoryHistory}'s answers, under the history's monitor: only a conversation's
- * oldest pending answer is ever claimable, and by one claim at a time.
+ * oldest pending answer is ever claimable, and by one claim at a time. The history's clock is the store's clock that
+ * judges claims and due times, whatever clock its callers keep.
  */
 final class InMemoryOutbox implements OutboxPort {
     private final InMemoryHistory history;
@@ -32,8 +33,9 @@ final class InMemoryOutbox implements OutboxPort {
     }
 
     @Override
-    public List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit) {
+    public List<ClaimedDelivery> claimDue(Duration claimFor, int limit) {
         synchronized (history) {
+            Instant now = history.clock().instant();
             return history.deliveries.heads().stream()
                     .filter(entry -> !entry.claimedAt(now) && !entry.nextAttemptAt.isAfter(now))
                     .sorted(Comparator.comparing((Entry entry) -> entry.nextAttemptAt).thenComparing(e -> e.sequence))
@@ -44,8 +46,9 @@ final class InMemoryOutbox implements OutboxPort {
     }
 
     @Override
-    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor) {
+    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Duration claimFor) {
         synchronized (history) {
+            Instant now = history.clock().instant();
             return history.deliveries.head(conversationId)
                     .filter(entry -> !entry.claimedAt(now) && (entry.attempts == 0 || !entry.nextAttemptAt.isAfter(now)))
                     .map(entry -> claim(entry, now, claimFor));
@@ -53,8 +56,9 @@ final class InMemoryOutbox implements OutboxPort {
     }
 
     @Override
-    public boolean renew(ClaimedDelivery claim, Instant until) {
+    public boolean renew(ClaimedDelivery claim, Duration claimFor) {
         synchronized (history) {
+            Instant until = history.clock().instant().plus(claimFor);
             Optional<Entry> entry = owned(claim);
             entry.ifPresent(e -> e.claimedUntil = until);
             return entry.isPresent();
@@ -76,7 +80,9 @@ final class InMemoryOutbox implements OutboxPort {
             entry.nextAttemptAt = attempt.nextAttemptAt();
             entry.updatedAt = attempt.at();
             entry.claimToken = Optional.empty();
-            attempt.report().actions().forEach(action -> entry.actionStatus.put(action.index(), action.status()));
+            // Delivered or skipped is final (OutboxPort#record): the customer has it, whatever a later attempt says.
+            attempt.report().actions().forEach(action -> entry.actionStatus.computeIfPresent(action.index(),
+                    (index, stored) -> done(stored) ? stored : action.status()));
             return true;
         }
     }
@@ -114,8 +120,7 @@ final class InMemoryOutbox implements OutboxPort {
             entry.updatedAt = now;
             entry.claimToken = Optional.empty();
             history.deliveries.move(entry, DeliveryState.PENDING);
-            entry.actionStatus.replaceAll((index, status) -> status == DeliveryReport.Status.DELIVERED
-                    || status == DeliveryReport.Status.SKIPPED ? status : DeliveryReport.Status.PENDING);
+            entry.actionStatus.replaceAll((index, status) -> done(status) ? status : DeliveryReport.Status.PENDING);
             return true;
         }
     }
@@ -133,11 +138,16 @@ final class InMemoryOutbox implements OutboxPort {
         entry.claimToken = Optional.of(UUID.randomUUID().toString());
         entry.claimedUntil = now.plus(claimFor);
         Set<Integer> delivered = entry.actionStatus.entrySet().stream()
-                .filter(e -> e.getValue() == DeliveryReport.Status.DELIVERED || e.getValue() == DeliveryReport.Status.SKIPPED)
+                .filter(e -> done(e.getValue()))
                 .map(java.util.Map.Entry::getKey)
                 .collect(Collectors.toSet());
         Delivery delivery = new Delivery(entry.conversationId(), entry.run.id(), entry.run.fencingToken(),
                 entry.run.reply(), entry.run.finishedAt(), delivered, entry.run.pageId());
         return new ClaimedDelivery(delivery, entry.claimToken.get(), entry.claimedUntil, entry.attempts, entry.queuedAt);
+    }
+
+    /** Delivered, or nothing to send: the action is out of the answer's way for good. */
+    private static boolean done(DeliveryReport.Status status) {
+        return status == DeliveryReport.Status.DELIVERED || status == DeliveryReport.Status.SKIPPED;
     }
 }

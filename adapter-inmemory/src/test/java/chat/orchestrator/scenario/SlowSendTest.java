@@ -64,19 +64,19 @@ class SlowSendTest {
     }
 
     private record RenewalsFailEveryOtherTime(OutboxPort outbox, AtomicInteger renewals) implements OutboxPort {
-        public boolean renew(ClaimedDelivery claim, Instant until) {
+        public boolean renew(ClaimedDelivery claim, Duration claimFor) {
             if (renewals.incrementAndGet() % 2 == 0) {
                 throw new StoreUnavailableException("renew claim of " + claim.runId(), new RuntimeException("down"));
             }
-            return outbox.renew(claim, until);
+            return outbox.renew(claim, claimFor);
         }
 
-        public List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit) {
-            return outbox.claimDue(now, claimFor, limit);
+        public List<ClaimedDelivery> claimDue(Duration claimFor, int limit) {
+            return outbox.claimDue(claimFor, limit);
         }
 
-        public Optional<ClaimedDelivery> claimNext(ConversationId id, Instant now, Duration claimFor) {
-            return outbox.claimNext(id, now, claimFor);
+        public Optional<ClaimedDelivery> claimNext(ConversationId id, Duration claimFor) {
+            return outbox.claimNext(id, claimFor);
         }
 
         public boolean record(ClaimedDelivery claim, DeliveryAttempt attempt) {

@@ -5,6 +5,7 @@ import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
 
 import chat.orchestrator.postgres.schema.tables.Deliveries;
 import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -37,9 +38,19 @@ import org.jooq.impl.DSL;
  * statement, so the next answer can be claimed only once the previous one is out of flight. And an operator's retry
  * re-opens an older answer: {@link #holdClaimsOf} serializes it with the claims of the conversation (see there). So
  * two claimers never hold two answers of one conversation, and the racing contract test holds.
+ * <p>
+ * Time is the database's: whether a claim ran out, whether an answer is due, and the claim's end are all read from
+ * {@link #NOW}, never from the caller, so instances whose clocks disagree still agree on whose a claim is.
  */
 final class OutboxClaims {
     private static final Deliveries OTHER = DELIVERIES.as("other");
+    /**
+     * The database's now: {@code now()}, the start of the transaction, not {@code clock_timestamp()}. It is one
+     * instant for every row and both statements of a claim, so step 1 and step 2 judge the same time; and it is never
+     * later than the real time, so a transaction that waited (on a lock) only ends the claims it writes sooner and
+     * sees others' claims live longer: both on the safe side.
+     */
+    static final Field<Instant> NOW = DSL.field("now()", DELIVERIES.CLAIMED_UNTIL.getDataType());
     private static final Comparator<DeliveriesRecord> DUE_ORDER = Comparator
             .comparing(DeliveriesRecord::getNextAttemptAt).thenComparing(DeliveriesRecord::getCommitSeq);
 
@@ -49,36 +60,48 @@ final class OutboxClaims {
     /** Step 2 of claimNext: the head, if never tried or due. */
     private static final RenderedSql CLAIM_HEAD = RenderedSql.of(DSL.update(DELIVERIES)
                     .set(DELIVERIES.CLAIM_TOKEN, DSL.uuid())
-                    .set(DELIVERIES.CLAIMED_UNTIL, DSL.param("until", DELIVERIES.CLAIMED_UNTIL))
+                    .set(DELIVERIES.CLAIMED_UNTIL, until(DSL.param("claim_micros", Long.class)))
                     .where(DELIVERIES.RUN_ID.eq(DSL.param("run_id", DELIVERIES.RUN_ID)),
                             DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)),
-                            DELIVERIES.ATTEMPTS.eq(DSL.inline(0))
-                                    .or(DELIVERIES.NEXT_ATTEMPT_AT.le(DSL.param("due_by", DELIVERIES.NEXT_ATTEMPT_AT))),
-                            claimable(DSL.param("claim_ended_by", DELIVERIES.CLAIMED_UNTIL),
-                                    DSL.param("others_claim_ended_by", DELIVERIES.CLAIMED_UNTIL)))
+                            DELIVERIES.ATTEMPTS.eq(DSL.inline(0)).or(DELIVERIES.NEXT_ATTEMPT_AT.le(NOW)),
+                            claimable())
                     .returning(),
-            "until", "run_id", "due_by", "claim_ended_by", "others_claim_ended_by");
+            "claim_micros", "run_id");
 
     private OutboxClaims() {
     }
 
-    /** Claims up to {@code limit} due heads until {@code until}, oldest due first. */
-    static List<DeliveriesRecord> claimDue(DSLContext sql, Instant now, Instant until, int limit) {
-        List<UUID> locked = dueHeadsQuery(sql, now, limit).fetch(DELIVERIES.RUN_ID);
+    /** Claims up to {@code limit} due heads for {@code claimFor} of the database's time, oldest due first. */
+    static List<DeliveriesRecord> claimDue(DSLContext sql, Duration claimFor, int limit) {
+        List<UUID> locked = dueHeadsQuery(sql, limit).fetch(DELIVERIES.RUN_ID);
         if (locked.isEmpty()) {
             return List.of();
         }
-        return claim(sql, locked, DELIVERIES.NEXT_ATTEMPT_AT.le(now), now, until).stream().sorted(DUE_ORDER).toList();
+        return claim(sql, locked, DELIVERIES.NEXT_ATTEMPT_AT.le(NOW), claimFor).stream().sorted(DUE_ORDER).toList();
     }
 
     /**
      * The holder's claim: the conversation's oldest pending answer, if it is claimable and either never tried or
      * due. The lock skips a head someone else is claiming; the row after it then fails the head check in step 2.
      */
-    static Optional<DeliveriesRecord> claimNext(DSLContext sql, String conversation, Instant now, Instant until) {
+    static Optional<DeliveriesRecord> claimNext(DSLContext sql, String conversation, Duration claimFor) {
         Optional<UUID> head = HEAD.fetch(sql, row -> row.getObject(1, UUID.class), conversation).stream().findFirst();
-        return head.flatMap(run -> CLAIM_HEAD.fetchInto(sql, DELIVERIES, until, run, now, now, now).stream()
+        return head.flatMap(run -> CLAIM_HEAD.fetchInto(sql, DELIVERIES, micros(claimFor), run).stream()
                 .findFirst());
+    }
+
+    /** The database's now plus {@code claimMicros}: where a claim made or renewed now ends. */
+    static Field<Instant> until(Field<Long> claimMicros) {
+        return DSL.field("{0} + {1} * interval '1 microsecond'", DELIVERIES.CLAIMED_UNTIL.getDataType(), NOW,
+                claimMicros);
+    }
+
+    /** A claim's length in whole microseconds, the precision PostgreSQL keeps; at least one. */
+    static long micros(Duration claimFor) {
+        if (claimFor.isNegative() || claimFor.isZero()) {
+            throw new IllegalArgumentException("claimFor must be positive, got " + claimFor);
+        }
+        return Math.max(1, claimFor.toNanos() / 1_000);
     }
 
     /** Step 1 of claimNext, read from deliveries_conversation_pending_idx: the first entry of the conversation. */
@@ -101,10 +124,10 @@ final class OutboxClaims {
      * inlined, not bound: PostgreSQL uses a partial index only when it can prove the query implies the index's
      * predicate, which a generic plan of a bound parameter cannot.
      */
-    static ResultQuery<Record1<UUID>> dueHeadsQuery(DSLContext sql, Instant now, int limit) {
+    static ResultQuery<Record1<UUID>> dueHeadsQuery(DSLContext sql, int limit) {
         return sql.select(DELIVERIES.RUN_ID).from(DELIVERIES)
-                .where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), DELIVERIES.NEXT_ATTEMPT_AT.le(now),
-                        claimable(DSL.val(now, DELIVERIES.CLAIMED_UNTIL), DSL.val(now, DELIVERIES.CLAIMED_UNTIL)))
+                .where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), DELIVERIES.NEXT_ATTEMPT_AT.le(NOW),
+                        claimable())
                 .orderBy(DELIVERIES.NEXT_ATTEMPT_AT, DELIVERIES.COMMIT_SEQ)
                 .limit(limit)
                 .forUpdate()
@@ -129,13 +152,12 @@ final class OutboxClaims {
     }
 
     /** Step 2: a new random token per claimed row, and the claim's end. */
-    private static List<DeliveriesRecord> claim(DSLContext sql, List<UUID> locked, Condition ready, Instant now,
-                                                Instant until) {
+    private static List<DeliveriesRecord> claim(DSLContext sql, List<UUID> locked, Condition ready, Duration claimFor) {
         return sql.update(DELIVERIES)
                 .set(DELIVERIES.CLAIM_TOKEN, DSL.uuid())
-                .set(DELIVERIES.CLAIMED_UNTIL, until)
+                .set(DELIVERIES.CLAIMED_UNTIL, until(DSL.val(micros(claimFor))))
                 .where(DELIVERIES.RUN_ID.in(locked), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), ready,
-                        claimable(DSL.val(now, DELIVERIES.CLAIMED_UNTIL), DSL.val(now, DELIVERIES.CLAIMED_UNTIL)))
+                        claimable())
                 .returning()
                 .fetch();
     }
@@ -145,12 +167,12 @@ final class OutboxClaims {
      * flight (only after an operator's retry can an answer other than the head hold a live claim). One probe of
      * deliveries_conversation_pending_idx per candidate: the conversation's pending answers, in commit order.
      */
-    private static Condition claimable(Field<Instant> now, Field<Instant> sameNow) {
-        return DELIVERIES.CLAIMED_UNTIL.isNull().or(DELIVERIES.CLAIMED_UNTIL.le(now))
+    private static Condition claimable() {
+        return DELIVERIES.CLAIMED_UNTIL.isNull().or(DELIVERIES.CLAIMED_UNTIL.le(NOW))
                 .andNotExists(DSL.selectOne().from(OTHER)
                         .where(OTHER.CONVERSATION_ID.eq(DELIVERIES.CONVERSATION_ID),
                                 OTHER.STATUS.eq(DSL.inline(DeliveryRows.PENDING)),
                                 OTHER.RUN_ID.ne(DELIVERIES.RUN_ID),
-                                OTHER.COMMIT_SEQ.lt(DELIVERIES.COMMIT_SEQ).or(OTHER.CLAIMED_UNTIL.gt(sameNow))));
+                                OTHER.COMMIT_SEQ.lt(DELIVERIES.COMMIT_SEQ).or(OTHER.CLAIMED_UNTIL.gt(NOW))));
     }
 }

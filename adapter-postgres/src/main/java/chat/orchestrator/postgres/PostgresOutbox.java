@@ -32,7 +32,8 @@ import org.jooq.impl.DSL;
  * {@link OutboxPort} on PostgreSQL, over the history's database: one {@code deliveries} row per sent answer (queued
  * by {@link PostgresHistory#recordAnswer} in the answer's transaction), its actions in {@code message_actions}. Each
  * method is one transaction. The claim and why two claimers never share an answer or a conversation:
- * {@link OutboxClaims}. Time comes from the caller ({@code now}, the attempt's instants), never from this class.
+ * {@link OutboxClaims}. Claims and due times are judged by the database's clock ({@link OutboxClaims#NOW}), never by
+ * the caller's; the instants written (the attempt's, the next due time, a retry's) come from the caller.
  */
 public final class PostgresOutbox implements OutboxPort {
     private static final List<String> OPERATORS_STATES = List.of(DeliveryRows.name(DeliveryState.DEAD_LETTER),
@@ -55,9 +56,15 @@ public final class PostgresOutbox implements OutboxPort {
                             DELIVERIES.CLAIM_TOKEN.eq(DSL.param("claim_token", DELIVERIES.CLAIM_TOKEN)),
                             DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING))),
             "status", "counted", "error", "next_attempt_at", "updated_at", "settled_at", "run_id", "claim_token");
-    /** Right-hand sides see the row before the update: attempts there is the count before this attempt. */
+    /**
+     * Right-hand sides see the row before the update: attempts there is the count before this attempt. A delivered
+     * or skipped action keeps that status whatever the attempt reports (OutboxPort#record): an attempt that threw
+     * reports everything pending, and a pending action is sent again, so the customer would get it twice.
+     */
     private static final RenderedSql RECORD_ACTION = RenderedSql.of(DSL.update(MESSAGE_ACTIONS)
-                    .set(MESSAGE_ACTIONS.STATUS, DSL.param("status", MESSAGE_ACTIONS.STATUS))
+                    .set(MESSAGE_ACTIONS.STATUS, DSL.when(MESSAGE_ACTIONS.STATUS.in(DONE_ACTIONS.stream()
+                                    .map(DSL::inline).toList()), MESSAGE_ACTIONS.STATUS)
+                            .otherwise(DSL.param("status", MESSAGE_ACTIONS.STATUS)))
                     .set(MESSAGE_ACTIONS.ATTEMPTS,
                             MESSAGE_ACTIONS.ATTEMPTS.plus(DSL.param("attempts", MESSAGE_ACTIONS.ATTEMPTS)))
                     .set(MESSAGE_ACTIONS.RETRY_COUNT, DSL.greatest(DSL.inline(0), MESSAGE_ACTIONS.ATTEMPTS
@@ -76,31 +83,32 @@ public final class PostgresOutbox implements OutboxPort {
     }
 
     @Override
-    public List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit) {
-        Instant until = until(now, claimFor);
+    public List<ClaimedDelivery> claimDue(Duration claimFor, int limit) {
+        OutboxClaims.micros(claimFor);
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
-        return database.transaction("claim due answers at " + now,
-                sql -> DeliveryRows.claimed(sql, OutboxClaims.claimDue(sql, now, until, limit)));
+        return database.transaction("claim due answers",
+                sql -> DeliveryRows.claimed(sql, OutboxClaims.claimDue(sql, claimFor, limit)));
     }
 
     @Override
-    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor) {
-        Instant until = until(now, claimFor);
+    public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Duration claimFor) {
+        OutboxClaims.micros(claimFor);
         return database.transaction("claim the next answer for conversation " + conversationId,
-                sql -> OutboxClaims.claimNext(sql, conversationId.value(), now, until)
+                sql -> OutboxClaims.claimNext(sql, conversationId.value(), claimFor)
                         .map(claim -> DeliveryRows.claimed(sql, List.of(claim)).getFirst()));
     }
 
     @Override
-    public boolean renew(ClaimedDelivery claim, Instant until) {
+    public boolean renew(ClaimedDelivery claim, Duration claimFor) {
+        long micros = OutboxClaims.micros(claimFor);
         Optional<UUID> token = token(claim);
         if (token.isEmpty()) {
             return false;
         }
         return database.transaction(attempt("renew the claim on", claim), sql -> sql.update(DELIVERIES)
-                .set(DELIVERIES.CLAIMED_UNTIL, DeliveryRows.micros(until))
+                .set(DELIVERIES.CLAIMED_UNTIL, OutboxClaims.until(DSL.val(micros)))
                 .where(DELIVERIES.RUN_ID.eq(claim.runId().value()), DELIVERIES.CLAIM_TOKEN.eq(token.get()),
                         DELIVERIES.STATUS.eq(DeliveryRows.PENDING))
                 .execute() == 1);
@@ -215,14 +223,6 @@ public final class PostgresOutbox implements OutboxPort {
                     .execute();
             return true;
         });
-    }
-
-    private static Instant until(Instant now, Duration claimFor) {
-        Objects.requireNonNull(now, "now");
-        if (claimFor.isNegative() || claimFor.isZero()) {
-            throw new IllegalArgumentException("claimFor must be positive, got " + claimFor);
-        }
-        return DeliveryRows.micros(now.plus(claimFor));
     }
 
     /** A token this adapter did not hand out (not a UUID) is no claim of this outbox's. */

@@ -58,6 +58,24 @@ final class EmbeddedPostgresServer {
         maintenance().execute("CREATE DATABASE {0}", DSL.name(TEMPLATE));
         try (TestDatabase template = TestDatabase.existing(TEMPLATE)) {
             PostgresMigrations.migrate(template.pool());
+            createTestClock(template.sql());
         }
+    }
+
+    /**
+     * The database's clock judges outbox claims ({@code now()} in OutboxClaims), and a test cannot wait minutes for
+     * a claim to run out. So every database made from the template has {@code test_clock.now()}: the instant
+     * {@link TestDatabase#clockAt} froze, else the real {@code pg_catalog.now()}. It shadows the built-in for this
+     * server's user because pg_catalog is placed last on its search_path (it is searched first when not listed),
+     * and the production SQL runs unchanged. New sessions only: set before any test database is opened.
+     */
+    private static void createTestClock(DSLContext template) {
+        template.execute("CREATE SCHEMA test_clock");
+        template.execute("CREATE TABLE test_clock.frozen (at TIMESTAMP WITH TIME ZONE)");
+        template.execute("INSERT INTO test_clock.frozen VALUES (NULL)");
+        template.execute("CREATE FUNCTION test_clock.now() RETURNS TIMESTAMP WITH TIME ZONE LANGUAGE sql STABLE AS "
+                + "'SELECT coalesce((SELECT at FROM test_clock.frozen), pg_catalog.now())'");
+        maintenance().execute("ALTER ROLE {0} SET search_path = \"$user\", public, test_clock, pg_catalog",
+                DSL.name(USER));
     }
 }

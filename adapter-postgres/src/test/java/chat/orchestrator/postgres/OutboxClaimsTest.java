@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,6 +53,12 @@ class OutboxClaimsTest {
     private final PostgresHistory history = new PostgresHistory(database.pool());
     private final PostgresOutbox outbox = new PostgresOutbox(database.pool());
     private int messages;
+
+    /** The database's clock, which judges claims, reads NOW through every test. */
+    @BeforeEach
+    void freezeTheDatabasesClock() {
+        database.clockAt(NOW);
+    }
 
     @AfterEach
     void dropDatabase() {
@@ -80,8 +87,8 @@ class OutboxClaimsTest {
                     start.await();
                     List<RunId> mine = new ArrayList<>();
                     // Small pages, so the claimers overlap on the same oldest heads again and again.
-                    for (List<ClaimedDelivery> page = instance.claimDue(NOW, CLAIM, 3); !page.isEmpty();
-                         page = instance.claimDue(NOW, CLAIM, 3)) {
+                    for (List<ClaimedDelivery> page = instance.claimDue(CLAIM, 3); !page.isEmpty();
+                         page = instance.claimDue(CLAIM, 3)) {
                         page.forEach(claim -> mine.add(claim.runId()));
                     }
                     return mine;
@@ -106,8 +113,8 @@ class OutboxClaimsTest {
         AiRun second = answer(newConversation(), BASE.plusSeconds(20));
 
         assertEquals(List.of(first.id(), second.id()),
-                outbox.claimDue(NOW, CLAIM, 2).stream().map(ClaimedDelivery::runId).toList());
-        assertEquals(List.of(later.id()), outbox.claimDue(NOW, CLAIM, 2).stream().map(ClaimedDelivery::runId).toList());
+                outbox.claimDue(CLAIM, 2).stream().map(ClaimedDelivery::runId).toList());
+        assertEquals(List.of(later.id()), outbox.claimDue(CLAIM, 2).stream().map(ClaimedDelivery::runId).toList());
     }
 
     @Test
@@ -123,21 +130,21 @@ class OutboxClaimsTest {
             // Another instance in the middle of its claim: the oldest head's row is locked by its open transaction.
             Future<?> holding = other.submit(() -> DSL.using(database.openPool(), SQLDialect.POSTGRES)
                     .transaction(configuration -> {
-                        OutboxClaims.dueHeadsQuery(configuration.dsl(), NOW, 1).fetch();
+                        OutboxClaims.dueHeadsQuery(configuration.dsl(), 1).fetch();
                         locked.countDown();
                         release.await();
                     }));
             locked.await();
 
             List<RunId> claimed = assertTimeoutPreemptively(Duration.ofSeconds(5),
-                    () -> outbox.claimDue(NOW, CLAIM, 10).stream().map(ClaimedDelivery::runId).toList());
+                    () -> outbox.claimDue(CLAIM, 10).stream().map(ClaimedDelivery::runId).toList());
             assertEquals(List.of(free.id()), claimed, "the held head is left to its claimer, the one behind it waits");
-            assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> outbox.claimNext(held, NOW, CLAIM))
+            assertTrue(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> outbox.claimNext(held, CLAIM))
                     .isEmpty(), "the holder does not wait either, nor pass the head");
             release.countDown();
             holding.get(5, TimeUnit.SECONDS);
 
-            assertEquals(heldAnswer.id(), outbox.claimNext(held, NOW, CLAIM).orElseThrow().runId());
+            assertEquals(heldAnswer.id(), outbox.claimNext(held, CLAIM).orElseThrow().runId());
         } finally {
             release.countDown();
             other.shutdownNow();
@@ -150,7 +157,7 @@ class OutboxClaimsTest {
         ConversationId conversation = newConversation();
         AiRun dead = answer(conversation, BASE);
         AiRun newer = answer(conversation, BASE.plusSeconds(1));
-        outbox.record(outbox.claimNext(conversation, NOW, CLAIM).orElseThrow(), new DeliveryAttempt(report(
+        outbox.record(outbox.claimNext(conversation, CLAIM).orElseThrow(), new DeliveryAttempt(report(
                 DeliveryReport.Status.DEAD_LETTER), DeliveryState.DEAD_LETTER, NOW, NOW, true));
         CountDownLatch claimed = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
@@ -160,7 +167,7 @@ class OutboxClaimsTest {
             // not committed yet.
             Future<ClaimedDelivery> claiming = threads.submit(() -> DSL.using(database.openPool(), SQLDialect.POSTGRES)
                     .transactionResult(configuration -> {
-                        var rows = OutboxClaims.claimDue(configuration.dsl(), NOW, NOW.plus(CLAIM), 10);
+                        var rows = OutboxClaims.claimDue(configuration.dsl(), CLAIM, 10);
                         ClaimedDelivery claim = DeliveryRows.claimed(configuration.dsl(), rows).getFirst();
                         claimed.countDown();
                         commit.await();
@@ -176,12 +183,12 @@ class OutboxClaimsTest {
             assertTrue(retrying.get(5, TimeUnit.SECONDS));
 
             assertEquals(newer.id(), inFlight.runId());
-            assertFalse(outbox.claimDue(NOW, CLAIM, 10).stream().anyMatch(c -> c.runId().equals(dead.id())),
+            assertFalse(outbox.claimDue(CLAIM, 10).stream().anyMatch(c -> c.runId().equals(dead.id())),
                     "the retried answer heads its conversation again, but one answer is in flight already");
-            assertTrue(outbox.claimNext(conversation, NOW, CLAIM).isEmpty());
+            assertTrue(outbox.claimNext(conversation, CLAIM).isEmpty());
             assertTrue(outbox.record(inFlight, new DeliveryAttempt(report(DeliveryReport.Status.DELIVERED),
                     DeliveryState.DELIVERED, NOW.plusSeconds(1), NOW.plusSeconds(1), true)));
-            assertEquals(dead.id(), outbox.claimNext(conversation, NOW.plusSeconds(2), CLAIM).orElseThrow().runId());
+            assertEquals(dead.id(), outbox.claimNext(conversation, CLAIM).orElseThrow().runId());
         } finally {
             commit.countDown();
             threads.shutdownNow();
@@ -190,9 +197,9 @@ class OutboxClaimsTest {
 
     @Test
     void aLimitBelowOneOrAClaimThatIsNotPositiveIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> outbox.claimDue(NOW, CLAIM, 0));
-        assertThrows(IllegalArgumentException.class, () -> outbox.claimDue(NOW, Duration.ZERO, 10));
-        assertThrows(IllegalArgumentException.class, () -> outbox.claimNext(newConversation(), NOW, Duration.ofSeconds(-1)));
+        assertThrows(IllegalArgumentException.class, () -> outbox.claimDue(CLAIM, 0));
+        assertThrows(IllegalArgumentException.class, () -> outbox.claimDue(Duration.ZERO, 10));
+        assertThrows(IllegalArgumentException.class, () -> outbox.claimNext(newConversation(), Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> outbox.list(DeliveryState.DEAD_LETTER, 0));
     }
 

@@ -47,6 +47,7 @@ class OutboxQueryPlanTest {
     @BeforeAll
     static void generateRows() {
         database = TestDatabase.migrated();
+        database.clockAt(NOW);
         sql = database.sql();
         long start = System.nanoTime();
         QueryPlans.insertConversations(sql, CONVERSATION_COUNT, NOW, i -> DSL.inline(120L));
@@ -65,7 +66,7 @@ class OutboxQueryPlanTest {
 
     @Test
     void aDispatchersClaimReadsTheDueHeadsFromThePartialIndexes() {
-        Query query = OutboxClaims.dueHeadsQuery(sql, NOW, CLAIM_LIMIT);
+        Query query = OutboxClaims.dueHeadsQuery(sql, CLAIM_LIMIT);
 
         String plan = sql.explain(query).plan();
         QueryPlans.printAnalyzed(sql, "120,000 deliveries, 12,000 pending: claimDue's lock, limit 100", query);
@@ -73,8 +74,7 @@ class OutboxQueryPlanTest {
         assertTrue(plan.contains("deliveries_due_idx"), plan);
         assertTrue(plan.contains("deliveries_conversation_pending_idx"), plan);
         assertFalse(plan.contains("Seq Scan"), plan);
-        List<ClaimedDelivery> claims = new PostgresOutbox(database.pool()).claimDue(NOW, Duration.ofSeconds(30),
-                CLAIM_LIMIT);
+        List<ClaimedDelivery> claims = new PostgresOutbox(database.pool()).claimDue(Duration.ofSeconds(30), CLAIM_LIMIT);
         assertEquals(CLAIM_LIMIT, claims.size());
         assertEquals(CLAIM_LIMIT, new HashSet<>(claims.stream().map(c -> c.delivery().conversationId()).toList()).size(),
                 "heads only: one per conversation");
@@ -96,7 +96,7 @@ class OutboxQueryPlanTest {
                             where o.conversation_id = d.conversation_id and o.status = 'pending'
                               and o.commit_seq < d.commit_seq)
                     """, DSL.inline(NOW.plus(Duration.ofMinutes(10))));
-            Query query = OutboxClaims.dueHeadsQuery(tx, NOW, CLAIM_LIMIT);
+            Query query = OutboxClaims.dueHeadsQuery(tx, CLAIM_LIMIT);
 
             String plan = tx.explain(query).plan();
             QueryPlans.printAnalyzed(tx, "120,000 deliveries, 12,000 pending, every head backing off: claimDue's lock",
@@ -104,7 +104,7 @@ class OutboxQueryPlanTest {
 
             assertTrue(plan.contains("deliveries_due_idx"), plan);
             assertFalse(plan.contains("Seq Scan"), plan);
-            assertTrue(OutboxClaims.claimDue(tx, NOW, NOW.plusSeconds(30), CLAIM_LIMIT).isEmpty());
+            assertTrue(OutboxClaims.claimDue(tx, Duration.ofSeconds(30), CLAIM_LIMIT).isEmpty());
             throw new RolledBack();
         }));
     }
@@ -121,8 +121,7 @@ class OutboxQueryPlanTest {
 
         assertTrue(plan.contains("deliveries_conversation_pending_idx"), plan);
         assertFalse(plan.contains("Seq Scan"), plan);
-        assertTrue(new PostgresOutbox(database.pool()).claimNext(ConversationId.of("conv_7"), NOW,
-                Duration.ofSeconds(30)).isPresent());
+        assertTrue(new PostgresOutbox(database.pool()).claimNext(ConversationId.of("conv_7"), Duration.ofSeconds(30)).isPresent());
     }
 
     @Test

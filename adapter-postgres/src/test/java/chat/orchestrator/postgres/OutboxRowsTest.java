@@ -136,7 +136,8 @@ class OutboxRowsTest {
         assertEquals(2, delivery.getAttempts());
         assertEquals("HTTP 503", delivery.getLastError());
         assertEquals(at, delivery.getSettledAt());
-        assertTrue(outbox.claimNext(conversation, at.plus(Duration.ofDays(1)), CLAIM).isEmpty());
+        database.clockAt(at.plus(Duration.ofDays(1)));
+        assertTrue(outbox.claimNext(conversation, CLAIM).isEmpty());
     }
 
     @Test
@@ -153,12 +154,13 @@ class OutboxRowsTest {
     @Test
     void aClaimThatWasLostRecordsNothing_andCannotBeRenewed() {
         ClaimedDelivery lost = claim(BASE.plusSeconds(62));
-        ClaimedDelivery taken = outbox.claimDue(lost.claimedUntil().plusSeconds(1), CLAIM, 10).getFirst();
+        database.clockAt(lost.claimedUntil().plusSeconds(1));
+        ClaimedDelivery taken = outbox.claimDue(CLAIM, 10).getFirst();
 
         assertFalse(outbox.record(lost, attempt(DeliveryState.DELIVERED, BASE.plusSeconds(100), BASE.plusSeconds(100),
                 new ActionDelivery(0, ActionType.SEND_MESSAGE, Status.DELIVERED, 1, ""),
                 new ActionDelivery(1, ActionType.SEND_QUICK_REPLIES, Status.DELIVERED, 1, ""))));
-        assertFalse(outbox.renew(lost, BASE.plusSeconds(500)));
+        assertFalse(outbox.renew(lost, CLAIM));
 
         assertEquals(List.of("pending", "pending"), actionRows().stream().map(MessageActionsRecord::getStatus).toList());
         assertEquals(0, deliveryRow().getAttempts());
@@ -190,8 +192,10 @@ class OutboxRowsTest {
         assertEquals(1, again.attempts());
     }
 
+    /** The holder's claim made when the database's clock reads {@code now}. */
     private ClaimedDelivery claim(Instant now) {
-        return outbox.claimNext(conversation, now, CLAIM).orElseThrow();
+        database.clockAt(now);
+        return outbox.claimNext(conversation, CLAIM).orElseThrow();
     }
 
     private static DeliveryAttempt attempt(DeliveryState state, Instant at, Instant next, ActionDelivery... actions) {

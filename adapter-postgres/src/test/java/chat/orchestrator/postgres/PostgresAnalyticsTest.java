@@ -94,7 +94,7 @@ class PostgresAnalyticsTest {
         AiReply reply = new AiReply("Dạ", "ask", 0.5, Map.of(), "m", Duration.ZERO, actions);
         var run = TestRuns.run(conversation, token, reply, message);
         history.recordAnswer(run, at);
-        ClaimedDelivery claim = outbox.claimNext(conversation, at, Duration.ofSeconds(30)).orElseThrow();
+        ClaimedDelivery claim = outbox.claimNext(conversation, Duration.ofSeconds(30)).orElseThrow();
         outbox.record(claim, new DeliveryAttempt(new DeliveryReport(types.stream()
                 .map(type -> new ActionDelivery(types.indexOf(type), type, Status.DELIVERED, attemptsByType.get(type), ""))
                 .toList()), DeliveryState.DELIVERED, at, at, true));

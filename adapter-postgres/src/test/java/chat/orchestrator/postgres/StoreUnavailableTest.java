@@ -59,10 +59,10 @@ class StoreUnavailableTest {
 
         PostgresOutbox outbox = new PostgresOutbox(refusing);
         StoreUnavailableException claim = assertThrows(StoreUnavailableException.class,
-                () -> outbox.claimNext(conversation, BASE, Duration.ofSeconds(30)));
+                () -> outbox.claimNext(conversation, Duration.ofSeconds(30)));
         assertTrue(claim.getMessage().contains("claim the next answer for conversation " + conversation),
                 claim.getMessage());
-        assertThrows(StoreUnavailableException.class, () -> outbox.claimDue(BASE, Duration.ofSeconds(30), 10));
+        assertThrows(StoreUnavailableException.class, () -> outbox.claimDue(Duration.ofSeconds(30), 10));
         assertThrows(StoreUnavailableException.class, () -> outbox.list(DeliveryState.DEAD_LETTER, 10));
         assertThrows(StoreUnavailableException.class, () -> outbox.count(DeliveryState.DEAD_LETTER));
         assertThrows(StoreUnavailableException.class, () -> outbox.retry(RunId.random(), BASE));

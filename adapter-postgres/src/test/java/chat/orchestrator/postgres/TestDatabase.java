@@ -2,6 +2,8 @@ package chat.orchestrator.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +78,14 @@ final class TestDatabase implements AutoCloseable {
     /** jOOQ over the main pool, for looking at rows directly. */
     DSLContext sql() {
         return DSL.using(pool(), SQLDialect.POSTGRES);
+    }
+
+    /**
+     * Freezes the database's clock, the one that judges outbox claims, at {@code instant} for every connection
+     * (see EmbeddedPostgresServer#createTestClock); a database made from the template only.
+     */
+    void clockAt(Instant instant) {
+        sql().execute("UPDATE test_clock.frozen SET at = {0}", DSL.val(instant.atOffset(ZoneOffset.UTC)));
     }
 
     @Override

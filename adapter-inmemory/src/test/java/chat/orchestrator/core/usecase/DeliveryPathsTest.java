@@ -90,7 +90,7 @@ class DeliveryPathsTest {
     void aHoldersAnswerBehindOneAnotherInstanceIsSending_isLeftToTheDispatchers() throws Exception {
         stored("m1");
         RunId own = stored("m2");
-        rig.history.outbox().claimNext(conversation, rig.clock.instant(), Duration.ofMinutes(1)).orElseThrow();
+        rig.history.outbox().claimNext(conversation, Duration.ofMinutes(1)).orElseThrow();
 
         DeliveryReport report = dispatcher(this::deliverAll).deliverOwn(conversation, own, reply("m2").actions());
 
@@ -112,6 +112,110 @@ class DeliveryPathsTest {
         UndeliveredAnswer pending = rig.history.outbox().list(DeliveryState.PENDING, 1).getFirst();
         assertEquals(1, pending.attempts());
         assertTrue(pending.lastError().contains("adapter bug"), pending.lastError());
+    }
+
+    /**
+     * Issue 19, hole 3: the public-API client sends action by action and skips what an earlier attempt delivered.
+     * An attempt that throws tells nothing of what it sent, so its report must keep what the store already knew
+     * was delivered; reported all pending, the next attempt would send action 0 to the customer a second time.
+     */
+    @Test
+    void anAttemptThatThrows_afterOneThatDeliveredPartOfTheAnswer_doesNotSendThatPartAgain() throws Exception {
+        AiReply twoActions = chat.orchestrator.core.contract.TestMessages.reply("Dạ còn ạ");
+        RunId run = stored("m1", twoActions);
+        List<Integer> sentActions = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            int call = calls.incrementAndGet();
+            if (call == 2) {
+                throw new IllegalStateException("connection reset before action 1");
+            }
+            List<DeliveryReport.ActionDelivery> report = new java.util.ArrayList<>();
+            for (int i = 0; i < delivery.actions().size(); i++) {
+                var type = delivery.actions().get(i).type();
+                if (delivery.deliveredActions().contains(i)) {
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.DELIVERED, 0, ""));
+                } else if (call == 1 && i > 0) {
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.PENDING, 1, "HTTP 503"));
+                } else {
+                    sentActions.add(i);
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.DELIVERED, 1, ""));
+                }
+            }
+            return new DeliveryReport(report);
+        });
+        Duration pastAnyBackoff = WorkerRig.SETTINGS.delivery().maxBackoff().plusSeconds(1);
+        List<DeliveryReport.Status> afterThrow;
+        try (dispatcher) {
+            dispatcher.deliverOwn(conversation, run, twoActions.actions());
+            rig.clock.advance(pastAnyBackoff);
+            afterThrow = dispatcher.deliverOwn(conversation, run, twoActions.actions()).actions().stream()
+                    .map(DeliveryReport.ActionDelivery::status).toList();
+            rig.clock.advance(pastAnyBackoff);
+            assertTrue(dispatcher.deliverOwn(conversation, run, twoActions.actions()).allDelivered());
+        }
+
+        assertEquals(List.of(DeliveryReport.Status.DELIVERED, DeliveryReport.Status.PENDING), afterThrow,
+                "the failed attempt reports what earlier ones delivered");
+        assertEquals(3, calls.get());
+        assertEquals(List.of(0, 1), sentActions, "each action reached Pancake once");
+        assertEquals(0, rig.history.outbox().count(DeliveryState.PENDING));
+    }
+
+    /** The same for an attempt cut short by a shutdown: it reports nothing it could vouch for, and loses nothing. */
+    @Test
+    void anAttemptInterruptedByAShutdown_afterOneThatDeliveredPartOfTheAnswer_doesNotSendThatPartAgain()
+            throws Exception {
+        AiReply twoActions = chat.orchestrator.core.contract.TestMessages.reply("Dạ còn ạ");
+        RunId run = stored("m1", twoActions);
+        List<Integer> sentActions = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Semaphore inSecondCall = new Semaphore(0);
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            int call = calls.incrementAndGet();
+            if (call == 2) {
+                inSecondCall.release();
+                try {
+                    new CountDownLatch(1).await(); // Pancake does not answer before the shutdown
+                } catch (InterruptedException shutdown) {
+                    Thread.currentThread().interrupt();
+                }
+                return OutboxDispatcher.pending(delivery.actions(), "interrupted");
+            }
+            List<DeliveryReport.ActionDelivery> report = new java.util.ArrayList<>();
+            for (int i = 0; i < delivery.actions().size(); i++) {
+                var type = delivery.actions().get(i).type();
+                boolean send = !delivery.deliveredActions().contains(i) && (call > 1 || i == 0);
+                if (send) {
+                    sentActions.add(i);
+                }
+                report.add(new DeliveryReport.ActionDelivery(i, type, send || delivery.deliveredActions().contains(i)
+                        ? DeliveryReport.Status.DELIVERED : DeliveryReport.Status.PENDING, send ? 1 : 0, ""));
+            }
+            return new DeliveryReport(report);
+        });
+        try (dispatcher) {
+            dispatcher.deliverOwn(conversation, run, twoActions.actions());
+            rig.clock.advance(WorkerRig.SETTINGS.delivery().maxBackoff().plusSeconds(1));
+            java.util.concurrent.CompletableFuture<Throwable> cutShort = new java.util.concurrent.CompletableFuture<>();
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try {
+                    dispatcher.deliverOwn(conversation, run, twoActions.actions());
+                    cutShort.complete(null);
+                } catch (Throwable thrown) {
+                    cutShort.complete(thrown);
+                }
+            });
+            assertTrue(inSecondCall.tryAcquire(10, TimeUnit.SECONDS));
+            holder.interrupt();
+            assertTrue(cutShort.get(10, TimeUnit.SECONDS) instanceof InterruptedException);
+
+            assertTrue(dispatcher.deliverOwn(conversation, run, twoActions.actions()).allDelivered(),
+                    "due again at once");
+        }
+
+        assertEquals(3, calls.get());
+        assertEquals(List.of(0, 1), sentActions, "each action reached Pancake once");
     }
 
     @Test
@@ -186,8 +290,12 @@ class DeliveryPathsTest {
 
     /** An answer committed to the outbox, due at once, as a holder leaves it before sending. */
     private RunId stored(String id) {
+        return stored(id, reply(id));
+    }
+
+    private RunId stored(String id, AiReply reply) {
         InboundMessage message = rig.arrive(message(conversation, id, 0, "text of " + id));
-        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), reply(id),
+        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), reply,
                 rig.clock.instant());
         rig.history.recordAnswer(run, rig.clock.instant());
         return run.id();

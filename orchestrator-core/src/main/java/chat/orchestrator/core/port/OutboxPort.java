@@ -12,29 +12,48 @@ import java.util.Optional;
  * out one after another and in order, from any instance. Claims expire, so a claimer that dies frees its answer.
  * Each method is one atomic operation in the store that holds the history; throws
  * {@link StoreUnavailableException} when it cannot be reached.
+ * <p>
+ * Which clock judges what: claims are judged by the store's clock alone. Claiming, renewing and whether a claim
+ * ran out read the store's time, and {@link ClaimedDelivery#claimedUntil()} is the store's time, so instances
+ * whose clocks disagree still agree on whose a claim is; no caller passes its own time for a claim (an instance
+ * whose clock ran a minute ahead took live claims and both sent the answer). Whether an answer is due compares
+ * its {@code nextAttemptAt} with the store's clock too; the due times themselves are written by callers (the
+ * dispatcher's clock in {@link DeliveryAttempt#nextAttemptAt()}, {@code dispatchFrom} in
+ * {@link HistoryPort#recordAnswer}, an operator's {@link #retry}), so a skewed caller only makes a backoff
+ * shorter or longer by its skew, never makes two claimers.
  */
 public interface OutboxPort {
 
     /**
-     * Claims until {@code now + claimFor} up to {@code limit} answers that head their conversation's outbox, are due
-     * ({@code nextAttemptAt} not after {@code now}) and are not claimed by anyone else; oldest due first.
+     * Claims for {@code claimFor} of the store's time up to {@code limit} answers that head their conversation's
+     * outbox, are due ({@code nextAttemptAt} not after the store's now) and are not claimed by anyone else (no claim,
+     * or one that ran out by the store's clock); oldest due first.
      */
-    List<ClaimedDelivery> claimDue(Instant now, Duration claimFor, int limit);
+    List<ClaimedDelivery> claimDue(Duration claimFor, int limit);
 
     /**
-     * The holder's claim: the conversation's oldest undelivered answer, if nobody else holds a live claim on it and
-     * it is either due or never tried (a fresh answer is its holder's to send at once, before it is due for the
-     * dispatchers). Empty when there is none, or it is another's or backing off.
+     * The holder's claim, for {@code claimFor} of the store's time: the conversation's oldest undelivered answer, if
+     * nobody else holds a live claim on it (by the store's clock) and it is either due or never tried (a fresh answer
+     * is its holder's to send at once, before it is due for the dispatchers). Empty when there is none, or it is
+     * another's or backing off.
      */
-    Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Instant now, Duration claimFor);
+    Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Duration claimFor);
 
-    /** Extends a live claim to {@code until}; false if it is no longer this claim's (it ran out and was taken). */
-    boolean renew(ClaimedDelivery claim, Instant until);
+    /**
+     * Extends a live claim to the store's now plus {@code claimFor}; false if it is no longer this claim's (it ran
+     * out and was taken, or its attempt was recorded).
+     */
+    boolean renew(ClaimedDelivery claim, Duration claimFor);
 
     /**
      * Records the attempt and ends the claim, if it is still this claim's: the answer's state, attempts, last error
      * and next due time, and per action its status, attempts added and last error. False (nothing written) if the
      * claim was lost meanwhile.
+     * <p>
+     * A stored DELIVERED or SKIPPED action status is final: a later attempt's report never turns it back into
+     * PENDING (or any other status), so {@link Delivery#deliveredActions()} only grows. An attempt that threw or was
+     * cut short cannot tell what it sent and reports such actions PENDING; taken at its word, an adapter that sends
+     * action by action would send the customer the same text again.
      */
     boolean record(ClaimedDelivery claim, DeliveryAttempt attempt);
 
@@ -45,8 +64,9 @@ public interface OutboxPort {
     long count(DeliveryState state);
 
     /**
-     * An operator's retry: a DEAD_LETTER or REJECTED answer becomes PENDING again, due at {@code now}, its horizon
-     * starting over at {@code now}; same run, same idempotency key. False if the run is not in one of those states.
+     * An operator's retry: a DEAD_LETTER or REJECTED answer becomes PENDING again, due at {@code now} (the
+     * operator's clock; due is judged by the store's), its horizon starting over at {@code now}; same run, same
+     * idempotency key. False if the run is not in one of those states.
      */
     boolean retry(RunId runId, Instant now);
 }

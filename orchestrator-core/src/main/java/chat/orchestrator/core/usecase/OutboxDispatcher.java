@@ -7,6 +7,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
 import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.DeliveryAttempt;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.LifecycleEvents;
@@ -74,7 +75,7 @@ public final class OutboxDispatcher implements AutoCloseable {
         if (free == 0) {
             return 0;
         }
-        List<ClaimedDelivery> claimed = outbox.claimDue(clock.instant(), settings.claimFor(), free);
+        List<ClaimedDelivery> claimed = outbox.claimDue(settings.claimFor(), free);
         int started = 0;
         for (ClaimedDelivery claim : claimed) {
             if (!sendSlots.tryAcquire()) {
@@ -127,7 +128,7 @@ public final class OutboxDispatcher implements AutoCloseable {
     public DeliveryReport deliverOwn(ConversationId conversation, RunId own, List<Action> actions)
             throws InterruptedException {
         for (int delivered = 0; delivered <= HOLDER_BACKLOG_LIMIT; delivered++) {
-            Optional<ClaimedDelivery> next = outbox.claimNext(conversation, clock.instant(), settings.claimFor());
+            Optional<ClaimedDelivery> next = outbox.claimNext(conversation, settings.claimFor());
             if (next.isEmpty()) {
                 return pending(actions, "queued: an earlier answer of this conversation is being delivered or backing off");
             }
@@ -150,7 +151,7 @@ public final class OutboxDispatcher implements AutoCloseable {
             report = sendRenewing(claim);
         } catch (InterruptedException shutdown) {
             interrupted = true;
-            report = pending(claim.delivery().actions(), "interrupted (shutting down); due again at once");
+            report = pending(claim.delivery(), "interrupted (shutting down); due again at once");
         }
         if (Thread.interrupted()) {
             // The Pancake client saw the interrupt: whether the request arrived is unknown, and the key makes a
@@ -194,7 +195,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                 } catch (ExecutionException broken) {
                     // PancakePort promises a report for every failure; an adapter that throws is treated as a
                     // failure that may pass, so the answer backs off instead of blocking its conversation.
-                    return pending(claim.delivery().actions(), "delivery failed: " + broken.getCause());
+                    return pending(claim.delivery(), "delivery failed: " + broken.getCause());
                 }
             }
         } finally {
@@ -208,7 +209,7 @@ public final class OutboxDispatcher implements AutoCloseable {
      */
     private void renewQuietly(ClaimedDelivery claim) {
         try {
-            if (!outbox.renew(claim, clock.instant().plus(settings.claimFor()))) {
+            if (!outbox.renew(claim, settings.claimFor())) {
                 LOG.log(Level.WARNING, "conversation={0} run={1} claim ran out during a slow send",
                         claim.delivery().conversationId(), claim.runId());
             }
@@ -245,6 +246,20 @@ public final class OutboxDispatcher implements AutoCloseable {
     static DeliveryReport pending(List<Action> actions, String why) {
         return new DeliveryReport(IntStream.range(0, actions.size())
                 .mapToObj(i -> new ActionDelivery(i, actions.get(i).type(), DeliveryReport.Status.PENDING, 0, why))
+                .toList());
+    }
+
+    /**
+     * An attempt that tells nothing of what it sent (it threw, or was cut short): what earlier attempts delivered
+     * stays DELIVERED, the rest is PENDING for {@code why}. Reporting those PENDING too would tell the caller the
+     * customer lacks text it has, and an outbox that took the report at its word would have it sent again.
+     */
+    static DeliveryReport pending(Delivery delivery, String why) {
+        List<Action> actions = delivery.actions();
+        return new DeliveryReport(IntStream.range(0, actions.size())
+                .mapToObj(i -> delivery.deliveredActions().contains(i)
+                        ? new ActionDelivery(i, actions.get(i).type(), DeliveryReport.Status.DELIVERED, 0, "")
+                        : new ActionDelivery(i, actions.get(i).type(), DeliveryReport.Status.PENDING, 0, why))
                 .toList());
     }
 

@@ -63,6 +63,14 @@ public abstract class AnalyticsPortContract {
 
     protected abstract Stores freshStores(Clock clock);
 
+    /**
+     * Outbox claims are judged by the store's own clock (OutboxPort). A store whose clock is not the suite's (a
+     * database's) is set to {@code instant} here before each claim; one that stamps with the suite's clock, as the
+     * in-memory history does, needs nothing.
+     */
+    protected void storeClockAt(Instant instant) {
+    }
+
     @BeforeEach
     void openStores() {
         Stores stores = freshStores(clock);
@@ -203,7 +211,9 @@ public abstract class AnalyticsPortContract {
 
     /** One counted attempt at {@code at} that leaves the answer in {@code state}, as the dispatcher records it. */
     private void deliver(AiRun run, Instant at, DeliveryState state) {
-        ClaimedDelivery claim = outbox.claimNext(run.conversationId(), at, CLAIM).orElseThrow();
+        clock.set(at);
+        storeClockAt(at);
+        ClaimedDelivery claim = outbox.claimNext(run.conversationId(), CLAIM).orElseThrow();
         DeliveryReport.Status status = switch (state) {
             case DELIVERED -> DeliveryReport.Status.DELIVERED;
             case PENDING -> DeliveryReport.Status.PENDING;
