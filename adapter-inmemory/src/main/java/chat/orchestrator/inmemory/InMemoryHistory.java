@@ -9,6 +9,7 @@ import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.AnalyticsPort;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
@@ -104,12 +105,16 @@ public final class InMemoryHistory implements HistoryPort {
     }
 
     @Override
-    public synchronized FencedWrite raiseFence(ConversationId conversationId, FencingToken token) {
+    public synchronized FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit) {
         ConversationHistory history = conversations.get(conversationId);
         if (history == null) {
-            return FencedWrite.committed();
+            return new FenceRaised(FencedWrite.committed(), List.of());
         }
-        return history.admits(token.value()) ? FencedWrite.committed() : FencedWrite.stale(history.highestFencingToken);
+        if (!history.admits(token.value())) {
+            return new FenceRaised(FencedWrite.stale(history.highestFencingToken), List.of());
+        }
+        return new FenceRaised(FencedWrite.committed(),
+                unansweredLimit <= 0 ? List.of() : unanswered(conversationId, unansweredLimit));
     }
 
     @Override

@@ -11,12 +11,14 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -168,15 +170,23 @@ public final class PostgresHistory implements HistoryPort {
      * conversation with no row has no message recorded, so nothing a paused holder could write: committed.
      */
     @Override
-    public FencedWrite raiseFence(ConversationId conversationId, FencingToken token) {
-        return fencedWrite(attempt("raise the fence to " + token.value(), conversationId), sql -> {
+    public FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit) {
+        List<InboundMessage> unanswered = new ArrayList<>();
+        FencedWrite write = fencedWrite(attempt("raise the fence to " + token.value(), conversationId), sql -> {
             if (raise(sql, conversationId, token.value(), clock.instant()) == 0) {
                 highestToken(sql, conversationId).ifPresent(highest -> {
                     throw Refusal.stale(highest);
                 });
             }
+            // After the raise, in its transaction: a statement of its own, so its snapshot is taken once the row lock
+            // is ours and holds everything committed before it (one statement's snapshot would predate the lock).
+            if (unansweredLimit > 0) {
+                unanswered.addAll(RecoveryQueries.unansweredQuery(sql, conversationId, unansweredLimit)
+                        .fetch(RecoveryQueries::inboundMessage));
+            }
             return FencedWrite.committed();
         });
+        return new FenceRaised(write, write instanceof FencedWrite.Committed ? unanswered : List.of());
     }
 
     @Override

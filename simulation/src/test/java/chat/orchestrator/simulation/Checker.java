@@ -11,10 +11,10 @@ import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.DeliveryAttempt;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.FencingToken;
-import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.RunId;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +41,7 @@ final class Checker {
     private final Map<Delivery, Claim> claimOfDelivery = new IdentityHashMap<>();
     private final Map<String, Answer> answers = new LinkedHashMap<>();
     private final Map<Integer, Long> lastFenceAt = new LinkedHashMap<>();
+    private final Map<Integer, Set<MessageId>> waitingAtSnapshot = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
 
     Checker(World world, Function<ConversationId, Optional<Handoff>> storedHandoff, Duration handoffIdleTimeout) {
@@ -140,21 +141,33 @@ final class Checker {
         lastFenceAt.put(thread, world.now());
     }
 
-    /** Invariant 5: a holder's snapshot holds every message waiting in its conversation (none left for later). */
-    void snapshotTaken(int thread, ConversationId conversation, PendingSnapshot snapshot) {
+    /**
+     * Invariant 5, first half: what was waiting when a holder took its snapshot (and it could know of: nothing lost
+     * after its last look at durable history), which its next commit must cover.
+     */
+    void snapshotTaken(int thread, ConversationId conversation) {
         long fencedAt = lastFenceAt.getOrDefault(thread, -1L);
-        List<MessageId> missing = messages.values().stream()
-                .filter(m -> m.message.conversationId().equals(conversation) && m.consumedBy == null)
-                .filter(m -> m.acceptedAt >= 0 && m.acceptedAt < world.now())
-                // Lost after this holder's last look at durable history: nothing it could have known.
-                .filter(m -> m.lostAt < fencedAt)
-                // Reported bodiless: the holder knows of it and reads it back from history.
-                .filter(m -> !snapshot.ids().contains(m.message.id()) && !snapshot.bodiless().contains(m.message.id()))
-                .map(m -> m.message.id())
-                .toList();
+        Set<MessageId> waiting = new HashSet<>();
+        for (Message m : messages.values()) {
+            if (m.message.conversationId().equals(conversation) && m.consumedBy == null && m.acceptedAt >= 0
+                    && m.acceptedAt < world.now() && m.lostAt < fencedAt) {
+                waiting.add(m.message.id());
+            }
+        }
+        waitingAtSnapshot.put(thread, waiting);
+    }
+
+    /** Invariant 5, second half: a commit covers what was waiting at its holder's snapshot, unless answered since. */
+    private void coversWaiting(int thread, ConversationId conversation, Collection<MessageId> burst, String what) {
+        Set<MessageId> waiting = waitingAtSnapshot.remove(thread);
+        if (waiting == null) {
+            return;
+        }
+        List<MessageId> missing = waiting.stream().filter(id -> !burst.contains(id))
+                .filter(id -> messages.get(key(conversation, id)).consumedBy == null).sorted().toList();
         if (!missing.isEmpty()) {
-            violated("5 (one burst, one answer)", conversation + ": a holder's snapshot " + snapshot.ids()
-                    + " leaves out waiting message(s) " + missing + ", to be answered apart");
+            violated("5 (one burst, one answer)", conversation + ": " + what + " " + burst
+                    + " leaves out " + missing + ", waiting when its holder took its snapshot, to be answered apart");
         }
     }
 
@@ -170,8 +183,9 @@ final class Checker {
         }
     }
 
-    void answerCommitted(AiRun run) {
+    void answerCommitted(int thread, AiRun run) {
         fencedWrite(run.conversationId(), run.fencingToken(), "answer " + run.id());
+        coversWaiting(thread, run.conversationId(), run.messageIds(), "answer " + run.id() + " to");
         consume(run.conversationId(), run.messageIds(), "run " + run.id());
         Answer answer = answers.get(tag(run.reply().text()));
         if (answer != null) {
@@ -199,8 +213,9 @@ final class Checker {
         committed.computeIfAbsent(run.conversationId(), c -> new ArrayList<>()).add(stored);
     }
 
-    void handedOffBurst(ConversationId conversation, FencingToken token, Set<MessageId> ids) {
+    void handedOffBurst(int thread, ConversationId conversation, FencingToken token, Set<MessageId> ids) {
         fencedWrite(conversation, token, "burst for people " + ids);
+        coversWaiting(thread, conversation, ids, "the burst for people");
         consume(conversation, List.copyOf(ids), "people");
     }
 

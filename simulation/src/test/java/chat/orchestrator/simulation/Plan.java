@@ -25,14 +25,14 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
 
     /**
      * One event. {@code conversation}, {@code instance}, {@code millis} and {@code path} mean what the kind needs:
-     * for a message, its conversation, the instance Pancake calls first, its timestamp's offset and its entry path.
+     * for a message, its conversation, the instance Pancake calls first, its timestamp and its entry path.
      */
     record Event(long atMillis, Kind kind, int conversation, int message, int instance, long millis, Path path) {
         @Override
         public String toString() {
             String what = switch (kind) {
                 case MESSAGE -> "message c" + conversation + "/m" + message + " via " + path + " to i" + instance
-                        + " stamped " + (millis >= 0 ? "+" : "") + millis + "ms";
+                        + " stamped " + millis + "ms";
                 case CRASH -> "crash i" + instance + ", back after " + millis + "ms";
                 case ROLLING_RESTART -> "rolling restart of i" + instance;
                 case CLOCK_SKEW -> "clock of i" + instance + " off by " + millis + "ms";
@@ -66,7 +66,8 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
             for (int m = 0; m < count; m++) {
                 at += random.nextInt(random.nextBoolean() ? 1_500 : 30_000);
                 Path path = Path.values()[random.nextInt(10) < 4 ? 0 : random.nextInt(10) < 7 ? 1 : 2];
-                long stamp = random.nextInt(4_000) - 2_000;
+                // The customer's timestamp, up to two seconds off the arrival (out of order), the same on a retry.
+                long stamp = at + random.nextInt(4_000) - 2_000;
                 int instance = random.nextInt(INSTANCES);
                 events.add(new Event(at, Kind.MESSAGE, c, message, instance, stamp, path));
                 if (random.nextDouble() < 0.2) {
@@ -79,7 +80,12 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         }
         maybe(random, 0.5, events, Kind.CRASH, conversations, 1_000 + random.nextInt(60_000));
         maybe(random, 0.2, events, Kind.CRASH, conversations, 1_000 + random.nextInt(60_000));
-        maybe(random, 0.3, events, Kind.ROLLING_RESTART, conversations, 0);
+        if (random.nextDouble() < 0.4) {
+            // While the instance that took a message is likely still answering or sending it.
+            Event near = events.get(random.nextInt(events.size()));
+            events.add(new Event(near.atMillis() + random.nextInt(8_000), Kind.ROLLING_RESTART, near.conversation(),
+                    -1, near.instance(), 0, null));
+        }
         maybe(random, 0.3, events, Kind.REDIS_RESTART, conversations, 0);
         if (random.nextDouble() < 0.4) {
             // Close behind a message of its conversation, while something is likely to be pending.

@@ -13,8 +13,10 @@ import java.util.Optional;
 /**
  * Pancake as the instances see it, in either delivery mode. Callback mode sends the whole answer in one request
  * under its idempotency key; public-API mode sends action by action, skipping those an earlier attempt delivered.
- * Down, slow, rate-limiting, a request that arrives but whose response is lost, and a connection that breaks after
- * part of an answer went out, as the plan says. Every request that reaches Pancake is told to the checker.
+ * Down, slow, rate-limiting, a callback whose response is lost (the key makes its repeat harmless), a connection
+ * that breaks after part of an answer went out, and an adapter that throws, as the plan says. A public-API request
+ * whose response is lost is not simulated: without a key Pancake would show it twice, and no sender can avoid that
+ * (docs/reliability.md). Every request that reaches Pancake is told to the checker.
  */
 final class SimulatedPancake implements PancakePort {
     enum Mode { CALLBACK, PUBLIC_API }
@@ -53,19 +55,29 @@ final class SimulatedPancake implements PancakePort {
             }
             return DeliveryReport.everyActionDelivered(delivery.actions());
         }
+        if (world.random().nextDouble() < conditions.brokenConnectionRate() / 2) {
+            // An adapter that throws, against its port's promise, before anything went out: the core must cope.
+            throw new IllegalStateException("adapter failed before sending (simulated)");
+        }
         for (int i = 0; i < size; i++) {
             if (delivery.deliveredActions().contains(i)) {
                 report.add(new ActionDelivery(i, delivery.actions().get(i).type(), Status.DELIVERED, 0, ""));
                 continue;
             }
             if (!pause(20 + world.random().nextInt(conditions.pancakeSlow(world.now()) ? 40_000 : 1_500))) {
+                if (world.random().nextBoolean()) {
+                    // Interrupted mid-request: the request had reached Pancake, the answer to it is lost.
+                    checker.actionSent(delivery, i);
+                    world.note("pancake got action " + i + " of " + delivery.runId() + " (sender interrupted)");
+                }
                 return interrupted(delivery, report, i);
             }
             if (i > 0 && world.random().nextDouble() < conditions.brokenConnectionRate()) {
-                // An adapter that breaks off mid-answer: the port promises a report, but the core must cope.
-                throw new IllegalStateException("connection reset after " + i + " action(s) (simulated)");
+                // The connection breaks before this action's request is sent: what went out is reported delivered.
+                return undelivered(delivery, report, i, "connection reset (simulated)", Optional.empty());
             }
             checker.actionSent(delivery, i);
+            world.note("pancake got action " + i + " of " + delivery.runId());
             report.add(new ActionDelivery(i, delivery.actions().get(i).type(), Status.DELIVERED, 1, ""));
         }
         return new DeliveryReport(report);

@@ -101,7 +101,8 @@ final class Simulation {
             if (event.kind() == Plan.Kind.MESSAGE) {
                 conversations.add(conversation(event.conversation()));
             }
-            long end = Duration.ofMillis(event.atMillis() + Math.max(0, event.millis())).toNanos();
+            long end = Duration.ofMillis(event.atMillis() + (event.kind() == Plan.Kind.MESSAGE ? 0
+                    : Math.max(0, event.millis()))).toNanos();
             if (event.kind() != Plan.Kind.MESSAGE && event.kind() != Plan.Kind.CLOCK_SKEW
                     && event.kind() != Plan.Kind.REDIS_LOSES_KEY) {
                 healAt = Math.max(healAt, end);
@@ -235,7 +236,7 @@ final class Simulation {
     private void deliverWebhook(Plan.Event event) {
         InboundMessage message = new InboundMessage(MessageId.of("m" + event.message()),
                 conversation(event.conversation()), "message " + event.message(), "customer-" + event.conversation(),
-                SenderType.USER, World.EPOCH.plusMillis(event.atMillis() + event.millis()),
+                SenderType.USER, World.EPOCH.plusMillis(event.millis()),
                 Map.of("platform", "facebook"));
         int target = event.instance();
         for (int attempt = 0; attempt < 30; attempt++) {

@@ -63,6 +63,12 @@ class SimulationTest {
         }
         System.out.printf("simulation: %d seed(s), %d message(s), %d step(s), %d failed, %.1f s%n", seeds.size(),
                 messages, steps, failures.size(), (System.nanoTime() - started) / 1e9);
+        if (!one.isBlank() && Boolean.getBoolean("simulation.trace")) {
+            List<String> trace = new ArrayList<>();
+            Simulation.run(Plan.generate(seeds.getFirst()), trace);
+            trace.subList(Math.max(0, trace.size() - Integer.getInteger("simulation.traceLines", 400)), trace.size())
+                    .forEach(System.out::println);
+        }
         if (!failures.isEmpty()) {
             Simulation.Result first = failures.getFirst();
             Simulation.Result smallest = Shrinker.shrink(first);

@@ -6,13 +6,13 @@ import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.DeliveryAttempt;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
-import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
 import chat.orchestrator.core.port.StatePort;
@@ -192,6 +192,8 @@ final class Stores {
             throw new StoreUnavailableException(store + " call failed (simulated)");
         }
         Object result = invoke(method, target.get(), args);
+        world.note(thread.name + ": " + port.getSimpleName() + "." + method.getName() + " -> " + result
+                + (roll < failRate + lostRate ? " (answer lost)" : ""));
         observe(port, method.getName(), args, result, thread, caller);
         if (roll < failRate + lostRate) {
             throw new StoreUnavailableException(store + " answer lost (simulated timeout)");
@@ -221,7 +223,7 @@ final class Stores {
                         checker.accepted((InboundMessage) args[0]);
                     }
                 }
-                case "snapshot" -> checker.snapshotTaken(thread.id, (ConversationId) args[0], (PendingSnapshot) result);
+                case "snapshot" -> checker.snapshotTaken(thread.id, (ConversationId) args[0]);
                 default -> {
                 }
             }
@@ -233,13 +235,13 @@ final class Stores {
                     }
                 }
                 case "raiseFence" -> {
-                    if (result instanceof FencedWrite.Committed) {
+                    if (((FenceRaised) result).write() instanceof FencedWrite.Committed) {
                         checker.fenceRaised(thread.id, (ConversationId) args[0], (FencingToken) args[1]);
                     }
                 }
                 case "recordAnswer" -> {
                     if (result instanceof FencedWrite.Committed) {
-                        checker.answerCommitted((AiRun) args[0]);
+                        checker.answerCommitted(thread.id, (AiRun) args[0]);
                     }
                 }
                 case "recordDiscarded" -> {
@@ -253,29 +255,27 @@ final class Stores {
                         @SuppressWarnings("unchecked")
                         Set<chat.orchestrator.core.domain.MessageId> ids =
                                 (Set<chat.orchestrator.core.domain.MessageId>) args[2];
-                        checker.handedOffBurst((ConversationId) args[0], (FencingToken) args[1], ids);
+                        checker.handedOffBurst(thread.id, (ConversationId) args[0], (FencingToken) args[1], ids);
                     }
                 }
                 default -> {
                 }
             }
         } else if (port == OutboxPort.class) {
-            Instant callerNow = caller.clock().instant();
             switch (method) {
                 case "claimDue" -> {
                     @SuppressWarnings("unchecked")
                     List<ClaimedDelivery> claimed = (List<ClaimedDelivery>) result;
-                    claimed.forEach(c -> checker.claimed(c, (Duration) args[1]));
+                    claimed.forEach(c -> checker.claimed(c, (Duration) args[0]));
                 }
                 case "claimNext" -> {
                     @SuppressWarnings("unchecked")
                     Optional<ClaimedDelivery> claimed = (Optional<ClaimedDelivery>) result;
-                    claimed.ifPresent(c -> checker.claimed(c, (Duration) args[2]));
+                    claimed.ifPresent(c -> checker.claimed(c, (Duration) args[1]));
                 }
                 case "renew" -> {
                     if ((Boolean) result) {
-                        checker.claimRenewed((ClaimedDelivery) args[0],
-                                Duration.between(callerNow, (Instant) args[1]));
+                        checker.claimRenewed((ClaimedDelivery) args[0], (Duration) args[1]);
                     }
                 }
                 case "record" -> {

@@ -62,6 +62,13 @@ final class World {
 
     static final Owner WORLD = () -> false;
 
+    /** Adds what just happened to the trace, when one is kept. */
+    void note(String what) {
+        if (trace != null) {
+            trace.add("    " + what);
+        }
+    }
+
     /** Starts {@code body} as a simulated thread of {@code owner}; it runs when the scheduler first picks it. */
     SimThread spawn(Owner owner, String name, Runnable body) {
         SimThread thread = new SimThread(nextId++, owner, name);

@@ -38,7 +38,17 @@ public interface HistoryPort {
      * can no longer commit even before this holder writes. Refused (nothing changed, the highest seen reported) if a
      * newer token was seen. A conversation with no recorded message has nothing to fence: committed.
      */
-    FencedWrite raiseFence(ConversationId conversationId, FencingToken token);
+    default FencedWrite raiseFence(ConversationId conversationId, FencingToken token) {
+        return raiseFence(conversationId, token, 0).write();
+    }
+
+    /**
+     * {@link #raiseFence(ConversationId, FencingToken)} and, once it is committed, up to {@code unansweredLimit} of the
+     * conversation's messages no stored answer has consumed, in timestamp order, exactly as recorded (as
+     * {@link #unanswered}), read after the fence so nothing committed before it is missed. A holder merges them into
+     * its batch: a message whose pending entry the state store lost is answered with its burst, not apart later.
+     */
+    FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit);
 
     /** Stores a run whose answer went stale, so the cost is visible; never part of the context afterwards. */
     FencedWrite recordDiscarded(AiRun run);

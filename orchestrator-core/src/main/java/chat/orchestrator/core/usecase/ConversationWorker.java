@@ -14,6 +14,7 @@ import chat.orchestrator.core.domain.MessageOutcome.NewerMessage;
 import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
@@ -30,7 +31,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -125,20 +129,14 @@ public final class ConversationWorker {
             return STOP;
         }
         quietWindow.await(conversation);
-        // The fence rises to our token before anything is read: a paused older holder can no longer commit.
-        if (history.raiseFence(conversation, lease.fencingToken()) instanceof FencedWrite.Refused refused) {
+        // The fence rises to our token before anything is read: a paused older holder can no longer commit. With it
+        // comes what history holds unanswered, so a message the state store lost is answered in its burst.
+        FenceRaised fence = history.raiseFence(conversation, lease.fencingToken(), settings.maxBatchSize());
+        if (fence.write() instanceof FencedWrite.Refused refused) {
             return superseded(lease, List.of(), caller, refused);
         }
-        PendingSnapshot snapshot = state.snapshot(conversation, settings.maxBatchSize());
-        while (!snapshot.bodiless().isEmpty()) {
-            // The store lost these bodies (eviction, failover) and has dropped the ids; history has every message
-            // accepted, so those still unanswered go back in and the snapshot is read again.
-            Set<MessageId> bodiless = snapshot.bodiless();
-            history.unanswered(conversation, Integer.MAX_VALUE).stream()
-                    .filter(m -> bodiless.contains(m.id()))
-                    .forEach(state::requeue);
-            snapshot = state.snapshot(conversation, settings.maxBatchSize());
-        }
+        PendingSnapshot snapshot = withUnanswered(state.snapshot(conversation, settings.maxBatchSize()),
+                fence.unanswered());
         List<InboundMessage> batch = unanswered(lease, snapshot.batch(), caller);
         if (batch.isEmpty()) {
             return release(lease);
@@ -176,6 +174,25 @@ public final class ConversationWorker {
         }
     }
 
+    /**
+     * The snapshot with history's unanswered messages added: those the state store lost (a restart, a failover, an
+     * evicted key or body) join the batch, in timestamp order, and count as known, so they do not make the answer
+     * stale. A message recorded but not yet accepted joins too; its accept then finds it answered.
+     */
+    private PendingSnapshot withUnanswered(PendingSnapshot snapshot, List<InboundMessage> unanswered) {
+        if (snapshot.ids().containsAll(unanswered.stream().map(InboundMessage::id).toList())) {
+            return snapshot;
+        }
+        Map<MessageId, InboundMessage> merged = new LinkedHashMap<>();
+        snapshot.batch().forEach(m -> merged.put(m.id(), m));
+        unanswered.forEach(m -> merged.putIfAbsent(m.id(), m));
+        Set<MessageId> ids = new HashSet<>(snapshot.ids());
+        unanswered.forEach(m -> ids.add(m.id()));
+        List<InboundMessage> batch = merged.values().stream().sorted(TimestampOrder.MESSAGES)
+                .limit(settings.maxBatchSize()).toList();
+        return new PendingSnapshot(batch, ids);
+    }
+
     /** The batch minus what a stored answer already consumed (a crash between commit and removal). */
     private List<InboundMessage> unanswered(Lease lease, List<InboundMessage> pending, Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
@@ -191,7 +208,8 @@ public final class ConversationWorker {
 
     private Next answer(Lease lease, List<InboundMessage> batch, Set<MessageId> known, Optional<WaitingCaller> caller,
                         AiReply reply) throws InterruptedException {
-        if (!newerThan(lease.conversationId(), known).isEmpty()) {
+        // By ids: a newer message whose body the store lost has no body to list, yet it makes this answer stale.
+        if (!known.containsAll(state.pendingIds(lease.conversationId()))) {
             return restart(lease, batch, known, caller, Optional.of(reply));
         }
         AiRun run = run(lease, batch, reply);

@@ -16,6 +16,7 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
@@ -157,6 +158,27 @@ public abstract class HistoryPortContract {
                 turns);
         assertEquals(1, history.recentTurns(conversation, 1).size());
         assertEquals(Turn.Role.BOT, history.recentTurns(conversation, 1).getFirst().role());
+    }
+
+    @Test
+    void theFence_bringsTheConversationsUnansweredMessages_inTimestampOrder() {
+        ConversationId conversation = newConversation();
+        InboundMessage answered = message(conversation, "a", 0, "a");
+        InboundMessage late = message(conversation, "c", 2_000, "c");
+        InboundMessage early = message(conversation, "b", 1_000, "b");
+        history.record(answered);
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 1, reply("to a"), answered)));
+        history.record(late);
+        history.record(early);
+
+        FenceRaised fence = history.raiseFence(conversation, new FencingToken(2), 10);
+
+        assertInstanceOf(FencedWrite.Committed.class, fence.write());
+        assertEquals(List.of(early, late), fence.unanswered(), "exactly as recorded, oldest first, none answered");
+        assertEquals(List.of(early), history.raiseFence(conversation, new FencingToken(2), 1).unanswered());
+        FenceRaised refused = history.raiseFence(conversation, new FencingToken(1), 10);
+        assertEquals(FencedWrite.stale(2), refused.write());
+        assertEquals(List.of(), refused.unanswered(), "a refused fence reads nothing");
     }
 
     @Test

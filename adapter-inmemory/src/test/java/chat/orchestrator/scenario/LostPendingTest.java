@@ -1,0 +1,60 @@
+package chat.orchestrator.scenario;
+
+import static chat.orchestrator.core.contract.TestMessages.message;
+import static chat.orchestrator.core.contract.TestMessages.newConversation;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.inmemory.InMemoryStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hole 1 of the simulation's first run (seed 24): the state store loses a waiting message (Redis restarted empty, a
+ * failover dropped the last writes, its pending set was evicted) and a second message comes. The holder brings the
+ * first back from durable history with its fence, so both are answered together, in timestamp order, not the
+ * second alone and the first later, after it.
+ */
+class LostPendingTest {
+    @Test
+    void aMessageTheStateStoreLost_isAnsweredWithTheNextOne_inTimestampOrder() {
+        try (Harness harness = new Harness(Harness::echo)) {
+            ConversationId conversation = newConversation();
+            InboundMessage first = message(conversation, "m1", 0, "hello");
+            InboundMessage second = message(conversation, "m2", 1_000, "I want to book a check-up");
+            harness.history.record(first);
+            harness.state.accept(first);
+            harness.store.lose(conversation, InMemoryStore.Loss.PENDING_SET);
+
+            MessageOutcome outcome = harness.orchestrator.handle(second);
+
+            MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class, outcome);
+            assertEquals(2, completed.consolidatedMessages());
+            assertEquals(List.of(List.of(first.id(), second.id())), harness.ai.contexts().stream()
+                    .map(c -> c.burst().stream().map(InboundMessage::id).toList()).toList(),
+                    "one AI call for the burst, the lost message first");
+        }
+    }
+
+    @Test
+    void aMessageWhoseBodyTheStoreLost_isAnsweredWithItsBurst() {
+        try (Harness harness = new Harness(Harness::echo)) {
+            ConversationId conversation = newConversation();
+            InboundMessage first = message(conversation, "m1", 0, "hello");
+            InboundMessage second = message(conversation, "m2", 1_000, "are you there?");
+            harness.history.record(first);
+            harness.state.accept(first);
+            harness.store.loseBody(conversation, first.id());
+
+            MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class,
+                    harness.orchestrator.handle(second));
+
+            assertEquals(2, completed.consolidatedMessages());
+            assertEquals(List.of(first.id(), second.id()),
+                    harness.ai.contexts().getLast().burst().stream().map(InboundMessage::id).toList());
+        }
+    }
+}
