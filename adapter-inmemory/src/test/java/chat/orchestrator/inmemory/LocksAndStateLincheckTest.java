@@ -8,7 +8,6 @@ import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.PendingSnapshot;
-import chat.orchestrator.core.port.ReleaseOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
