@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +26,7 @@ class EmbeddedDefaultServerTest {
                             .header("Authorization", "Bearer " + tokens.pancake())
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(
-                                    Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json"))))
+                                    Fixtures.text("sync-request.json")))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
 

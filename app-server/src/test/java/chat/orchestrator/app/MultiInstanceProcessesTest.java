@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -69,7 +68,7 @@ class MultiInstanceProcessesTest {
 
     /** {@code MESSAGES} webhook bodies from the fixture over {@code CONVERSATIONS} conversations. */
     static List<String> webhooks() throws IOException {
-        String template = Files.readString(Path.of("..", "..", "shared", "fixtures", "pancake-webhook-message.json"));
+        String template = Fixtures.text("pancake-webhook-message.json");
         List<String> webhooks = new ArrayList<>();
         for (int i = 0; i < MESSAGES; i++) {
             webhooks.add(template
