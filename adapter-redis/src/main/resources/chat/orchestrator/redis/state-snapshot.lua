@@ -1,6 +1,7 @@
 -- Reads the batch to answer and the ids of everything pending in one step, so the set that decides whether
 -- the answer is stale is the set the batch was cut from: a message accepted at any moment is either among
--- the ids or arrives after this read, and is then newer than the batch (DESIGN.md, the worker loop).
+-- the ids or arrives after this read, and is then newer than the batch (docs/design.md, step 5;
+-- docs/architecture.md, "The worker loop").
 -- KEYS[1] pending sorted set, KEYS[2] bodies hash; ARGV[1] batch size (0 or more)
 -- Returns {batch, ids}: batch = message JSONs of the oldest ARGV[1] pending messages, plus any further ones
 -- tied with the last of them (see below), oldest first; ids = every pending message id.

@@ -24,7 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The SPEC's storage, AI and Pancake variables, read with the adapters' own rules and refused with the name. */
+/**
+ * The storage, AI and Pancake variables of environment.example, read with the adapters' own rules and refused with
+ * the name.
+ */
 class AppConfigOutboundAndStoresTest {
 
     @Test

@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The server as the README starts it, on its embedded default, answering the SPEC's example end to end. */
+/** The server as the README starts it, on its embedded default, answering docs/api.md's example end to end. */
 class EmbeddedDefaultServerTest {
 
     @Test

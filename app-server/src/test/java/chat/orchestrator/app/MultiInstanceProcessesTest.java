@@ -26,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SPEC's multi-instance bar: two real server processes (separate JVMs started from this test's classpath) share
- * one Redis and one PostgreSQL. Pancake delivers every message twice, each time to a random instance, with small
- * random delays; at the end every message was answered exactly once and every stored answer was delivered once.
+ * Several instances keep docs/design.md's invariants 1 to 3: two real server processes (separate JVMs started from this
+ * test's classpath) share one Redis and one PostgreSQL. Pancake delivers every message twice, each time to a random
+ * instance, with small random delays; at the end every message was answered exactly once and every stored answer was
+ * delivered once.
  */
 class MultiInstanceProcessesTest {
     static final int CONVERSATIONS = 20;
