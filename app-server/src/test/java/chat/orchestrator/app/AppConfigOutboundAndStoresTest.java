@@ -81,7 +81,7 @@ class AppConfigOutboundAndStoresTest {
     }
 
     @Test
-    void theAiServiceSpeaksOpenAiByDefault_withTheSpecsTimeout() {
+    void theAiServiceSpeaksOpenAiByDefault_withTheDocumentedTimeout() {
         AiServiceConfig ai = AppConfig.fromEnvironment(Map.of("AI_SERVICE_URL", "http://vllm:8000/v1/",
                 "AI_MODEL", "qwen2.5-7b-instruct", "AI_API_KEY", "sk-test")).ai().orElseThrow();
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class EmbeddedDefaultServerTest {
 
     @Test
-    void theSpecExampleIsAnsweredInVietnamese() throws Exception {
+    void theApiExampleIsAnsweredInVietnamese() throws Exception {
         AppConfig config = AppConfig.fromEnvironment(Map.of("API_HOST", "127.0.0.1", "API_PORT", "0",
                 "CONSOLIDATION_WINDOW_MS", "0", "SHUTDOWN_DRAIN_SECONDS", "0"));
         Tokens tokens = Tokens.from(config);

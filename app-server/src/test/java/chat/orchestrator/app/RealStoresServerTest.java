@@ -33,7 +33,7 @@ class RealStoresServerTest {
     }
 
     @Test
-    void theSpecExampleIsAnsweredEndToEnd_andAdminStatsShowRedisAndPostgresFigures() throws Exception {
+    void theApiExampleIsAnsweredEndToEnd_andAdminStatsShowRedisAndPostgresFigures() throws Exception {
         String database = stores.createDatabase("end_to_end");
         AppConfig config = AppConfig.fromEnvironment(stores.environment(database, 0));
         try (Application application = Application.start(config, Tokens.from(config))) {

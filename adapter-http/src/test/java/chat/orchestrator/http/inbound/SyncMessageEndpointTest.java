@@ -36,7 +36,7 @@ class SyncMessageEndpointTest {
     }
 
     @Test
-    void theSpecExample_isCompletedWithAVietnameseAnswerInTheSpecShape() throws Exception {
+    void theApiExample_isCompletedWithAVietnameseAnswerInTheDocumentedShape() throws Exception {
         api = new RunningApi(new RuleBasedResponder());
 
         RunningApi.Reply reply = api.post(PATH, fixture("sync-request.json"));
