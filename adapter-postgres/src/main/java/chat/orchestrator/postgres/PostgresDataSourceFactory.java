@@ -11,8 +11,8 @@ public final class PostgresDataSourceFactory {
     }
 
     /**
-     * A pool that starts even while the database is down: the server then reports PostgreSQL as unhealthy and
-     * answers with retryable errors until the database is back, instead of refusing to start (SPEC, Storage).
+     * A pool that starts even while the database is down: the server then reports PostgreSQL as unhealthy and answers
+     * with retryable errors until the database is back, instead of refusing to start (docs/postgres.md, "Failures").
      */
     public static HikariDataSource create(PostgresSettings settings) {
         HikariConfig config = new HikariConfig();

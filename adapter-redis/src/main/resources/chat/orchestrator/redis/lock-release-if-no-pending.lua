@@ -1,5 +1,5 @@
 -- Releases the lock only if nothing is pending, so no message can arrive unseen between the check
--- and the release (DESIGN.md, invariant 2).
+-- and the release (docs/design.md, invariant 2 and step 8).
 -- KEYS[1] lock, KEYS[2] pending set; ARGV[1] lock value "<fencing token>:<owner token>"
 -- Returns 1 released, 0 messages pending (lock kept), -1 not the owner (nothing changed).
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then

@@ -1,6 +1,7 @@
 -- Reads the batch to answer and the ids of everything pending in one step, so the set that decides whether
 -- the answer is stale is the set the batch was cut from: a message accepted at any moment is either among
--- the ids or arrives after this read, and is then newer than the batch (DESIGN.md, the worker loop).
+-- the ids or arrives after this read, and is then newer than the batch (docs/design.md, step 5;
+-- docs/architecture.md, "The worker loop").
 -- An id whose body is gone (evicted, or lost in a failover) is dropped from the pending set in the same step
 -- and reported apart: left pending, it would keep every holder from releasing the lock and never be answered.
 -- KEYS[1] pending sorted set, KEYS[2] bodies hash; ARGV[1] batch size (0 or more)

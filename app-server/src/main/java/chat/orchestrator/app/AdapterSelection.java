@@ -42,9 +42,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * Picks one adapter per port from the configuration: what is configured is used, the embedded default stands in
- * for the rest (SPEC "Storage", "Outbound"). Opens pools and clients and migrates PostgreSQL; everything it opened
- * is closed by {@link SelectedAdapters#close()}, or at once if the selection itself fails halfway.
+ * Picks one adapter per port from the configuration: what is configured is used, the embedded default stands in for the
+ * rest (README.md, "Configuration"; environment.example). Opens pools and clients and migrates PostgreSQL; everything
+ * it opened is closed by {@link SelectedAdapters#close()}, or at once if the selection itself fails halfway.
  */
 public final class AdapterSelection {
     private AdapterSelection() {

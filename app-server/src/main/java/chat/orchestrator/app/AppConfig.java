@@ -14,9 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything the server reads from its environment, read once and validated at start (SPEC "Configuration").
- * Tokens are optional here: the embedded default generates missing ones (see {@link Tokens}). Each optional
- * store or service is empty when its variables are absent, and the embedded default stands in for it.
+ * Everything the server reads from its environment, read once and validated at start (README.md, "Configuration";
+ * environment.example lists every variable). Tokens are optional here: the embedded default generates missing ones (see
+ * {@link Tokens}). Each optional store or service is empty when its variables are absent, and the embedded default
+ * stands in for it.
  *
  * @param debug         {@code DEBUG}: also makes {@code DEBUG} the default log level
  * @param logFormat     {@code LOG_FORMAT}: {@code text} (the default, for a terminal) or {@code json} (one object per line)

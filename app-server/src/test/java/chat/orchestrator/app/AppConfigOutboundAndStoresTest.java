@@ -24,7 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The SPEC's storage, AI and Pancake variables, read with the adapters' own rules and refused with the name. */
+/**
+ * The storage, AI and Pancake variables of environment.example, read with the adapters' own rules and refused with
+ * the name.
+ */
 class AppConfigOutboundAndStoresTest {
 
     @Test
@@ -78,7 +81,7 @@ class AppConfigOutboundAndStoresTest {
     }
 
     @Test
-    void theAiServiceSpeaksOpenAiByDefault_withTheSpecsTimeout() {
+    void theAiServiceSpeaksOpenAiByDefault_withTheDocumentedTimeout() {
         AiServiceConfig ai = AppConfig.fromEnvironment(Map.of("AI_SERVICE_URL", "http://vllm:8000/v1/",
                 "AI_MODEL", "qwen2.5-7b-instruct", "AI_API_KEY", "sk-test")).ai().orElseThrow();
 

@@ -57,7 +57,7 @@ class AppConfigTest {
     }
 
     @Test
-    void variablesAreReadWithTheSpecsNames() {
+    void variablesAreReadWithTheDocumentedNames() {
         AppConfig config = AppConfig.fromEnvironment(Map.of("API_HOST", "127.0.0.1", "API_PORT", "9000",
                 "PANCAKE_ACCESS_TOKEN", "p", "ADMIN_ACCESS_TOKEN", "a", "LOG_LEVEL", "debug",
                 "PROCESSING_LOCK_TTL", "60", "CONSOLIDATION_WINDOW_MS", "250", "AI_CANCEL_ON_NEWER_MESSAGE", "true"));

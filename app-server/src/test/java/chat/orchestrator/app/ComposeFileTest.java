@@ -17,8 +17,9 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * No container engine runs on the build machines: this checks what can be checked without one. docker-compose.yml
- * parses, has the topology docs/operations.md describes, passes only variables the server knows, and agrees with
- * deploy/nginx.conf and the Dockerfile on ports, body size and timeouts.
+ * parses, has the topology docs/operations.md describes, passes only variables the server knows, lets every variable
+ * of environment.example (copied to .env) reach the instances, and agrees with deploy/nginx.conf and the Dockerfile on
+ * ports, body size and timeouts.
  */
 class ComposeFileTest {
     private static final Path ROOT = Path.of("..");
@@ -49,6 +50,33 @@ class ComposeFileTest {
         return names;
     }
 
+    /** The value environment.example gives a variable that it sets (not commented out): what .env starts with. */
+    private static String documentedValue(String name) throws IOException {
+        Matcher m = Pattern.compile("(?m)^" + name + "=(.*)$").matcher(Files.readString(ROOT.resolve("environment.example")));
+        assertTrue(m.find(), "environment.example sets " + name);
+        return m.group(1).strip();
+    }
+
+    /** The files of a service's env_file entry, in either of its forms (a path, or a list of paths or of {path:}). */
+    @SuppressWarnings("unchecked")
+    private static List<String> envFiles(String app) throws IOException {
+        Object entry = service(app).get("env_file");
+        if (entry == null) {
+            return List.of();
+        }
+        if (entry instanceof String path) {
+            return List.of(path);
+        }
+        return ((List<Object>) entry).stream()
+                .map(e -> e instanceof Map<?, ?> m ? String.valueOf(m.get("path")) : String.valueOf(e))
+                .toList();
+    }
+
+    /** True when a compose value is the variable itself, interpolated from .env: ${NAME}, ${NAME:-x}, ${NAME:?x}... */
+    private static boolean interpolatesItself(String name, Object value) {
+        return value != null && Pattern.matches("\\$\\{" + name + "(?:[:]?[-?][^}]*)?}", String.valueOf(value));
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void threeInstancesBehindNginx_onOneRedisAndOnePostgres() throws IOException {
@@ -76,6 +104,40 @@ class ComposeFileTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void everyDocumentedVariableReachesTheInstances_andOnlyTheTopologyIsFixed() throws IOException {
+        Map<String, Object> fixed = (Map<String, Object>) compose().get("x-topology");
+        Set<String> topology = fixed.keySet();
+        for (String app : APPS) {
+            assertTrue(envFiles(app).stream().anyMatch(f -> Path.of(f).normalize().equals(Path.of(".env"))),
+                    app + " has no env_file entry for .env (cp environment.example .env): its variables would not reach"
+                            + " the container");
+            Map<String, Object> env = environment(app);
+            Set<String> blocked = new TreeSet<>();
+            for (String name : documentedVariables()) {
+                if (env.containsKey(name) && !topology.contains(name) && !interpolatesItself(name, env.get(name))) {
+                    blocked.add(name + "=" + env.get(name));
+                }
+            }
+            assertEquals(Set.of(), blocked, app + " sets documented variables to its own values, over .env's (only"
+                    + " x-topology's " + topology + " may be fixed by the compose file)");
+            for (String name : topology) {
+                assertEquals(fixed.get(name), env.get(name), app + " gets x-topology's " + name);
+            }
+        }
+    }
+
+    @Test
+    void interpolatesItself_tellsDotEnvsOwnValueFromAFixedOne() {
+        assertTrue(interpolatesItself("LOG_LEVEL", "${LOG_LEVEL}"));
+        assertTrue(interpolatesItself("LOG_LEVEL", "${LOG_LEVEL:-INFO}"));
+        assertTrue(interpolatesItself("ADMIN_ACCESS_TOKEN", "${ADMIN_ACCESS_TOKEN:?set it in .env}"));
+        assertTrue(!interpolatesItself("LOG_LEVEL", "INFO"));
+        assertTrue(!interpolatesItself("LOG_LEVEL", "${DEBUG_LEVEL:-INFO}"));
+        assertTrue(!interpolatesItself("LOG_LEVEL", "${LOG_LEVEL}-x"));
+    }
+
+    @Test
     void nginxTheDockerfileAndComposeAgreeOnPortsBodySizeAndTimeouts() throws IOException {
         String nginx = Files.readString(ROOT.resolve("deploy/nginx.conf"));
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
@@ -87,9 +149,10 @@ class ComposeFileTest {
         assertTrue(dockerfile.contains("EXPOSE " + port));
         assertTrue(dockerfile.contains("http://127.0.0.1:" + port + "/health/ready"), "the health check asks readiness");
 
-        long maxBody = Long.parseLong(String.valueOf(env.get("MAX_REQUEST_BODY_BYTES")));
+        // The instances take these two from .env, which starts as environment.example: nginx.conf follows its values.
+        long maxBody = Long.parseLong(documentedValue("MAX_REQUEST_BODY_BYTES"));
         assertEquals(maxBody / 1024 + "k", directive(nginx, "client_max_body_size"), "nginx's body limit is the server's");
-        int answerWait = Integer.parseInt(String.valueOf(env.get("ANSWER_WAIT_SECONDS")));
+        int answerWait = Integer.parseInt(documentedValue("ANSWER_WAIT_SECONDS"));
         int readTimeout = Integer.parseInt(directive(nginx, "proxy_read_timeout").replace("s", ""));
         assertTrue(readTimeout > answerWait, "nginx waits longer (" + readTimeout + " s) than the sync endpoint ("
                 + answerWait + " s)");

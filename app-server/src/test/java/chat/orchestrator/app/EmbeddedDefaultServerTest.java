@@ -9,16 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The server as the README starts it, on its embedded default, answering the SPEC's example end to end. */
+/** The server as the README starts it, on its embedded default, answering docs/api.md's example end to end. */
 class EmbeddedDefaultServerTest {
 
     @Test
-    void theSpecExampleIsAnsweredInVietnamese() throws Exception {
+    void theApiExampleIsAnsweredInVietnamese() throws Exception {
         AppConfig config = AppConfig.fromEnvironment(Map.of("API_HOST", "127.0.0.1", "API_PORT", "0",
                 "CONSOLIDATION_WINDOW_MS", "0", "SHUTDOWN_DRAIN_SECONDS", "0"));
         Tokens tokens = Tokens.from(config);
@@ -28,7 +26,7 @@ class EmbeddedDefaultServerTest {
                             .header("Authorization", "Bearer " + tokens.pancake())
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(
-                                    Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json"))))
+                                    Fixtures.text("sync-request.json")))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
 

@@ -11,8 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -118,7 +116,7 @@ class HandoffAcrossInstancesTest {
     private static String message(String id) throws Exception {
         // Later ids get later timestamps: each is the conversation's newest message.
         int n = Integer.parseInt(id.substring(id.indexOf('_') + 1));
-        return Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json"))
+        return Fixtures.text("sync-request.json")
                 .replace("msg_67890", id).replace("1699123456.789", Integer.toString(1699123456 + n));
     }
 }

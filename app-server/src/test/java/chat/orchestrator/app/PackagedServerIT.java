@@ -37,7 +37,7 @@ class PackagedServerIT {
         Files.deleteIfExists(archive);
 
         try (Served first = serve()) {
-            String request = Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json"));
+            String request = Fixtures.text("sync-request.json");
             HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(first.base()
                             + "/api/v1/enhanced-handle-message")).header("Authorization", "Bearer " + TOKEN)
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(request))

@@ -8,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -43,7 +41,7 @@ final class RealStores implements AutoCloseable {
                 .setting("save \"\"").setting("appendonly no").build();
         redis.start();
         postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
-        String answer = Files.readString(Path.of("..", "..", "shared", "fixtures", "openai-response-json.json"));
+        String answer = Fixtures.text("openai-response-json.json");
         ai = LoopbackHttpServer.start(64, exchange -> {
             exchange.getRequestBody().readAllBytes();
             aiRequestIds.add(requestId(exchange));

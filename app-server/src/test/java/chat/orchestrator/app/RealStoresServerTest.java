@@ -10,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +33,7 @@ class RealStoresServerTest {
     }
 
     @Test
-    void theSpecExampleIsAnsweredEndToEnd_andAdminStatsShowRedisAndPostgresFigures() throws Exception {
+    void theApiExampleIsAnsweredEndToEnd_andAdminStatsShowRedisAndPostgresFigures() throws Exception {
         String database = stores.createDatabase("end_to_end");
         AppConfig config = AppConfig.fromEnvironment(stores.environment(database, 0));
         try (Application application = Application.start(config, Tokens.from(config))) {
@@ -44,7 +42,7 @@ class RealStoresServerTest {
             JsonNode answer = call(HttpRequest.newBuilder(URI.create(base + "/api/v1/enhanced-handle-message"))
                     .header("Authorization", "Bearer message-token").header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(
-                            Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json")))));
+                            Fixtures.text("sync-request.json"))));
 
             JsonNode result = answer.get("result");
             assertEquals("completed", result.get("status").asText(), answer.toString());

@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +26,7 @@ class ShutdownProcessTest {
     @Test
     void onSigterm_readinessTurns503First_theRequestInFlightIsAnswered_andTheProcessExitsWithin30Seconds()
             throws Exception {
-        String answer = Files.readString(Path.of("..", "..", "shared", "fixtures", "openai-response-json.json"));
+        String answer = Fixtures.text("openai-response-json.json");
         CountDownLatch aiCalled = new CountDownLatch(1);
         HttpServer ai = LoopbackHttpServer.start(16, exchange -> {
             exchange.getRequestBody().readAllBytes();
@@ -52,7 +50,7 @@ class ShutdownProcessTest {
                 "AI_SERVICE_URL", "http://127.0.0.1:" + ai.getAddress().getPort() + "/v1",
                 "AI_MODEL", "qwen2.5-7b-instruct"), "shutdown")) {
             server.awaitReady();
-            String message = Files.readString(Path.of("..", "..", "shared", "fixtures", "sync-request.json"));
+            String message = Fixtures.text("sync-request.json");
             CompletableFuture<HttpResponse<String>> inFlight = HttpClient.newHttpClient().sendAsync(
                     HttpRequest.newBuilder(URI.create(server.base() + "/api/v1/enhanced-handle-message"))
                             .header("Authorization", "Bearer message-token").header("Content-Type", "application/json")

@@ -66,7 +66,10 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         return new Builder();
     }
 
-    /** Handles one message and answers the outcome that covers it (SPEC lifecycle, steps 2 to 8). */
+    /**
+     * Handles one message and answers the outcome that covers it (docs/design.md, "The life of one message", steps
+     * 2 to 8).
+     */
     @Override
     public MessageOutcome handle(InboundMessage message) {
         return handleMessage.handle(message);

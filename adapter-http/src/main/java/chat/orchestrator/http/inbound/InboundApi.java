@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Every endpoint of the SPEC on one Helidon server: the one place that says which service answers where and with
+ * Every endpoint of docs/api.md on one Helidon server: the one place that says which service answers where and with
  * which token. The message token and the admin check (the admin token, or an admin JWT) guard disjoint sets of
  * endpoints.
  */

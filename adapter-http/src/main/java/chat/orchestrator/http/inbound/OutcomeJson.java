@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 
-/** The SPEC's JSON shapes of a message outcome: completed, locked, restart_needed, duplicate, handed_off. */
+/** The JSON shapes of a message outcome, one per {@code MessageOutcome} subtype (docs/api.md, openapi.yaml). */
 final class OutcomeJson {
     private final ObjectMapper mapper;
     private final StorageDescription storage;

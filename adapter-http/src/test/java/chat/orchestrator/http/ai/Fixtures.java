@@ -3,27 +3,30 @@ package chat.orchestrator.http.ai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * The shared payload fixtures, read from {@code shared/fixtures} beside the repository (CI lays it out so; the
- * tests run in the module directory). Shared by the AI and the Pancake client tests.
+ * The payload fixtures: {@code src/test/resources/fixtures} of this module (its README says what each is), read from
+ * the class path. Used by the AI, Pancake and endpoint tests here and, through this module's test-jar, by app-server's.
  */
 public final class Fixtures {
-    public static final Path DIR = Path.of("..", "..", "shared", "fixtures");
+    /** Where the fixtures are on the class path. */
+    public static final String DIR = "/fixtures/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Fixtures() {
     }
 
     public static String text(String name) {
-        try {
-            return Files.readString(DIR.resolve(name), StandardCharsets.UTF_8);
+        try (InputStream in = Fixtures.class.getResourceAsStream(DIR + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("fixture " + name + " not found on the class path under " + DIR);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("fixture " + name + " not found under " + DIR.toAbsolutePath().normalize(), e);
+            throw new UncheckedIOException("fixture " + name + " cannot be read", e);
         }
     }
 

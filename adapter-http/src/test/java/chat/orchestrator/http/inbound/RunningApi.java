@@ -1,5 +1,6 @@
 package chat.orchestrator.http.inbound;
 
+import chat.orchestrator.core.MessageHandler;
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.port.AiPort;
@@ -80,8 +81,19 @@ final class RunningApi implements AutoCloseable {
         this(ai, new LoggingPancake(), false, MAX_BODY, Duration.ofSeconds(20), ServerLimits.NONE, Optional.of(jwt));
     }
 
+    /** The synchronous endpoint answers whatever {@code messages} makes of each message; the rest is as usual. */
+    RunningApi(AiPort ai, MessageHandler messages) {
+        this(ai, new LoggingPancake(), false, MAX_BODY, Duration.ofSeconds(20), ServerLimits.NONE, Optional.empty(),
+                Optional.of(messages));
+    }
+
     private RunningApi(AiPort ai, PancakePort pancake, boolean signedWebhook, long maxBody, Duration bodyReadTimeout,
                        ServerLimits limits, Optional<AdminJwtSettings> jwt) {
+        this(ai, pancake, signedWebhook, maxBody, bodyReadTimeout, limits, jwt, Optional.empty());
+    }
+
+    private RunningApi(AiPort ai, PancakePort pancake, boolean signedWebhook, long maxBody, Duration bodyReadTimeout,
+                       ServerLimits limits, Optional<AdminJwtSettings> jwt, Optional<MessageHandler> messages) {
         Duration lockTtl = Duration.ofSeconds(30);
         orchestrator = Orchestrator.builder().locks(locks).state(state).history(history).outbox(history.outbox()).ai(ai)
                 .pancake(pancake)
@@ -95,7 +107,7 @@ final class RunningApi implements AutoCloseable {
                 new InboundApi.Settings("127.0.0.1", 0, TOKEN, ADMIN_TOKEN,
                         signedWebhook ? Optional.of(WEBHOOK_SECRET) : Optional.empty(), maxBody, bodyReadTimeout,
                         limits, Optional.empty(), jwt),
-                new InboundApi.Dependencies(orchestrator, orchestrator, chatJobs,
+                new InboundApi.Dependencies(messages.orElse(orchestrator), orchestrator, chatJobs,
                         new Administration(locks, state, history.outbox(), List.of(memory), Clock.systemUTC(), lockTtl, 1_000,
                                 orchestrator::aiRefusal),
                         orchestrator.handoffs(), botProfiles, List.of(memory), Map.of("state", "memory", "ai", "test AI"),

@@ -7,12 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.port.PancakePort;
+import chat.orchestrator.http.ai.Fixtures;
 import chat.orchestrator.inmemory.RuleBasedResponder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -33,11 +32,11 @@ class SyncMessageEndpointTest {
     }
 
     static String fixture(String name) throws IOException {
-        return Files.readString(Path.of("..", "..", "shared", "fixtures", name));
+        return Fixtures.text(name);
     }
 
     @Test
-    void theSpecExample_isCompletedWithAVietnameseAnswerInTheSpecShape() throws Exception {
+    void theApiExample_isCompletedWithAVietnameseAnswerInTheDocumentedShape() throws Exception {
         api = new RunningApi(new RuleBasedResponder());
 
         RunningApi.Reply reply = api.post(PATH, fixture("sync-request.json"));

@@ -2,6 +2,7 @@ package chat.orchestrator.app.faults;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.app.Fixtures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -41,8 +42,8 @@ class FaultSuiteIT {
         Timeline timeline = new Timeline();
         Timeline.log("fault suite, scale " + scale.name() + ", " + scale.conversations() + " conversations; logs in "
                 + dir.toAbsolutePath());
-        String answer = Files.readString(Path.of("..", "..", "shared", "fixtures", "openai-response-json.json"));
-        String webhook = Files.readString(Path.of("..", "..", "shared", "fixtures", "pancake-webhook-message.json"));
+        String answer = Fixtures.text("openai-response-json.json");
+        String webhook = Fixtures.text("pancake-webhook-message.json");
         try (RedisProcess redis = new RedisProcess(freePort(), dir.resolve("redis.log"));
              PostgresProcess postgres = new PostgresProcess(dir.resolve("pgdata"), freePort());
              StubAi ai = new StubAi(answer);

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.app.Fixtures;
 import chat.orchestrator.app.faults.StubPancake.Call;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,8 +45,8 @@ class SentinelFailoverIT {
         Instant began = Instant.now();
         Path dir = FaultSuiteIT.freshDirectory(Path.of("target", "sentinel-failover"));
         Timeline timeline = new Timeline();
-        String answer = Files.readString(Path.of("..", "..", "shared", "fixtures", "openai-response-json.json"));
-        String webhook = Files.readString(Path.of("..", "..", "shared", "fixtures", "pancake-webhook-message.json"));
+        String answer = Fixtures.text("openai-response-json.json");
+        String webhook = Fixtures.text("pancake-webhook-message.json");
         try (SentinelProcesses redis = SentinelProcesses.start(dir.resolve("redis"));
              PostgresProcess postgres = new PostgresProcess(dir.resolve("pgdata"), FaultSuiteIT.freePort());
              StubAi ai = new StubAi(answer);

@@ -40,10 +40,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The holder's loop for one conversation (SPEC steps 5 to 8, DESIGN "The worker loop"): consolidate, raise the
- * fence, snapshot the pending burst, answer it, discard a stale answer and go again, store a fresh one under the
- * fence, deliver it through the outbox, and release only when nothing is pending. Runs until the lock is released
- * or lost; never sends without a fenced write.
+ * The holder's loop for one conversation (docs/design.md, "The life of one message", steps 4 to 8;
+ * docs/architecture.md, "The worker loop"): consolidate, raise the fence, snapshot the pending burst, answer it,
+ * discard a stale answer and go again, store a fresh one under the fence, deliver it through the outbox, and release
+ * only when nothing is pending. Runs until the lock is released or lost; never sends without a fenced write.
  */
 public final class ConversationWorker {
     private static final System.Logger LOG = System.getLogger(ConversationWorker.class.getName());

@@ -24,9 +24,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Handling one inbound message (SPEC steps 2 to 4, then waiting for the worker): deduplicate, record durably, accept
- * into the pending set, try the lock, and, as holder, start the worker and wait for the outcome covering the
- * message. Accepting before trying the lock is what makes the worker's release check sufficient (DESIGN).
+ * Handling one inbound message (docs/design.md, "The life of one message", steps 2 and 3, then waiting for the worker):
+ * deduplicate, record durably, accept into the pending set, try the lock, and, as holder, start the worker and wait for
+ * the outcome covering the message. Accepting before trying the lock is what makes the worker's release check
+ * sufficient (docs/design.md, steps 3 and 8).
  */
 public final class HandleMessage {
     private static final System.Logger LOG = System.getLogger(HandleMessage.class.getName());

@@ -30,11 +30,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 /**
- * The outbox dispatcher (DESIGN "Background work"): every answer reaches Pancake through a claim on its outbox entry,
- * whether its holder sends it at once or any instance later. Only a conversation's oldest undelivered answer is
- * claimable, so answers go out one at a time and in commit order. A failed attempt stays due with backoff until the
- * delivery horizon; only then, or on a permanent refusal, does it stop. Each send runs on its own virtual thread, so
- * one slow or failing conversation never holds up another.
+ * The outbox dispatcher (docs/design.md, "Delivery: the outbox"): every answer reaches Pancake through a claim on its
+ * outbox entry, whether its holder sends it at once or any instance later. Only a conversation's oldest undelivered
+ * answer is claimable, so answers go out one at a time and in commit order. A failed attempt stays due with backoff
+ * until the delivery horizon; only then, or on a permanent refusal, does it stop. Each send runs on its own virtual
+ * thread, so one slow or failing conversation never holds up another.
  */
 public final class OutboxDispatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OutboxDispatcher.class.getName());

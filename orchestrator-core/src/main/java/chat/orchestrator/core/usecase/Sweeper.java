@@ -16,11 +16,12 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Recovery (SPEC step 9): finds every conversation whose messages wait with no holder (the holder died, its AI call
- * failed and nobody retried, or the state store lost them) and takes its lock like any request, starting the
- * worker. Durable history is the source: it pages through all conversations with messages no answer has consumed,
- * whatever the state store says, puts those messages back into the pending set, and tries the lock. Safe on every
- * instance at once: the lock decides who works, and a worker drops from its batch whatever history shows answered.
+ * Recovery (docs/design.md, "The life of one message", step 9): finds every conversation whose messages wait with no
+ * holder (the holder died, its AI call failed and nobody retried, or the state store lost them) and takes its lock like
+ * any request, starting the worker. Durable history is the source: it pages through all conversations with messages no
+ * answer has consumed, whatever the state store says, puts those messages back into the pending set, and tries the
+ * lock. Safe on every instance at once: the lock decides who works, and a worker drops from its batch whatever history
+ * shows answered.
  */
 public final class Sweeper {
     private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
