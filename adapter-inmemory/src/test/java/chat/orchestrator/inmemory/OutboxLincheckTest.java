@@ -55,7 +55,7 @@ public class OutboxLincheckTest {
     @Operation
     public String claimNext(@Param(name = "thread") int thread, @Param(name = "conversation") int conversation,
                             boolean live) {
-        Optional<ClaimedDelivery> claim = outbox.claimNext(HistoryLincheckTest.conversation(conversation), NOW,
+        Optional<ClaimedDelivery> claim = outbox.claimNext(HistoryLincheckTest.conversation(conversation),
                 live ? Duration.ofSeconds(30) : Duration.ZERO);
         claim.ifPresent(c -> held[slot(thread)][conversation] = c);
         return claim.map(OutboxLincheckTest::name).orElse("none");
@@ -63,7 +63,7 @@ public class OutboxLincheckTest {
 
     @Operation
     public List<String> claimDue(@Param(name = "thread") int thread, boolean live) {
-        List<ClaimedDelivery> claims = outbox.claimDue(NOW, live ? Duration.ofSeconds(30) : Duration.ZERO, 2);
+        List<ClaimedDelivery> claims = outbox.claimDue(live ? Duration.ofSeconds(30) : Duration.ZERO, 2);
         claims.forEach(c -> held[slot(thread)][c.delivery().conversationId().equals(
                 HistoryLincheckTest.conversation(0)) ? 0 : 1] = c);
         return claims.stream().map(OutboxLincheckTest::name).toList();
@@ -72,7 +72,7 @@ public class OutboxLincheckTest {
     @Operation
     public String renew(@Param(name = "thread") int thread, @Param(name = "conversation") int conversation) {
         ClaimedDelivery claim = held[slot(thread)][conversation];
-        return claim == null ? "no claim" : String.valueOf(outbox.renew(claim, NOW.plusSeconds(60)));
+        return claim == null ? "no claim" : String.valueOf(outbox.renew(claim, Duration.ofSeconds(60)));
     }
 
     @Operation

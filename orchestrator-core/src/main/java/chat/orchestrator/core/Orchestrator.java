@@ -156,9 +156,9 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
     }
 
     /**
-     * Stops taking work, then waits up to one lock TTL for running workers and sends; a worker cut short leaves its
-     * lease to expire, a send cut short leaves its answer due. Returns only when background work has stopped, so the
-     * caller may close the pools after it.
+     * Stops taking work, then waits up to one lock TTL for running workers and sends: workers are interrupted halfway
+     * (a worker cut short leaves its burst pending and its lease to expire), sends have the whole time (a send cut
+     * short leaves its answer due). Returns when background work has stopped or the time is up.
      */
     @Override
     public void close() {
@@ -177,8 +177,14 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         awaitQuietly(dispatches, deadline);
         workers.shutdown();
         try {
-            if (!workers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS)) {
+            // Workers get half the budget to finish; then they are interrupted, so that none commits an answer it
+            // has no time left to send. A worker interrupted while sending finishes that send (see OutboxDispatcher),
+            // and so do the dispatcher's sends: the other half is theirs. A send cut short in public-API mode may have
+            // reached Pancake, and the instance that sends it next would show it twice.
+            long workersUntil = deadline - grace.toNanos() / 2;
+            if (!workers.awaitTermination(remaining(workersUntil), TimeUnit.NANOSECONDS)) {
                 workers.shutdownNow();
+                workers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException interrupted) {
             workers.shutdownNow();

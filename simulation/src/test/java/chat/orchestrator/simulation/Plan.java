@@ -34,7 +34,7 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
                 case MESSAGE -> "message c" + conversation + "/m" + message + " via " + path + " to i" + instance
                         + " stamped " + millis + "ms";
                 case CRASH -> "crash i" + instance + ", back after " + millis + "ms";
-                case ROLLING_RESTART -> "rolling restart of i" + instance;
+                case ROLLING_RESTART -> "rolling restart of i" + instance + " with " + millis + "ms of grace";
                 case CLOCK_SKEW -> "clock of i" + instance + " off by " + millis + "ms";
                 case REDIS_LOSES_KEY -> "redis loses " + InMemoryStore.Loss.values()[(int) millis] + " of c"
                         + conversation;
@@ -83,8 +83,9 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         if (random.nextDouble() < 0.4) {
             // While the instance that took a message is likely still answering or sending it.
             Event near = events.get(random.nextInt(events.size()));
+            // The shutdown's grace: a platform's (Kubernetes gives 30 s) or an operator's shorter one.
             events.add(new Event(near.atMillis() + random.nextInt(8_000), Kind.ROLLING_RESTART, near.conversation(),
-                    -1, near.instance(), 0, null));
+                    -1, near.instance(), 1_000 + random.nextInt(29_000), null));
         }
         maybe(random, 0.3, events, Kind.REDIS_RESTART, conversations, 0);
         if (random.nextDouble() < 0.4) {

@@ -104,7 +104,7 @@ final class Simulation {
             long end = Duration.ofMillis(event.atMillis() + (event.kind() == Plan.Kind.MESSAGE ? 0
                     : Math.max(0, event.millis()))).toNanos();
             if (event.kind() != Plan.Kind.MESSAGE && event.kind() != Plan.Kind.CLOCK_SKEW
-                    && event.kind() != Plan.Kind.REDIS_LOSES_KEY) {
+                    && event.kind() != Plan.Kind.REDIS_LOSES_KEY && event.kind() != Plan.Kind.ROLLING_RESTART) {
                 healAt = Math.max(healAt, end);
             }
             world.spawn(World.WORLD, "plan-" + event, () -> {
@@ -181,7 +181,7 @@ final class Simulation {
                     Incarnation stopping = instance.current;
                     instance.stopping = true;
                     instance.current = null;
-                    stopping.orchestrator.close();
+                    stopping.orchestrator.close(Duration.ofMillis(event.millis()));
                     stopping.scheduler.kill();
                     instance.stopping = false;
                     instance.start();

@@ -146,20 +146,18 @@ public final class OutboxDispatcher implements AutoCloseable {
     /** Sends one claimed answer, renewing the claim while the send runs, and records how it went. */
     DeliveryAttempt attempt(ClaimedDelivery claim) throws InterruptedException {
         DeliveryReport report;
-        boolean interrupted = false;
+        boolean cutShort = false;
         try {
             report = sendRenewing(claim);
         } catch (InterruptedException shutdown) {
-            interrupted = true;
+            cutShort = true;
             report = pending(claim.delivery(), "interrupted (shutting down); due again at once");
         }
-        if (Thread.interrupted()) {
-            // The Pancake client saw the interrupt: whether the request arrived is unknown, and the key makes a
-            // repeat recognisable, so the answer stays due at once without using up an attempt.
-            interrupted = true;
-        }
+        // Shutdown may have interrupted this thread while the send went on in its own: the report is then complete
+        // and recorded as any other; the interrupt is passed on once it is.
+        boolean interrupted = Thread.interrupted() || cutShort;
         Instant now = clock.instant();
-        DeliveryAttempt attempt = interrupted
+        DeliveryAttempt attempt = cutShort
                 ? new DeliveryAttempt(report.withUndelivered(DeliveryReport.Status.PENDING), DeliveryState.PENDING, now,
                         now, false)
                 : decide(claim, report, now);
@@ -181,17 +179,33 @@ public final class OutboxDispatcher implements AutoCloseable {
         return attempt;
     }
 
+    /**
+     * Sends on a thread of its own, renewing the claim meanwhile. A shutdown that interrupts the waiting thread does
+     * not cut the send: in public-API mode a request cut short may have reached Pancake, and whoever sends next would
+     * repeat it with no key to tell. The send goes on for up to one claim period more; only one that outlasts that
+     * too is cut (and its answer, due at once, sent again by another instance).
+     */
     private DeliveryReport sendRenewing(ClaimedDelivery claim) throws InterruptedException {
         // Its own thread, not the dispatch executor: a holder delivering during shutdown still needs one.
         Future<DeliveryReport> send = scheduler.start("pancake-send-" + claim.runId(),
                 () -> pancake.deliver(claim.delivery()));
         Duration renewEvery = settings.claimFor().dividedBy(3);
+        long cutAt = Long.MAX_VALUE;
+        boolean interrupted = false;
         try {
             while (true) {
                 try {
                     return scheduler.await(send, renewEvery);
                 } catch (TimeoutException stillSending) {
+                    if (interrupted && scheduler.nanoTime() - cutAt >= 0) {
+                        throw new InterruptedException("send outlasted the shutdown's wait");
+                    }
                     renewQuietly(claim);
+                } catch (InterruptedException shutdown) {
+                    if (!interrupted) {
+                        interrupted = true;
+                        cutAt = scheduler.nanoTime() + settings.claimFor().toNanos();
+                    }
                 } catch (ExecutionException broken) {
                     // PancakePort promises a report for every failure; an adapter that throws is treated as a
                     // failure that may pass, so the answer backs off instead of blocking its conversation.
@@ -200,6 +214,9 @@ public final class OutboxDispatcher implements AutoCloseable {
             }
         } finally {
             send.cancel(true);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
