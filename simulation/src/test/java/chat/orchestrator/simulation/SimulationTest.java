@@ -71,7 +71,9 @@ class SimulationTest {
         }
         if (!failures.isEmpty()) {
             Simulation.Result first = failures.getFirst();
-            Simulation.Result smallest = Shrinker.shrink(first);
+            // PIT runs the simulation against hundreds of mutants and needs only to know that one fails.
+            Simulation.Result smallest = Boolean.parseBoolean(System.getProperty("simulation.shrink", "true"))
+                    ? Shrinker.shrink(first) : first;
             fail(failures.size() + " of " + seeds.size() + " seed(s) failed; seeds "
                     + failures.stream().map(f -> f.plan().seed()).limit(20).toList() + "\nby what broke first: "
                     + failures.stream().collect(java.util.stream.Collectors.groupingBy(
