@@ -43,6 +43,29 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * Time, threads and chance reach the core's use cases only through its Scheduler, which a deterministic
+     * simulation replaces: a sleep, a thread or a clock read of their own would escape the simulation's control.
+     */
+    @Test
+    void theCoresTimeThreadsAndChanceGoThroughItsScheduler() {
+        noClasses().that().resideInAPackage("chat.orchestrator.core..")
+                .and().doNotHaveFullyQualifiedName("chat.orchestrator.core.SystemScheduler")
+                .and().doNotHaveFullyQualifiedName("chat.orchestrator.core.Scheduler")
+                .should().callMethod(Thread.class, "sleep", long.class)
+                .orShould().callMethod(Thread.class, "sleep", java.time.Duration.class)
+                .orShould().callMethod(Thread.class, "ofVirtual")
+                .orShould().callMethod(Thread.class, "ofPlatform")
+                .orShould().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(java.time.Clock.class, "systemUTC")
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.Executors")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.ThreadLocalRandom")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.concurrent.FutureTask")
+                .check(production);
+    }
+
     @Test
     void nothingButTheCompositionRootDependsOnIt() {
         noClasses().that().resideOutsideOfPackage("chat.orchestrator.app..")
