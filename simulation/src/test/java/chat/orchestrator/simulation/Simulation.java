@@ -182,6 +182,8 @@ final class Simulation {
                     instance.stopping = true;
                     instance.current = null;
                     stopping.orchestrator.close(Duration.ofMillis(event.millis()));
+                    // The process closes its pools and exits: what its threads still do meanwhile may take effect.
+                    sleepUntil(world.now() + Duration.ofMillis(world.random().nextInt(500)).toNanos());
                     stopping.scheduler.kill();
                     instance.stopping = false;
                     instance.start();
