@@ -294,7 +294,7 @@ class DeliveryThroughOutagesTest {
 
             assertEquals(1, pancake.attempts.size());
             assertTrue(pancake.attempts.getFirst().fencingToken().value() > 1_000);
-            assertEquals("answer to [m1]", outcome.reply().text());
+            assertEquals("answer to [m0, m1]", outcome.reply().text(), "m0, recorded and never answered, with it");
         }
     }
 

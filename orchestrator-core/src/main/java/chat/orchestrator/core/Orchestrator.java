@@ -171,6 +171,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
      */
     public void close(Duration grace) {
         long deadline = scheduler.nanoTime() + grace.toNanos();
+        dispatcher.sendUntil(deadline);
         sweeps.stop();
         dispatches.stop();
         awaitQuietly(sweeps, deadline);
@@ -178,8 +179,8 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         workers.shutdown();
         try {
             // Workers get half the budget to finish; then they are interrupted, so that none commits an answer it
-            // has no time left to send. A worker interrupted while sending finishes that send (see OutboxDispatcher),
-            // and so do the dispatcher's sends: the other half is theirs. A send cut short in public-API mode may have
+            // has no time left to send. A worker interrupted while sending lets that send run to the deadline, as
+            // the dispatcher's sends do: the other half is theirs. A send cut short in public-API mode may have
             // reached Pancake, and the instance that sends it next would show it twice.
             long workersUntil = deadline - grace.toNanos() / 2;
             if (!workers.awaitTermination(remaining(workersUntil), TimeUnit.NANOSECONDS)) {

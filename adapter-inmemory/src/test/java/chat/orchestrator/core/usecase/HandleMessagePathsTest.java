@@ -47,10 +47,10 @@ class HandleMessagePathsTest {
     }
 
     @Test
-    void aRedeliveredMessageThatIsNoLongerPending_startsAWorkerForTheRest_andIsADuplicate() {
+    void aRedeliveredMessageThatIsNoLongerPending_startsAWorkerThatAnswersItWithTheRest_andIsADuplicate() {
         HandleMessage messages = handleMessage(rig.state, rig.history);
         rig.arrive(hello);
-        // A holder took m1 out of pending (its answer is on the way) and let the lock go; m2 waits.
+        // The state store lost m1's pending entry (no holder removes one before its answer is stored); m2 waits.
         Lease holder = take();
         rig.state.removePending(holder, Set.of(hello.id()));
         rig.locks.release(holder);
@@ -61,7 +61,8 @@ class HandleMessagePathsTest {
         assertEquals(new MessageOutcome.Duplicate(hello.id(), Optional.empty()), redelivery);
         assertEquals(1, executor.runAll(), "a worker was started for what is pending");
         assertEquals(1, rig.history.sentRuns().size());
-        assertEquals(java.util.List.of(more.id()), rig.history.sentRuns().getFirst().messageIds());
+        assertEquals(java.util.List.of(hello.id(), more.id()), rig.history.sentRuns().getFirst().messageIds(),
+                "history still had m1 unanswered: the worker's fence brings it back into the burst");
     }
 
     @Test

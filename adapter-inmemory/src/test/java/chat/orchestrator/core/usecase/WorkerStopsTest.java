@@ -123,6 +123,10 @@ class WorkerStopsTest {
     @Test
     void nothingPending_releasesTheLock_withoutAskingTheAi() throws Exception {
         Lease lease = take();
+        // Another holder's answer to m1 is stored and m1 cleared from pending: nothing is left, here or in history.
+        rig.history.recordAnswer(new AiRun(RunId.random(), conversation, lease.fencingToken(), List.of(first.id()),
+                WorkerRig.echo(new ConversationContext(conversation, List.of(), List.of(first))), rig.clock.instant()),
+                rig.clock.instant());
         rig.state.removePending(lease, Set.of(first.id()));
         GatedAi ai = new GatedAi();
 

@@ -52,6 +52,8 @@ public final class OutboxDispatcher implements AutoCloseable {
     private final Semaphore sendSlots;
     private final LifecycleEvents events;
     private final ExecutorService sends;
+    private volatile boolean shuttingDown;
+    private volatile long sendDeadline;
 
     OutboxDispatcher(OutboxPort outbox, PancakePort pancake, Scheduler scheduler, DeliverySettings settings,
                      LifecycleEvents events) {
@@ -180,32 +182,30 @@ public final class OutboxDispatcher implements AutoCloseable {
     }
 
     /**
-     * Sends on a thread of its own, renewing the claim meanwhile. A shutdown that interrupts the waiting thread does
-     * not cut the send: in public-API mode a request cut short may have reached Pancake, and whoever sends next would
-     * repeat it with no key to tell. The send goes on for up to one claim period more; only one that outlasts that
-     * too is cut (and its answer, due at once, sent again by another instance).
+     * Sends on a thread of its own, renewing the claim meanwhile. An interrupt cuts the send short, except during a
+     * shutdown ({@link #sendUntil}): then the send goes on until the shutdown's deadline, since in public-API mode a
+     * request cut short may have reached Pancake, and whoever sends next would repeat it with no key to tell.
      */
     private DeliveryReport sendRenewing(ClaimedDelivery claim) throws InterruptedException {
         // Its own thread, not the dispatch executor: a holder delivering during shutdown still needs one.
         Future<DeliveryReport> send = scheduler.start("pancake-send-" + claim.runId(),
                 () -> pancake.deliver(claim.delivery()));
         Duration renewEvery = settings.claimFor().dividedBy(3);
-        long cutAt = Long.MAX_VALUE;
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return scheduler.await(send, renewEvery);
+                    return scheduler.await(send, interrupted ? untilSendDeadline(renewEvery) : renewEvery);
                 } catch (TimeoutException stillSending) {
-                    if (interrupted && scheduler.nanoTime() - cutAt >= 0) {
-                        throw new InterruptedException("send outlasted the shutdown's wait");
+                    if (interrupted && !beforeSendDeadline()) {
+                        throw new InterruptedException("send outlasted the shutdown's deadline");
                     }
                     renewQuietly(claim);
-                } catch (InterruptedException shutdown) {
-                    if (!interrupted) {
-                        interrupted = true;
-                        cutAt = scheduler.nanoTime() + settings.claimFor().toNanos();
+                } catch (InterruptedException cut) {
+                    if (!beforeSendDeadline()) {
+                        throw cut;
                     }
+                    interrupted = true;
                 } catch (ExecutionException broken) {
                     // PancakePort promises a report for every failure; an adapter that throws is treated as a
                     // failure that may pass, so the answer backs off instead of blocking its conversation.
@@ -278,6 +278,24 @@ public final class OutboxDispatcher implements AutoCloseable {
                         ? new ActionDelivery(i, actions.get(i).type(), DeliveryReport.Status.DELIVERED, 0, "")
                         : new ActionDelivery(i, actions.get(i).type(), DeliveryReport.Status.PENDING, 0, why))
                 .toList());
+    }
+
+    /**
+     * A shutdown has begun: sends already under way may finish until {@code deadline} ({@link Scheduler#nanoTime}),
+     * even if the threads waiting for them are interrupted first.
+     */
+    public void sendUntil(long deadline) {
+        this.sendDeadline = deadline;
+        this.shuttingDown = true;
+    }
+
+    private Duration untilSendDeadline(Duration atMost) {
+        long left = Math.max(1, sendDeadline - scheduler.nanoTime());
+        return left < atMost.toNanos() ? Duration.ofNanos(left) : atMost;
+    }
+
+    private boolean beforeSendDeadline() {
+        return shuttingDown && scheduler.nanoTime() - sendDeadline < 0;
     }
 
     /** Stops starting sends and waits up to {@code grace} for running ones; a send cut short stays due. */
