@@ -66,6 +66,7 @@ final class Checker {
         final boolean transfer;
         DeliveryState state = DeliveryState.PENDING;
         final Set<Integer> sent = new HashSet<>();
+        final Set<Integer> unknownToSender = new HashSet<>();
         final Map<Integer, Claim> sentUnder = new LinkedHashMap<>();
         String callbackBytes;
         boolean firstSent;
@@ -281,8 +282,11 @@ final class Checker {
 
     // ---- what reached Pancake ----
 
-    /** Public-API mode: one action of an answer reached Pancake. */
-    void actionSent(Delivery delivery, int index) {
+    /**
+     * Public-API mode: one action of an answer reached Pancake; {@code unknownToSender} when its request was cut short
+     * on the way, so its sender could not know it arrived.
+     */
+    void actionSent(Delivery delivery, int index, boolean unknownToSender) {
         Run run = sent(delivery);
         if (run == null) {
             return;
@@ -290,15 +294,20 @@ final class Checker {
         Claim under = claimOfDelivery.get(delivery);
         if (run.sent.contains(index)) {
             Claim earlier = run.sentUnder.get(index);
-            // Resent legitimately only when the earlier send's claim ended with nothing recorded (its sender died or
-            // was cut off before it could say what it had sent).
-            if (earlier == null || earlier.recorded) {
+            // Resent legitimately only when its sender could not know the earlier send arrived: its request was cut
+            // short on the way, or the claim ended with nothing recorded (its sender died before it could say).
+            if (!run.unknownToSender.contains(index) && (earlier == null || earlier.recorded)) {
                 violated("3 (nothing doubled)", "action " + index + " of answer " + run.run.id() + " ("
                         + delivery.conversationId() + ") reached Pancake twice");
             }
         }
         run.sent.add(index);
         run.sentUnder.put(index, under);
+        if (unknownToSender) {
+            run.unknownToSender.add(index);
+        } else {
+            run.unknownToSender.remove(index);
+        }
     }
 
     /** Callback mode: a whole answer reached Pancake under its idempotency key. */

@@ -67,7 +67,7 @@ final class SimulatedPancake implements PancakePort {
             if (!pause(20 + world.random().nextInt(conditions.pancakeSlow(world.now()) ? 40_000 : 1_500))) {
                 if (world.random().nextBoolean()) {
                     // Interrupted mid-request: the request had reached Pancake, the answer to it is lost.
-                    checker.actionSent(delivery, i);
+                    checker.actionSent(delivery, i, true);
                     world.note("pancake got action " + i + " of " + delivery.runId() + " (sender interrupted)");
                 }
                 return interrupted(delivery, report, i);
@@ -76,7 +76,7 @@ final class SimulatedPancake implements PancakePort {
                 // The connection breaks before this action's request is sent: what went out is reported delivered.
                 return undelivered(delivery, report, i, "connection reset (simulated)", Optional.empty());
             }
-            checker.actionSent(delivery, i);
+            checker.actionSent(delivery, i, false);
             world.note("pancake got action " + i + " of " + delivery.runId());
             report.add(new ActionDelivery(i, delivery.actions().get(i).type(), Status.DELIVERED, 1, ""));
         }

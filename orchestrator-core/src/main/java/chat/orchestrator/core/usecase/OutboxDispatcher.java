@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -42,6 +43,8 @@ public final class OutboxDispatcher implements AutoCloseable {
     private static final int HOLDER_BACKLOG_LIMIT = 10;
     /** How often {@link #awaitIdle} looks; only tests and shutdown wait for idle, so a poll costs nothing that matters. */
     private static final Duration IDLE_POLL = Duration.ofMillis(5);
+    /** How long a cut send's adapter has to say what it had sent (an HTTP client aborts at once). */
+    private static final Duration CUT_REPORT_WAIT = Duration.ofSeconds(1);
 
     private final OutboxPort outbox;
     private final PancakePort pancake;
@@ -151,9 +154,9 @@ public final class OutboxDispatcher implements AutoCloseable {
         boolean cutShort = false;
         try {
             report = sendRenewing(claim);
-        } catch (InterruptedException shutdown) {
+        } catch (CutShort cut) {
             cutShort = true;
-            report = pending(claim.delivery(), "interrupted (shutting down); due again at once");
+            report = cut.report;
         }
         // Shutdown may have interrupted this thread while the send went on in its own: the report is then complete
         // and recorded as any other; the interrupt is passed on once it is.
@@ -186,10 +189,15 @@ public final class OutboxDispatcher implements AutoCloseable {
      * shutdown ({@link #sendUntil}): then the send goes on until the shutdown's deadline, since in public-API mode a
      * request cut short may have reached Pancake, and whoever sends next would repeat it with no key to tell.
      */
-    private DeliveryReport sendRenewing(ClaimedDelivery claim) throws InterruptedException {
-        // Its own thread, not the dispatch executor: a holder delivering during shutdown still needs one.
-        Future<DeliveryReport> send = scheduler.start("pancake-send-" + claim.runId(),
-                () -> pancake.deliver(claim.delivery()));
+    private DeliveryReport sendRenewing(ClaimedDelivery claim) throws CutShort {
+        // Its own thread, not the dispatch executor: a holder delivering during shutdown still needs one. The
+        // adapter's report also reaches `reported` when the send is cut, so what it did send is not forgotten.
+        CompletableFuture<DeliveryReport> reported = new CompletableFuture<>();
+        Future<DeliveryReport> send = scheduler.start("pancake-send-" + claim.runId(), () -> {
+            DeliveryReport report = pancake.deliver(claim.delivery());
+            reported.complete(report);
+            return report;
+        });
         Duration renewEvery = settings.claimFor().dividedBy(3);
         boolean interrupted = false;
         try {
@@ -198,12 +206,13 @@ public final class OutboxDispatcher implements AutoCloseable {
                     return scheduler.await(send, interrupted ? untilSendDeadline(renewEvery) : renewEvery);
                 } catch (TimeoutException stillSending) {
                     if (interrupted && !beforeSendDeadline()) {
-                        throw new InterruptedException("send outlasted the shutdown's deadline");
+                        throw cut(claim, send, reported);
                     }
                     renewQuietly(claim);
-                } catch (InterruptedException cut) {
+                } catch (InterruptedException stop) {
                     if (!beforeSendDeadline()) {
-                        throw cut;
+                        interrupted = true;
+                        throw cut(claim, send, reported);
                     }
                     interrupted = true;
                 } catch (ExecutionException broken) {
@@ -217,6 +226,30 @@ public final class OutboxDispatcher implements AutoCloseable {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Interrupts the send and takes the report its adapter gives on being interrupted: the actions it had delivered
+     * stay delivered, and only the one whose request was under way (it may or may not have arrived) is sent again.
+     * An adapter that gives none within a moment leaves the claim's delivered actions as they were.
+     */
+    private CutShort cut(ClaimedDelivery claim, Future<DeliveryReport> send, CompletableFuture<DeliveryReport> reported) {
+        send.cancel(true);
+        try {
+            return new CutShort(scheduler.await(reported, CUT_REPORT_WAIT));
+        } catch (InterruptedException | ExecutionException | TimeoutException none) {
+            return new CutShort(pending(claim.delivery(), "interrupted (shutting down); due again at once"));
+        }
+    }
+
+    /** A send cut short by an interrupt, with what is known of it. */
+    private static final class CutShort extends Exception {
+        final DeliveryReport report;
+
+        CutShort(DeliveryReport report) {
+            super("send cut short", null, false, false);
+            this.report = report;
         }
     }
 
