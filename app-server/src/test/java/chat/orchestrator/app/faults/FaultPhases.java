@@ -62,6 +62,9 @@ final class FaultPhases {
             timeline.faultEnds();
             pause(scale.phase());
         });
+        phase("redis-empty-mid-burst", "a new conversation's first message accepted and its AI call held; Redis"
+                + " SIGKILLed, started again empty 1 s later; its second message sent, then the call let go",
+                this::redisEmptyMidBurst);
         phase("postgres-restart", "PostgreSQL stopped (fast), started again on the same data 5 s later", () -> {
             timeline.faultStarts();
             postgres.restart(Duration.ofSeconds(5));
@@ -134,6 +137,40 @@ final class FaultPhases {
         pause(scale.phase().dividedBy(2));
         ai.slow(false);
         timeline.faultEnds();
+    }
+
+    /**
+     * Redis comes back empty between two messages of one burst: the first was accepted (recorded in PostgreSQL,
+     * pending in Redis) and its answer is being made, its AI call held so it cannot finish first; Redis loses
+     * everything; then the second message arrives. Its holder must answer both, in order, in one answer: answering
+     * the second alone sends it ahead of the first, which history answers later (the bug of issue 19, 9.8 s apart).
+     * The audit checks it through {@link Traffic.Message#answerAfter}.
+     */
+    private void redisEmptyMidBurst() throws Exception {
+        timeline.faultStarts();
+        // A conversation of its own, so no burst of the traffic's has its first message pending or answered.
+        String conversation = "105230123456789_fe" + System.currentTimeMillis();
+        StubAi.Hold hold = ai.holdNextCallMentioning(conversation + "-m0");
+        Traffic.Message first = traffic.sendNow(conversation, conversation + "-m0");
+        try {
+            hold.arrived().get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException noCall) {
+            // Still pending in Redis, most likely (a 2xx means recorded): the restart below loses it all the same.
+            Timeline.log("no AI call for " + first.messageId + " in 30 s (accepted: " + first.accepted + ")");
+        }
+        redis.restartEmpty(Duration.ofSeconds(1));
+        Traffic.Message second = traffic.sendNow(conversation, conversation + "-m1");
+        if (first.accepted) {
+            second.answerAfter = first;
+        } else {
+            Timeline.log("first message " + first.messageId + " never accepted: the order check has nothing to judge");
+        }
+        // The first holder's call ends only now, after the second message is in: its answer, if it gets as far as
+        // committing, must lose to the newer holder's (its lease went with Redis).
+        pause(Duration.ofSeconds(2));
+        hold.release().countDown();
+        timeline.faultEnds();
+        pause(scale.phase().dividedBy(2));
     }
 
     static void pause(Duration length) throws InterruptedException {
