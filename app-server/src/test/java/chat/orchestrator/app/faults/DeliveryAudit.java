@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -183,6 +184,36 @@ final class DeliveryAudit {
             }
         }
         return late;
+    }
+
+    /**
+     * Messages answered ahead of an earlier one: for each message with an {@link Message#answerAfter} (accepted before
+     * it was sent), the first answer covering it reached Pancake strictly before the first one covering that earlier
+     * message. The commit-order check cannot see this: when the earlier message is lost to its burst and answered on
+     * its own later, both answers reach Pancake in commit order. One answer covering both is in order.
+     */
+    List<String> answeredAhead(List<Message> messages) {
+        Map<String, List<Run>> covering = coverage();
+        List<String> ahead = new ArrayList<>();
+        for (Message later : messages) {
+            Message earlier = later.answerAfter;
+            if (earlier == null) {
+                continue;
+            }
+            Optional<Instant> laterAt = firstTaken(covering.get(key(later.conversationId, later.messageId)));
+            Optional<Instant> earlierAt = firstTaken(covering.get(key(earlier.conversationId, earlier.messageId)));
+            // Never answered is the lost count's finding, not this one's.
+            if (laterAt.isPresent() && earlierAt.isPresent() && laterAt.get().isBefore(earlierAt.get())) {
+                ahead.add(later.messageId + ": answered " + Duration.between(laterAt.get(), earlierAt.get()).toMillis()
+                        + " ms before " + earlier.messageId + ", which was accepted before it was sent");
+            }
+        }
+        return ahead;
+    }
+
+    private Optional<Instant> firstTaken(List<Run> runs) {
+        return runs == null ? Optional.empty()
+                : runs.stream().map(r -> taken.get(r.id().toString()).at()).min(Comparator.naturalOrder());
     }
 
     Optional<Run> run(String key) {

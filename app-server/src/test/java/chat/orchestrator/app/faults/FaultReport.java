@@ -26,7 +26,8 @@ import java.util.stream.Stream;
 /**
  * The verdict per phase, from the audit: messages sent in the phase (first attempt), accepted with a 2xx, lost (an
  * accepted message that no answer Pancake took covers), doubled (covered by two taken answers), stale (Pancake took
- * an answer that is no sent run), out of order (taken after a later-committed answer of its conversation), and how
+ * an answer that is no sent run), out of order (taken after a later-committed answer of its conversation, or a
+ * message answered before one a phase knows was accepted ahead of it: {@link DeliveryAudit#answeredAhead}), and how
  * long after the fault ended the last answer to the phase's messages reached Pancake. A finding about an answer
  * (never taken, taken out of order) is charged to the phase in which Pancake first saw it (else the one it was
  * committed in); one about a message (never answered, doubled) to the phase it was sent in. Each is explained with
@@ -114,6 +115,15 @@ final class FaultReport {
             finding.outOfOrder++;
             finding.examples.add("conversation " + late.conversationId() + ": answer run " + late.key()
                     + " reached Pancake (in phase " + late.phase() + ") after a later-committed one");
+        }
+        // A message answered before one accepted ahead of it is out of order too; charged to the phase it was sent in.
+        Map<String, Message> byId = new LinkedHashMap<>();
+        sent.forEach(m -> byId.put(m.messageId, m));
+        for (String ahead : audit.answeredAhead(sent)) {
+            Message later = byId.get(ahead.substring(0, ahead.indexOf(':')));
+            Finding finding = findings.computeIfAbsent(later.phase, p -> new Finding());
+            finding.outOfOrder++;
+            finding.examples.add(ahead);
         }
         Map<String, List<String>> examples = new LinkedHashMap<>();
         for (Phase phase : phases) {

@@ -42,6 +42,11 @@ final class Traffic implements AutoCloseable {
         final Instant firstSent;
         volatile boolean accepted;
         final AtomicInteger attempts = new AtomicInteger();
+        /**
+         * A message of the same conversation that was accepted before this one was first sent, set by a phase that
+         * knows it: no answer covering this one may reach Pancake before one covering that one (the audit checks).
+         */
+        volatile Message answerAfter;
 
         Message(String conversationId, String messageId, Channel channel, String phase, Instant firstSent) {
             this.conversationId = conversationId;
@@ -116,6 +121,20 @@ final class Traffic implements AutoCloseable {
     void sendOneMore(String conversation) {
         Channel channel = conversation.startsWith("fs-") ? Channel.SYNC : Channel.WEBHOOK;
         emit(conversation, conversation + "-x" + extra.incrementAndGet(), channel);
+    }
+
+    /**
+     * One message in {@code conversation} through the webhook, outside the bursts, sent and retried in the calling
+     * thread until some instance accepts it (a 2xx) or the sender gives up; no re-send, so a phase knows exactly what
+     * the instances got and when. The message counts in the audit like any other.
+     */
+    Message sendNow(String conversation, String messageId) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Message message = new Message(conversation, messageId, Channel.WEBHOOK, timeline.current(), now);
+        messages.add(message);
+        inFlight.incrementAndGet();
+        send(message, webhookBody(message, now), false);
+        return message;
     }
 
     private void converse(String conversation, Channel channel) {
