@@ -198,9 +198,10 @@ public final class InMemoryHistory implements HistoryPort {
         while (bursts.hasNext()) {
             ForPeople burst = bursts.next().getValue();
             if (burst.by() == Handoff.By.AI && burst.since().equals(since)) {
+                Map<MessageId, Instant> waiting = unanswered.computeIfAbsent(conversationId, c -> new HashMap<>());
                 burst.ids().forEach(id -> {
                     history.answeredBy.remove(id);
-                    unanswered.computeIfAbsent(conversationId, c -> new HashMap<>()).put(id, history.recordedAt.get(id));
+                    waiting.put(id, history.recordedAt.get(id));
                 });
                 bursts.remove();
             }

@@ -19,14 +19,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.stream.IntStream;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * {@link OutboxPort} over an {@link InMemoryHistory}'s answers, under the history's monitor: only a conversation's
  * oldest pending answer is ever claimable, and by one claim at a time. The monitor makes withholding a handed-off
- * conversation's bot answer part of the claim, and lifting a failed transfer's hand-off part of recording it. The history's clock is the store's clock that
- * judges claims and due times, whatever clock its callers keep.
+ * conversation's bot answer part of the claim, and lifting a failed transfer's hand-off part of recording it. The
+ * history's clock is the store's clock that judges claims and due times, whatever clock its callers keep.
  */
 final class InMemoryOutbox implements OutboxPort {
     private final InMemoryHistory history;

@@ -6,7 +6,6 @@ import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.port.DeliveryState;
-
 import chat.orchestrator.postgres.schema.tables.Deliveries;
 import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
 import java.time.Duration;
