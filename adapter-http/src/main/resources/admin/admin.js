@@ -97,6 +97,7 @@ function renderFigures(health, stats) {
   figure(list, 'Deliveries pending', s.pending_deliveries);
   figure(list, 'Dead letters', s.dead_letters);
   figure(list, 'Rejected by Pancake', s.rejected_deliveries);
+  figure(list, 'Withheld (handed off)', s.withheld_deliveries);
   figure(list, 'Storage', health.storage_backend);
   figure(list, 'Redis', health.redis_status);
   figure(list, 'PostgreSQL', health.postgres_status);
@@ -152,7 +153,8 @@ function renderDeliveries(listing) {
     cell(row, d.queued_at);
     cell(row, d.age_seconds + ' s');
     const actions = cell(row, '');
-    if (d.status === 'dead_letter' || d.status === 'rejected') {
+    // A withheld answer is withheld again while people have its conversation: resume it first, then retry.
+    if (d.status === 'dead_letter' || d.status === 'rejected' || d.status === 'withheld') {
       actions.appendChild(button('Retry', () => retry(d.run_id)));
     }
     body.appendChild(row);

@@ -168,9 +168,45 @@ public final class InMemoryHistory implements HistoryPort {
             return FencedWrite.refused(FencedWrite.Reason.NOT_HANDED_OFF);
         }
         history.admits(token.value());
-        consume(conversationId, history, ids, RunId.random());
+        RunId consumedBy = RunId.random();
+        consume(conversationId, history, ids, consumedBy);
+        // Which hand-off the burst went to: lifting that one (OutboxPort#recordAttempt) gives back exactly these.
+        history.forPeople.put(consumedBy, new ForPeople(history.handoff.get().since(), history.handoff.get().by(),
+                Set.copyOf(ids)));
         history.handoff = history.handoff.map(h -> new Handoff(h.since(), h.by(), h.reason(), at));
         return FencedWrite.committed();
+    }
+
+    /** Whether the conversation has a stored hand-off, whatever its idle time: what the outbox's claim withholds by. */
+    synchronized boolean handedOff(ConversationId conversationId) {
+        return handoff(conversationId).isPresent();
+    }
+
+    /**
+     * Lifts the AI's hand-off that started at {@code since}, if it is still the stored one, and makes the messages
+     * recorded for people under it unanswered again (recovery and the fence find them); false when another hand-off
+     * (an operator's, a later transfer) or none is stored. Called by the outbox inside this monitor.
+     */
+    synchronized boolean liftTransfer(ConversationId conversationId, Instant since) {
+        ConversationHistory history = conversations.get(conversationId);
+        if (history == null || history.handoff.isEmpty() || history.handoff.get().by() != Handoff.By.AI
+                || !history.handoff.get().since().equals(since)) {
+            return false;
+        }
+        history.handoff = Optional.empty();
+        var bursts = history.forPeople.entrySet().iterator();
+        while (bursts.hasNext()) {
+            ForPeople burst = bursts.next().getValue();
+            if (burst.by() == Handoff.By.AI && burst.since().equals(since)) {
+                Map<MessageId, Instant> waiting = unanswered.computeIfAbsent(conversationId, c -> new HashMap<>());
+                burst.ids().forEach(id -> {
+                    history.answeredBy.remove(id);
+                    waiting.put(id, history.recordedAt.get(id));
+                });
+                bursts.remove();
+            }
+        }
+        return true;
     }
 
     @Override
@@ -282,12 +318,18 @@ public final class InMemoryHistory implements HistoryPort {
         return conversations.computeIfAbsent(id, ignored -> new ConversationHistory());
     }
 
+    /** A burst recorded for people, under the hand-off that started at {@code since} by {@code by}. */
+    private record ForPeople(Instant since, Handoff.By by, Set<MessageId> ids) {
+    }
+
     private static final class ConversationHistory {
         final Map<MessageId, InboundMessage> messages = new HashMap<>();
         final Map<MessageId, Instant> recordedAt = new HashMap<>();
         final Map<MessageId, RunId> answeredBy = new HashMap<>();
         final Map<RunId, AiRun> sentRuns = new LinkedHashMap<>();
         final List<AiRun> discardedRuns = new ArrayList<>();
+        /** The bursts people handled, by the run id that consumed each, with the hand-off they were recorded under. */
+        final Map<RunId, ForPeople> forPeople = new LinkedHashMap<>();
         long highestFencingToken;
         Optional<Handoff> handoff = Optional.empty();
 

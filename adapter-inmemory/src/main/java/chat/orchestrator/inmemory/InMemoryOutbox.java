@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * {@link OutboxPort} over an {@link InMemoryHistory}'s answers, under the history's monitor: only a conversation's
- * oldest pending answer is ever claimable, and by one claim at a time. The history's clock is the store's clock that
- * judges claims and due times, whatever clock its callers keep.
+ * oldest pending answer is ever claimable, and by one claim at a time. The monitor makes withholding a handed-off
+ * conversation's bot answer part of the claim, and lifting a failed transfer's hand-off part of recording it. The
+ * history's clock is the store's clock that judges claims and due times, whatever clock its callers keep.
  */
 final class InMemoryOutbox implements OutboxPort {
     private final InMemoryHistory history;
@@ -36,8 +39,10 @@ final class InMemoryOutbox implements OutboxPort {
     public List<ClaimedDelivery> claimDue(Duration claimFor, int limit) {
         synchronized (history) {
             Instant now = history.clock().instant();
+            Predicate<Entry> claimable = entry -> !entry.claimedAt(now) && !entry.nextAttemptAt.isAfter(now);
+            history.deliveries.heads().forEach(head -> withholdFrom(head, claimable, now));
             return history.deliveries.heads().stream()
-                    .filter(entry -> !entry.claimedAt(now) && !entry.nextAttemptAt.isAfter(now))
+                    .filter(claimable)
                     .sorted(Comparator.comparing((Entry entry) -> entry.nextAttemptAt).thenComparing(e -> e.sequence))
                     .limit(limit)
                     .map(entry -> claim(entry, now, claimFor))
@@ -49,8 +54,11 @@ final class InMemoryOutbox implements OutboxPort {
     public Optional<ClaimedDelivery> claimNext(ConversationId conversationId, Duration claimFor) {
         synchronized (history) {
             Instant now = history.clock().instant();
+            Predicate<Entry> claimable = entry -> !entry.claimedAt(now)
+                    && (entry.attempts == 0 || !entry.nextAttemptAt.isAfter(now));
+            history.deliveries.head(conversationId).ifPresent(head -> withholdFrom(head, claimable, now));
             return history.deliveries.head(conversationId)
-                    .filter(entry -> !entry.claimedAt(now) && (entry.attempts == 0 || !entry.nextAttemptAt.isAfter(now)))
+                    .filter(claimable)
                     .map(entry -> claim(entry, now, claimFor));
         }
     }
@@ -65,12 +73,28 @@ final class InMemoryOutbox implements OutboxPort {
         }
     }
 
+    /**
+     * Withholds the conversation's head while it would be claimed, is a bot answer (no transfer) and the
+     * conversation has a stored hand-off; each next head is judged the same way (OutboxPort#claimDue).
+     */
+    private void withholdFrom(Entry head, Predicate<Entry> claimable, Instant now) {
+        Optional<Entry> next = Optional.of(head);
+        while (next.isPresent() && claimable.test(next.get()) && next.get().run.handoff().isEmpty()
+                && history.handedOff(next.get().conversationId())) {
+            Entry withheld = next.get();
+            withheld.updatedAt = now;
+            withheld.claimToken = Optional.empty();
+            history.deliveries.move(withheld, DeliveryState.WITHHELD);
+            next = history.deliveries.head(withheld.conversationId());
+        }
+    }
+
     @Override
-    public boolean record(ClaimedDelivery claim, DeliveryAttempt attempt) {
+    public Recorded recordAttempt(ClaimedDelivery claim, DeliveryAttempt attempt) {
         synchronized (history) {
             Optional<Entry> owned = owned(claim);
             if (owned.isEmpty()) {
-                return false;
+                return Recorded.LOST;
             }
             Entry entry = owned.get();
             history.deliveries.move(entry, attempt.state());
@@ -83,8 +107,22 @@ final class InMemoryOutbox implements OutboxPort {
             // Delivered or skipped is final (OutboxPort#record): the customer has it, whatever a later attempt says.
             attempt.report().actions().forEach(action -> entry.actionStatus.computeIfPresent(action.index(),
                     (index, stored) -> done(stored) ? stored : action.status()));
-            return true;
+            if (toldNoOne(entry) && history.liftTransfer(entry.conversationId(), entry.run.finishedAt())) {
+                return Recorded.HANDOFF_LIFTED;
+            }
+            return Recorded.RECORDED;
         }
+    }
+
+    /** A transfer answer whose delivery ended with its transfer action undelivered: no person heard of it. */
+    private static boolean toldNoOne(Entry entry) {
+        if (entry.state != DeliveryState.REJECTED && entry.state != DeliveryState.DEAD_LETTER) {
+            return false;
+        }
+        List<Action> actions = entry.run.reply().actions();
+        return IntStream.range(0, actions.size())
+                .filter(i -> actions.get(i) instanceof Action.TransferToAgent)
+                .anyMatch(i -> entry.actionStatus.get(i) != DeliveryReport.Status.DELIVERED);
     }
 
     @Override
@@ -112,7 +150,8 @@ final class InMemoryOutbox implements OutboxPort {
     public boolean retry(RunId runId, Instant now) {
         synchronized (history) {
             Entry entry = history.deliveries.entries.get(runId);
-            if (entry == null || (entry.state != DeliveryState.DEAD_LETTER && entry.state != DeliveryState.REJECTED)) {
+            if (entry == null || (entry.state != DeliveryState.DEAD_LETTER && entry.state != DeliveryState.REJECTED
+                    && entry.state != DeliveryState.WITHHELD)) {
                 return false;
             }
             entry.nextAttemptAt = now;

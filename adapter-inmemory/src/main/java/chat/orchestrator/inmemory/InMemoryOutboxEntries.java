@@ -95,10 +95,11 @@ final class InMemoryOutboxEntries {
         pending.computeIfAbsent(entry.conversationId(), c -> new TreeMap<>()).put(entry.sequence, entry);
     }
 
-    /** An answer whose delivery ended with none of its actions delivered never reached the customer. */
+    /** An answer whose delivery ended (or was withheld) with none of its actions delivered never reached the customer. */
     boolean reachedNobody(RunId runId) {
         Entry entry = entries.get(runId);
-        return entry != null && (entry.state == DeliveryState.REJECTED || entry.state == DeliveryState.DEAD_LETTER)
+        return entry != null && (entry.state == DeliveryState.REJECTED || entry.state == DeliveryState.DEAD_LETTER
+                || entry.state == DeliveryState.WITHHELD)
                 && !entry.actionStatus.containsValue(DeliveryReport.Status.DELIVERED);
     }
 }

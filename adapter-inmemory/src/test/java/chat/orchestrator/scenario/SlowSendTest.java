@@ -79,8 +79,8 @@ class SlowSendTest {
             return outbox.claimNext(id, claimFor);
         }
 
-        public boolean record(ClaimedDelivery claim, DeliveryAttempt attempt) {
-            return outbox.record(claim, attempt);
+        public Recorded recordAttempt(ClaimedDelivery claim, DeliveryAttempt attempt) {
+            return outbox.recordAttempt(claim, attempt);
         }
 
         public List<UndeliveredAnswer> list(DeliveryState state, int limit) {

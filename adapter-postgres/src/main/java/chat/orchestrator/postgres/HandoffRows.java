@@ -2,6 +2,7 @@ package chat.orchestrator.postgres;
 
 import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
 import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
+import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.Handoff;
@@ -42,12 +43,13 @@ final class HandoffRows {
     private static final RenderedSql TOUCH = RenderedSql.of(DSL.update(CONVERSATIONS)
                     .set(CONVERSATIONS.HANDOFF_ACTIVITY_AT, DSL.param("activity_at", CONVERSATIONS.HANDOFF_ACTIVITY_AT))
                     .where(CONVERSATIONS.ID.eq(DSL.param("id", CONVERSATIONS.ID)),
-                            CONVERSATIONS.HANDOFF_SINCE.isNotNull()),
+                            CONVERSATIONS.HANDOFF_SINCE.isNotNull())
+                    .returning(CONVERSATIONS.HANDOFF_SINCE),
             "activity_at", "id");
     private static final RenderedSql INSERT_RUN = RenderedSql.insert(AI_RUNS, insert -> insert, AI_RUNS.ID,
             AI_RUNS.CONVERSATION_ID, AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT, AI_RUNS.INTENT, AI_RUNS.CONFIDENCE,
             AI_RUNS.ENTITIES, AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS, AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME,
-            AI_RUNS.FINISHED_AT, AI_RUNS.CREATED_AT);
+            AI_RUNS.FINISHED_AT, AI_RUNS.HANDOFF_SINCE, AI_RUNS.CREATED_AT);
 
     private HandoffRows() {
     }
@@ -60,21 +62,61 @@ final class HandoffRows {
 
     /** Sets the hand-off, or clears it when empty; false when the conversation has no row (no message recorded). */
     static boolean set(DSLContext sql, ConversationId conversationId, Optional<Handoff> handoff) {
-        return SET.execute(sql, handoff.map(Handoff::since).orElse(null),
+        // Truncated, not rounded by the server: an AI's hand-off starts at its run's finished_at, to the microsecond.
+        return SET.execute(sql, handoff.map(h -> DeliveryRows.micros(h.since())).orElse(null),
                 handoff.map(h -> h.by().wireName()).orElse(null), handoff.map(Handoff::reason).orElse(null),
                 handoff.map(Handoff::lastActivity).orElse(null), conversationId.value()) == 1;
     }
 
-    /** Moves the idle clock of the conversation's hand-off; false (nothing changed) when it has none. */
-    static boolean touch(DSLContext sql, ConversationId conversationId, Instant at) {
-        return TOUCH.execute(sql, at, conversationId.value()) == 1;
+    /**
+     * Moves the idle clock of the conversation's hand-off; the hand-off's start (which one the burst goes to), or
+     * empty (nothing changed) when it has none.
+     */
+    static Optional<Instant> touch(DSLContext sql, ConversationId conversationId, Instant at) {
+        return TOUCH.fetch(sql, row -> RenderedSql.instant(row, 1), at, conversationId.value()).stream().findFirst();
     }
 
-    /** The run that consumes a burst people handled: no answer (empty text, no model), never sent. */
+    /**
+     * The run that consumes a burst people handled under the hand-off that started at {@code since}: no answer
+     * (empty text, no model), never sent.
+     */
     static void insertRun(DSLContext sql, UUID id, ConversationId conversationId, Collection<MessageId> ids,
-                          FencingToken token, Instant at, Instant now) {
+                          FencingToken token, Instant at, Instant since, Instant now) {
         INSERT_RUN.execute(sql, id, conversationId.value(), ids.stream().map(MessageId::value).toArray(String[]::new),
-                "", HANDED_OFF, 0.0, JSONB.valueOf("{}"), "", 0L, token.value(), HANDED_OFF, at, now);
+                "", HANDED_OFF, 0.0, JSONB.valueOf("{}"), "", 0L, token.value(), HANDED_OFF, at, since, now);
+    }
+
+    /**
+     * A transfer answer of run {@code transfer} told no person: clears the conversation's hand-off if it is still the
+     * one that answer made (by the AI, since the run finished; an operator's later one stays), and makes the bursts
+     * recorded for people under it unanswered again, their handed_off runs gone. The conversation row's lock orders
+     * it with the fenced writes: a burst stored first is given back, one stored after finds no hand-off and is the
+     * bot's. True when the hand-off was lifted.
+     */
+    static boolean liftTransfer(DSLContext sql, UUID transfer) {
+        var run = sql.select(AI_RUNS.CONVERSATION_ID, AI_RUNS.FINISHED_AT).from(AI_RUNS)
+                .where(AI_RUNS.ID.eq(transfer)).fetchSingle();
+        String conversation = run.value1();
+        Instant since = run.value2();
+        int lifted = sql.update(CONVERSATIONS)
+                .set(CONVERSATIONS.HANDOFF_SINCE, (Instant) null)
+                .set(CONVERSATIONS.HANDOFF_BY, (String) null)
+                .set(CONVERSATIONS.HANDOFF_REASON, (String) null)
+                .set(CONVERSATIONS.HANDOFF_ACTIVITY_AT, (Instant) null)
+                .where(CONVERSATIONS.ID.eq(conversation), CONVERSATIONS.HANDOFF_BY.eq(Handoff.By.AI.wireName()),
+                        CONVERSATIONS.HANDOFF_SINCE.eq(since))
+                .execute();
+        if (lifted == 0) {
+            return false;
+        }
+        var underIt = DSL.select(AI_RUNS.ID).from(AI_RUNS).where(AI_RUNS.CONVERSATION_ID.eq(conversation),
+                AI_RUNS.OUTCOME.eq(HANDED_OFF), AI_RUNS.HANDOFF_SINCE.eq(since));
+        sql.update(MESSAGES).set(MESSAGES.ANSWERED_BY, (UUID) null)
+                .where(MESSAGES.CONVERSATION_ID.eq(conversation), MESSAGES.ANSWERED_BY.in(underIt))
+                .execute();
+        sql.deleteFrom(AI_RUNS).where(AI_RUNS.CONVERSATION_ID.eq(conversation), AI_RUNS.OUTCOME.eq(HANDED_OFF),
+                AI_RUNS.HANDOFF_SINCE.eq(since)).execute();
+        return true;
     }
 
     private static Handoff handoff(ResultSet row) throws SQLException {

@@ -2,7 +2,10 @@ package chat.orchestrator.postgres;
 
 import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
 import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
+import static chat.orchestrator.postgres.schema.Tables.MESSAGE_ACTIONS;
 
+import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.postgres.schema.tables.Deliveries;
 import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
 import java.time.Duration;
@@ -71,23 +74,65 @@ final class OutboxClaims {
     private OutboxClaims() {
     }
 
-    /** Claims up to {@code limit} due heads for {@code claimFor} of the database's time, oldest due first. */
+    /**
+     * Claims up to {@code limit} due heads for {@code claimFor} of the database's time, oldest due first. Heads of
+     * conversations handed to people are withheld first ({@link #withhold}); each time some are, the heads are
+     * locked anew, so the answer behind a withheld one is judged in its place (each round withholds at least one
+     * row, so it ends).
+     */
     static List<DeliveriesRecord> claimDue(DSLContext sql, Duration claimFor, int limit) {
-        List<UUID> locked = dueHeadsQuery(sql, limit).fetch(DELIVERIES.RUN_ID);
-        if (locked.isEmpty()) {
-            return List.of();
-        }
-        return claim(sql, locked, DELIVERIES.NEXT_ATTEMPT_AT.le(NOW), claimFor).stream().sorted(DUE_ORDER).toList();
+        Condition due = DELIVERIES.NEXT_ATTEMPT_AT.le(NOW);
+        List<UUID> locked;
+        do {
+            locked = dueHeadsQuery(sql, limit).fetch(DELIVERIES.RUN_ID);
+            if (locked.isEmpty()) {
+                return List.of();
+            }
+        } while (withhold(sql, locked, due) > 0);
+        return claim(sql, locked, due, claimFor).stream().sorted(DUE_ORDER).toList();
     }
 
     /**
      * The holder's claim: the conversation's oldest pending answer, if it is claimable and either never tried or
      * due. The lock skips a head someone else is claiming; the row after it then fails the head check in step 2.
+     * A head withheld (its conversation is with people) makes way for the next, judged the same way.
      */
     static Optional<DeliveriesRecord> claimNext(DSLContext sql, String conversation, Duration claimFor) {
-        Optional<UUID> head = HEAD.fetch(sql, row -> row.getObject(1, UUID.class), conversation).stream().findFirst();
-        return head.flatMap(run -> CLAIM_HEAD.fetchInto(sql, DELIVERIES, micros(claimFor), run).stream()
-                .findFirst());
+        Condition ready = DELIVERIES.ATTEMPTS.eq(DSL.inline(0)).or(DELIVERIES.NEXT_ATTEMPT_AT.le(NOW));
+        while (true) {
+            Optional<UUID> head = HEAD.fetch(sql, row -> row.getObject(1, UUID.class), conversation).stream()
+                    .findFirst();
+            if (head.isEmpty()) {
+                return Optional.empty();
+            }
+            if (withhold(sql, List.of(head.get()), ready) == 0) {
+                return CLAIM_HEAD.fetchInto(sql, DELIVERIES, micros(claimFor), head.get()).stream().findFirst();
+            }
+        }
+    }
+
+    /**
+     * Between locking and claiming, in the claim's transaction: those of the locked rows that would be claimed
+     * ({@code ready}, still heading their conversation and unclaimed, by a fresh snapshot as step 2) but are bot answers
+     * of a conversation handed to people become withheld (OutboxPort#claimDue): the conversation row has a hand-off,
+     * whatever its idle time, and the answer has no transfer_to_agent action (the AI's transfer notice goes out). A
+     * hand-off committed after this statement is not seen: an answer claimed just before it goes out, as it would
+     * had it been a moment faster. Returns how many rows were withheld.
+     */
+    private static int withhold(DSLContext sql, List<UUID> locked, Condition ready) {
+        return sql.update(DELIVERIES)
+                .set(DELIVERIES.STATUS, DSL.inline(DeliveryRows.name(DeliveryState.WITHHELD)))
+                .set(DELIVERIES.CLAIM_TOKEN, (UUID) null)
+                .set(DELIVERIES.CLAIMED_UNTIL, (Instant) null)
+                .set(DELIVERIES.UPDATED_AT, NOW)
+                .set(DELIVERIES.SETTLED_AT, NOW)
+                .where(DELIVERIES.RUN_ID.in(locked), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), ready,
+                        claimable())
+                .andExists(DSL.selectOne().from(CONVERSATIONS).where(CONVERSATIONS.ID.eq(DELIVERIES.CONVERSATION_ID),
+                        CONVERSATIONS.HANDOFF_SINCE.isNotNull()))
+                .andNotExists(DSL.selectOne().from(MESSAGE_ACTIONS).where(MESSAGE_ACTIONS.RUN_ID.eq(DELIVERIES.RUN_ID),
+                        MESSAGE_ACTIONS.ACTION_TYPE.eq(DSL.inline(ActionType.TRANSFER_TO_AGENT.wireName()))))
+                .execute();
     }
 
     /** The database's now plus {@code claimMicros}: where a claim made or renewed now ends. */

@@ -247,11 +247,9 @@ public final class PostgresHistory implements HistoryPort {
                 throw Refusal.alreadyAnswered();
             }
             // Under the fence's row lock: a resume that committed first is seen, one that comes later waits for us.
-            if (!HandoffRows.touch(sql, conversationId, at)) {
-                throw Refusal.notHandedOff();
-            }
+            Instant since = HandoffRows.touch(sql, conversationId, at).orElseThrow(Refusal::notHandedOff);
             UUID run = UUID.randomUUID();
-            HandoffRows.insertRun(sql, run, conversationId, ids, token, at, now);
+            HandoffRows.insertRun(sql, run, conversationId, ids, token, at, since, now);
             if (MARK_ANSWERED.execute(sql, run, conversationId.value(), values(ids)) != ids.size()) {
                 throw new IllegalArgumentException("conversation " + conversationId
                         + ": record every message before storing it as handed off");

@@ -36,8 +36,9 @@ import org.jooq.impl.DSL;
  * the caller's; the instants written (the attempt's, the next due time, a retry's) come from the caller.
  */
 public final class PostgresOutbox implements OutboxPort {
+    /** What an operator's retry re-opens. */
     private static final List<String> OPERATORS_STATES = List.of(DeliveryRows.name(DeliveryState.DEAD_LETTER),
-            DeliveryRows.name(DeliveryState.REJECTED));
+            DeliveryRows.name(DeliveryState.REJECTED), DeliveryRows.name(DeliveryState.WITHHELD));
     private static final List<String> DONE_ACTIONS = List.of(AiRunRows.statusName(DeliveryReport.Status.DELIVERED),
             AiRunRows.statusName(DeliveryReport.Status.SKIPPED));
 
@@ -116,13 +117,15 @@ public final class PostgresOutbox implements OutboxPort {
 
     /**
      * Owner-checked on the claim token: a claim that ran out and was taken by another claimer has another token, and
-     * an attempt already recorded cleared it, so a lost claim writes nothing. A final state settles the answer.
+     * an attempt already recorded cleared it, so a lost claim writes nothing. A final state settles the answer; a
+     * transfer that ended with its transfer action undelivered lifts its hand-off in the same transaction
+     * ({@link HandoffRows#liftTransfer}).
      */
     @Override
-    public boolean record(ClaimedDelivery claim, DeliveryAttempt attempt) {
+    public Recorded recordAttempt(ClaimedDelivery claim, DeliveryAttempt attempt) {
         Optional<UUID> token = token(claim);
         if (token.isEmpty()) {
-            return false;
+            return Recorded.LOST;
         }
         UUID runId = claim.runId().value();
         Instant at = DeliveryRows.micros(attempt.at());
@@ -132,7 +135,7 @@ public final class PostgresOutbox implements OutboxPort {
             int owned = RECORD_ATTEMPT.execute(sql, DeliveryRows.name(attempt.state()), attempt.counted() ? 1 : 0,
                     error, DeliveryRows.micros(attempt.nextAttemptAt()), at, settled ? at : null, runId, token.get());
             if (owned == 0) {
-                return false;
+                return Recorded.LOST;
             }
             List<ActionDelivery> actions = attempt.report().actions();
             if (!actions.isEmpty()) {
@@ -140,8 +143,20 @@ public final class PostgresOutbox implements OutboxPort {
                         AiRunRows.statusName(action.status()), action.attempts(), action.attempts(), action.lastError(),
                         at, runId, action.index()}).toList());
             }
-            return true;
+            boolean endedUndelivered = attempt.state() == DeliveryState.REJECTED
+                    || attempt.state() == DeliveryState.DEAD_LETTER;
+            if (endedUndelivered && transferUndelivered(sql, runId) && HandoffRows.liftTransfer(sql, runId)) {
+                return Recorded.HANDOFF_LIFTED;
+            }
+            return Recorded.RECORDED;
         });
+    }
+
+    /** Whether the run has a transfer_to_agent action that did not reach Pancake (read after this attempt's update). */
+    private static boolean transferUndelivered(DSLContext sql, UUID runId) {
+        return sql.fetchExists(MESSAGE_ACTIONS, MESSAGE_ACTIONS.RUN_ID.eq(runId),
+                MESSAGE_ACTIONS.ACTION_TYPE.eq(DSL.inline(ActionType.TRANSFER_TO_AGENT.wireName())),
+                MESSAGE_ACTIONS.STATUS.ne(DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED))));
     }
 
     @Override
@@ -164,7 +179,7 @@ public final class PostgresOutbox implements OutboxPort {
     }
 
     /**
-     * Dead letters and rejections (what operators list) come from deliveries_undeliverable_idx, newest update
+     * Dead letters, rejections and withheld answers (what operators list) come from deliveries_undeliverable_idx, newest update
      * first, stopping at the limit; the state is inlined so the partial index applies (see OutboxClaims).
      */
     static ResultQuery<DeliveriesRecord> listQuery(DSLContext sql, DeliveryState state, int limit) {
@@ -181,13 +196,16 @@ public final class PostgresOutbox implements OutboxPort {
                 sql -> countQuery(sql, state).fetchSingle().value1().longValue());
     }
 
-    /** Pending, dead-letter and rejected answers are counted from their partial indexes; delivered ones are the rest. */
+    /**
+     * Pending, dead-letter, rejected and withheld answers are counted from their partial indexes; delivered ones are
+     * the rest.
+     */
     static ResultQuery<Record1<Integer>> countQuery(DSLContext sql, DeliveryState state) {
         return sql.selectCount().from(DELIVERIES).where(DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.name(state))));
     }
 
     /**
-     * Re-opens a dead letter or a rejection: pending, due at {@code now}, its horizon starting at {@code now}, the
+     * Re-opens a dead letter, a rejection or a withheld answer: pending, due at {@code now}, its horizon starting at {@code now}, the
      * actions not delivered yet pending again. It keeps its commit_seq, so it goes out before the newer answers of
      * its conversation still waiting; {@link OutboxClaims#holdClaimsOf} keeps that safe against concurrent claims.
      */

@@ -21,9 +21,9 @@ import org.jooq.impl.SQLDataType;
 /**
  * The conversation's last turns as the AI saw them: for each sent run, in the order the runs committed (their
  * deliveries' commit_seq, which is also the order the customer gets them; the holders' clocks may disagree), the
- * messages it consumed in timestamp order, then its answer unless its delivery ended (rejected or dead-lettered)
- * with none of its actions delivered; an answer still pending in the outbox counts. Discarded runs answer nothing,
- * so neither they nor their messages appear.
+ * messages it consumed in timestamp order, then its answer unless its delivery ended (rejected, dead-lettered or
+ * withheld) with none of its actions delivered; an answer still pending in the outbox counts. Discarded runs answer
+ * nothing, so neither they nor their messages appear.
  */
 final class RecentTurnsQuery {
     private static final Field<String> TEXT = DSL.field(DSL.name("text"), SQLDataType.CLOB);
@@ -34,7 +34,8 @@ final class RecentTurnsQuery {
     private static final Field<String> MESSAGE_ID = DSL.field(DSL.name("message_id"), SQLDataType.VARCHAR);
     private static final int CUSTOMER = 0;
     private static final List<Field<String>> ENDED_UNDELIVERED = List.of(
-            DSL.inline(DeliveryRows.name(DeliveryState.REJECTED)), DSL.inline(DeliveryRows.name(DeliveryState.DEAD_LETTER)));
+            DSL.inline(DeliveryRows.name(DeliveryState.REJECTED)), DSL.inline(DeliveryRows.name(DeliveryState.DEAD_LETTER)),
+            DSL.inline(DeliveryRows.name(DeliveryState.WITHHELD)));
     private static final Field<String> DELIVERED = DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED));
 
     // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none.

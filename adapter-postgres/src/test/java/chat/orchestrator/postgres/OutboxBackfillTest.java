@@ -76,7 +76,7 @@ class OutboxBackfillTest {
         UUID gaveUp = sentRun(failed, 15, 16, "delivered", "failed");
         UUID halfReported = sentRun(partial, 25, 26, "delivered", "pending");
 
-        assertEquals(new PostgresMigrations.Result(4, "7"), PostgresMigrations.migrate(database.pool()));
+        assertEquals(new PostgresMigrations.Result(5, "8"), PostgresMigrations.migrate(database.pool()));
 
         assertEquals(List.of(delivered, lost, gaveUp, lostToo, halfReported), sql.select(DELIVERIES.RUN_ID)
                         .from(DELIVERIES).orderBy(DELIVERIES.COMMIT_SEQ).fetch(DELIVERIES.RUN_ID),

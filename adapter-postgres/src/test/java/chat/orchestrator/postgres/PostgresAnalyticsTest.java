@@ -98,5 +98,9 @@ class PostgresAnalyticsTest {
         outbox.record(claim, new DeliveryAttempt(new DeliveryReport(types.stream()
                 .map(type -> new ActionDelivery(types.indexOf(type), type, Status.DELIVERED, attemptsByType.get(type), ""))
                 .toList()), DeliveryState.DELIVERED, at, at, true));
+        if (run.handoff().isPresent()) {
+            // People hand it back: while the transfer's hand-off stands, the next bot answers would be withheld.
+            history.resume(conversation);
+        }
     }
 }

@@ -41,10 +41,10 @@ class PostgresMigrationsTest {
 
         PostgresMigrations.Result second = PostgresMigrations.migrate(database.pool());
 
-        assertEquals(new PostgresMigrations.Result(7, "7"), first);
-        assertEquals(new PostgresMigrations.Result(0, "7"), second);
+        assertEquals(new PostgresMigrations.Result(8, "8"), first);
+        assertEquals(new PostgresMigrations.Result(0, "8"), second);
         assertEquals(schemaAfterFirst, liveColumns());
-        assertEquals(7, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
+        assertEquals(8, database.sql().fetchCount(DSL.table(DSL.name("flyway_schema_history"))));
     }
 
     @Test
@@ -71,7 +71,7 @@ class PostgresMigrationsTest {
         InboundMessage waiting = message(conversation, "waiting", 0, "Còn lịch sáng thứ Hai không?");
         history.record(waiting);
 
-        assertEquals(new PostgresMigrations.Result(6, "7"), PostgresMigrations.migrate(database.pool()));
+        assertEquals(new PostgresMigrations.Result(7, "8"), PostgresMigrations.migrate(database.pool()));
 
         assertTrue(indexNames().containsAll(Set.of("messages_unanswered_idx", "deliveries_due_idx")));
         assertEquals(List.of(conversation), history.conversationsWithUnanswered(
@@ -84,7 +84,7 @@ class PostgresMigrationsTest {
         PostgresMigrations.migrate(database.pool());
 
         try (PostgresStorage storage = PostgresStorage.start(database.settings())) {
-            assertEquals(new PostgresMigrations.Result(0, "7"), storage.migration());
+            assertEquals(new PostgresMigrations.Result(0, "8"), storage.migration());
             assertEquals(BotProfile.DEFAULT, storage.botProfiles().current());
             assertTrue(storage.health().reachable());
             assertEquals(database.settings().poolSize(), storage.poolFigures().maximumPoolSize());

@@ -44,6 +44,7 @@ final class LifecycleMetrics implements LifecycleEvents {
     private final Counter cancelled;
     private final Counter recovered;
     private final Map<Handoff.By, Counter> handoffs = new EnumMap<>(Handoff.By.class);
+    private final Counter handoffsLifted;
 
     /** @param configuredModel the label of AI calls that ended without an answer naming its model */
     LifecycleMetrics(MeterRegistry registry, String configuredModel) {
@@ -74,6 +75,10 @@ final class LifecycleMetrics implements LifecycleEvents {
                     .description("Conversations handed off to people, by who handed them off (the AI or an admin)")
                     .tag("by", by.wireName()).register(registry));
         }
+        this.handoffsLifted = Counter.builder("orchestrator.handoffs.lifted")
+                .description("AI transfers to people lifted because the transfer answer never reached Pancake"
+                        + " (rejected or dead-lettered); the bot answers those conversations again")
+                .register(registry);
     }
 
     private Timer lockWait(String result) {
@@ -136,6 +141,11 @@ final class LifecycleMetrics implements LifecycleEvents {
     @Override
     public void handedOff(ConversationId conversation, Handoff.By by) {
         handoffs.get(by).increment();
+    }
+
+    @Override
+    public void handoffLifted(ConversationId conversation, RunId transfer, DeliveryState how) {
+        handoffsLifted.increment();
     }
 
     private void countMessage(String outcome) {

@@ -44,7 +44,7 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /**
-     * Answers waiting for delivery and dead letters, counted in the outbox's store at each scrape; a store that
+     * Answers waiting for delivery, dead letters and withheld answers, counted in the outbox's store at each scrape; a store that
      * cannot be reached reads as NaN (no sample) rather than failing the scrape.
      */
     void watchOutbox(OutboxPort outbox) {
@@ -52,6 +52,8 @@ public final class ServerMetrics implements AutoCloseable {
                 outbox, o -> o.count(DeliveryState.PENDING));
         gauge("orchestrator.dead.letters", "Answers still undelivered at the delivery horizon, waiting for an operator",
                 outbox, o -> o.count(DeliveryState.DEAD_LETTER));
+        gauge("orchestrator.withheld.answers", "Bot answers withheld because people had the conversation when they"
+                + " were due, waiting for an operator (resume, then retry)", outbox, o -> o.count(DeliveryState.WITHHELD));
     }
 
     /** The Jedis pool (a cluster's pools summed), read at each scrape. */

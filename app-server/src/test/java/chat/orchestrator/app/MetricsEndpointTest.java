@@ -68,6 +68,8 @@ class MetricsEndpointTest {
             assertEquals(0.0, metrics.get("orchestrator_handoffs_total{by=\"admin\"}"));
             assertEquals(0.0, metrics.get("orchestrator_outbox_due"));
             assertEquals(0.0, metrics.get("orchestrator_dead_letters"));
+            assertEquals(0.0, metrics.get("orchestrator_withheld_answers"));
+            assertEquals(0.0, metrics.get("orchestrator_handoffs_lifted_total"));
             assertTrue(metrics.get("redis_pool_max") >= 1, "the Jedis pool's size");
             assertTrue(metrics.containsKey("redis_pool_active"));
             assertTrue(metrics.get("hikaricp_connections_max{pool=\"orchestrator-postgres\"}") >= 1, metrics.keySet()

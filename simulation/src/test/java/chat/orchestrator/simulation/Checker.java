@@ -217,7 +217,29 @@ final class Checker {
     void handedOffBurst(int thread, ConversationId conversation, FencingToken token, Set<MessageId> ids) {
         fencedWrite(conversation, token, "burst for people " + ids);
         coversWaiting(thread, conversation, ids, "the burst for people");
-        consume(conversation, List.copyOf(ids), "people");
+        // Which hand-off took them: lifting that one (a transfer that reached no one) gives them back to the bot.
+        consume(conversation, List.copyOf(ids), people(storedHandoff.apply(conversation)));
+    }
+
+    private static String people(Optional<Handoff> under) {
+        return "people" + under.map(h -> " (" + h.by().wireName() + " since " + h.since() + ")").orElse("");
+    }
+
+    /** The transfer of this claim reached no one: its hand-off was lifted, its bursts for people are unanswered. */
+    void handoffLifted(ClaimedDelivery claim) {
+        ConversationId conversation = claim.delivery().conversationId();
+        String under = people(Optional.of(Handoff.starting(claim.delivery().answeredAt(), Handoff.By.AI, "")));
+        messages.values().stream()
+                .filter(m -> m.message.conversationId().equals(conversation) && under.equals(m.consumedBy))
+                .forEach(m -> m.consumedBy = null);
+    }
+
+    /** The claim withheld this answer (its conversation was with people): it is no longer waiting to be sent. */
+    void withheld(RunId runId) {
+        Run run = runs.get(runId);
+        if (run != null && run.state == DeliveryState.PENDING) {
+            run.state = DeliveryState.WITHHELD;
+        }
     }
 
     private void consume(ConversationId conversation, List<MessageId> ids, String by) {

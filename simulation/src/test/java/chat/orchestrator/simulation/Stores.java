@@ -12,6 +12,7 @@ import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.LockPort;
+import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
@@ -195,6 +196,11 @@ final class Stores {
         world.note(thread.name + ": " + port.getSimpleName() + "." + method.getName() + " -> " + result
                 + (roll < failRate + lostRate ? " (answer lost)" : ""));
         observe(port, method.getName(), args, result, thread, caller);
+        if (port == OutboxPort.class && method.getName().startsWith("claim")) {
+            // A claim may withhold answers in its step (a conversation with people); the checker learns which.
+            ((OutboxPort) target.get()).list(DeliveryState.WITHHELD, Integer.MAX_VALUE)
+                    .forEach(withheld -> checker.withheld(withheld.runId()));
+        }
         if (roll < failRate + lostRate) {
             throw new StoreUnavailableException(store + " answer lost (simulated timeout)");
         }
@@ -281,6 +287,14 @@ final class Stores {
                 case "record" -> {
                     if ((Boolean) result) {
                         checker.attemptRecorded((ClaimedDelivery) args[0], (DeliveryAttempt) args[1]);
+                    }
+                }
+                case "recordAttempt" -> {
+                    if (result != OutboxPort.Recorded.LOST) {
+                        checker.attemptRecorded((ClaimedDelivery) args[0], (DeliveryAttempt) args[1]);
+                    }
+                    if (result == OutboxPort.Recorded.HANDOFF_LIFTED) {
+                        checker.handoffLifted((ClaimedDelivery) args[0]);
                     }
                 }
                 case "retry" -> {

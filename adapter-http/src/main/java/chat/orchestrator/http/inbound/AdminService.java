@@ -87,7 +87,8 @@ public final class AdminService implements HttpService {
                 .put("stuck_conversations", health.stuck().size())
                 .put("pending_deliveries", health.deliveries().pending())
                 .put("dead_letters", health.deliveries().deadLetters())
-                .put("rejected_deliveries", health.deliveries().rejected());
+                .put("rejected_deliveries", health.deliveries().rejected())
+                .put("withheld_deliveries", health.deliveries().withheld());
         body.put("redis_status", componentStatus(health.components(), "redis"));
         body.put("postgres_status", componentStatus(health.components(), "postgres"));
         body.put("storage_backend", storage.backendName());

@@ -63,7 +63,7 @@ public final class DeliveriesService implements HttpService {
         }
         Administration.DeliveryFigures figures = administration.deliveryFigures();
         body.putObject("totals").put("pending", figures.pending()).put("dead_letter", figures.deadLetters())
-                .put("rejected", figures.rejected());
+                .put("rejected", figures.rejected()).put("withheld", figures.withheld());
         json.send(response, Status.OK_200, body);
     }
 
@@ -72,7 +72,7 @@ public final class DeliveriesService implements HttpService {
         RunId runId = runId(request.path().pathParameters().get("run_id"));
         if (!administration.retryDelivery(runId)) {
             throw new ApiException(new ApiError(Status.NOT_FOUND_404, "not_retryable",
-                    "no dead-lettered or rejected delivery with this run id", Optional.of("run_id")));
+                    "no dead-lettered, rejected or withheld delivery with this run id", Optional.of("run_id")));
         }
         LOG.log(System.Logger.Level.INFO, "admin write by {0}: retry delivery run_id={1}", who, runId);
         ObjectNode body = json.mapper().createObjectNode();
@@ -85,10 +85,11 @@ public final class DeliveriesService implements HttpService {
         return switch (value) {
             case "dead_letter" -> DeliveryState.DEAD_LETTER;
             case "rejected" -> DeliveryState.REJECTED;
+            case "withheld" -> DeliveryState.WITHHELD;
             case "pending" -> DeliveryState.PENDING;
             case "delivered" -> DeliveryState.DELIVERED;
             default -> throw new ApiException(ApiError.invalidField("status",
-                    "status must be one of dead_letter, rejected, pending, delivered"));
+                    "status must be one of dead_letter, rejected, withheld, pending, delivered"));
         };
     }
 

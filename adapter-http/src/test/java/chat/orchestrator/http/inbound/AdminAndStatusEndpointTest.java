@@ -72,9 +72,15 @@ class AdminAndStatusEndpointTest {
         assertEquals("not_retryable", again.json().get("error").get("code").asText());
         assertEquals(422, api.post("/api/v1/admin/deliveries/not-a-uuid/retry", "", RunningApi.ADMIN_TOKEN).status());
         assertEquals(422, api.get("/api/v1/admin/deliveries?status=lost", RunningApi.ADMIN_TOKEN).status());
+        RunningApi.Reply withheld = api.get("/api/v1/admin/deliveries?status=withheld", RunningApi.ADMIN_TOKEN);
+        assertEquals(200, withheld.status(), "withheld is a state operators list");
+        assertEquals("withheld", withheld.json().get("status").asText());
+        assertEquals(0, withheld.json().get("totals").get("withheld").asInt());
         assertEquals(401, api.get("/api/v1/admin/deliveries", RunningApi.TOKEN).status());
         assertEquals(0, api.get("/api/v1/admin/health", RunningApi.ADMIN_TOKEN).json()
                 .get("statistics").get("dead_letters").asInt());
+        assertEquals(0, api.get("/api/v1/admin/health", RunningApi.ADMIN_TOKEN).json()
+                .get("statistics").get("withheld_deliveries").asInt());
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.Objects;
  * The figures of one {@link AnalyticsWindow}: per hour, messages recorded, answers stored to be sent and stale
  * answers discarded; what became of those messages and answers; the answers' actions per type; AI latency per model;
  * delivery failures; hand-offs. The delivery outcomes partition the answers: delivered + delivering + rejected +
- * dead letters = answers sent.
+ * dead letters = answers sent, less those withheld because people had their conversation (in none of them).
  *
  * @param hours     one entry per hour of the window, oldest first, zeros included
  * @param actions   every action type, zeros included

@@ -25,8 +25,8 @@ public interface HistoryPort {
     /**
      * The conversation's last {@code maxTurns} turns, oldest first (answers in commit order, each after the burst it
      * answered): customer messages that were answered and the
-     * answers really sent: never a discarded one, nor one whose delivery ended (rejected or dead-lettered) with none
-     * of its actions delivered (an answer still waiting in the outbox counts).
+     * answers really sent: never a discarded one, nor one whose delivery ended (rejected, dead-lettered or withheld)
+     * with none of its actions delivered (an answer still waiting in the outbox counts).
      */
     List<Turn> recentTurns(ConversationId conversationId, int maxTurns);
 
@@ -66,7 +66,9 @@ public interface HistoryPort {
      * answered as far as dedup and recovery go, but no answer covers them and they are no turn of the AI's context),
      * and moves the hand-off's last activity to {@code at}, in one fenced write. Refused as {@link #recordAnswer} is,
      * and with {@link FencedWrite.Reason#NOT_HANDED_OFF} when the conversation has no hand-off stored any more (it was
-     * resumed after the worker read it): then nothing is written and the bot answers the burst.
+     * resumed after the worker read it): then nothing is written and the bot answers the burst. The burst is kept as
+     * the stored hand-off's: if that hand-off is lifted (an AI transfer that reached no one, see
+     * {@link OutboxPort#recordAttempt}), exactly these messages become unanswered again.
      */
     FencedWrite recordHandedOff(ConversationId conversationId, FencingToken token, Set<MessageId> ids, Instant at);
 

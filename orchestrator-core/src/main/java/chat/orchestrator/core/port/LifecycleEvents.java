@@ -76,6 +76,14 @@ public interface LifecycleEvents {
     default void handedOff(ConversationId conversation, Handoff.By by) {
     }
 
+    /**
+     * The AI's transfer answer of run {@code transfer} ended {@code how} (REJECTED or DEAD_LETTER) without reaching
+     * Pancake, so no person was told: the hand-off it made was lifted and the messages people were given are the
+     * bot's to answer again (see {@link OutboxPort#recordAttempt}).
+     */
+    default void handoffLifted(ConversationId conversationId, RunId transfer, DeliveryState how) {
+    }
+
     /** The sweeper found the conversation's messages waiting with no holder and started a worker for them. */
     default void conversationRecovered(ConversationId conversation) {
     }

@@ -89,9 +89,12 @@ public final class Administration {
                                Optional<AiRefusals.Refusal> aiRefusal) {
     }
 
-    /** The outbox at a glance: answers still due, and those that need an operator. */
-    public record DeliveryFigures(long pending, long deadLetters, long rejected) {
-        static final DeliveryFigures UNKNOWN = new DeliveryFigures(0, 0, 0);
+    /**
+     * The outbox at a glance: answers still due, those that need an operator, and those withheld because people had
+     * their conversation (expected with hand-offs, so they do not make the health degraded).
+     */
+    public record DeliveryFigures(long pending, long deadLetters, long rejected, long withheld) {
+        static final DeliveryFigures UNKNOWN = new DeliveryFigures(0, 0, 0, 0);
 
         boolean needOperator() {
             return deadLetters > 0 || rejected > 0;
@@ -146,7 +149,7 @@ public final class Administration {
 
     public DeliveryFigures deliveryFigures() {
         return new DeliveryFigures(outbox.count(DeliveryState.PENDING), outbox.count(DeliveryState.DEAD_LETTER),
-                outbox.count(DeliveryState.REJECTED));
+                outbox.count(DeliveryState.REJECTED), outbox.count(DeliveryState.WITHHELD));
     }
 
     /** Answers in {@code state}, most recently updated first. */
@@ -155,8 +158,9 @@ public final class Administration {
     }
 
     /**
-     * Sends a dead-lettered or rejected answer again, with the same idempotency key, from a new horizon; false if the
-     * run is not one of those.
+     * Sends a dead-lettered, rejected or withheld answer again, with the same idempotency key, from a new horizon;
+     * false if the run is not one of those. A withheld one is withheld again while people still have its conversation:
+     * resume it first.
      */
     public boolean retryDelivery(RunId runId) {
         return outbox.retry(runId, clock.instant());

@@ -166,8 +166,10 @@ public final class OutboxDispatcher implements AutoCloseable {
                 ? new DeliveryAttempt(report.withUndelivered(DeliveryReport.Status.PENDING), DeliveryState.PENDING, now,
                         now, false)
                 : decide(claim, report, now);
+        OutboxPort.Recorded recorded;
         try {
-            if (!outbox.record(claim, attempt)) {
+            recorded = outbox.recordAttempt(claim, attempt);
+            if (recorded == OutboxPort.Recorded.LOST) {
                 LOG.log(Level.WARNING, "conversation={0} run={1} claim ran out during the send; another claimer has it",
                         claim.delivery().conversationId(), claim.runId());
             }
@@ -178,6 +180,13 @@ public final class OutboxDispatcher implements AutoCloseable {
         }
         log(claim, attempt);
         events.deliveryAttempted(claim.delivery().conversationId(), claim.runId(), attempt.state());
+        if (recorded == OutboxPort.Recorded.HANDOFF_LIFTED) {
+            // Otherwise silent: every later message would go to people who were never told of the conversation.
+            LOG.log(Level.WARNING, "conversation={0} run={1} transfer to people ended {2} without reaching Pancake: "
+                            + "hand-off lifted, the bot answers the conversation again", claim.delivery().conversationId(),
+                    claim.runId(), attempt.state());
+            events.handoffLifted(claim.delivery().conversationId(), claim.runId(), attempt.state());
+        }
         if (interrupted) {
             throw new InterruptedException("delivery interrupted");
         }

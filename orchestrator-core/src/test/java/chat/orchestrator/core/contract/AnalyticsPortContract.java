@@ -219,6 +219,7 @@ public abstract class AnalyticsPortContract {
             case PENDING -> DeliveryReport.Status.PENDING;
             case REJECTED -> DeliveryReport.Status.REJECTED;
             case DEAD_LETTER -> DeliveryReport.Status.DEAD_LETTER;
+            case WITHHELD -> throw new IllegalArgumentException("no attempt leaves an answer withheld; the claim does");
         };
         List<Action> actions = run.reply().actions();
         DeliveryReport report = new DeliveryReport(IntStream.range(0, actions.size())

@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ActionType;
+import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.DeliveryReport.ActionDelivery;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
@@ -31,6 +35,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -101,6 +106,32 @@ public abstract class OutboxPortContract {
 
     private AiRun answered(ConversationId conversation, String text) {
         return answered(conversation, text, T0, T0);
+    }
+
+    /** An answer that hands the conversation to people: its notice, then the transfer; stored, it hands off. */
+    private AiRun transferred(ConversationId conversation, Instant finishedAt) {
+        InboundMessage message = message(conversation, "m" + (++messages), messages, "Cho mình gặp nhân viên");
+        history.record(message);
+        AiReply transfer = new AiReply("Dạ em chuyển chị sang nhân viên ạ", "talk_to_human", 0.97, Map.of(),
+                "test-model", Duration.ofMillis(42), List.of(new Action.SendMessage("Dạ em chuyển chị sang nhân viên ạ"),
+                new Action.TransferToAgent("customer asked for a human", "")));
+        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()), transfer,
+                finishedAt);
+        assertInstanceOf(FencedWrite.Committed.class, history.recordAnswer(run, finishedAt));
+        return run;
+    }
+
+    /** A message received while people have the conversation, stored as theirs (consumed, no answer). */
+    private MessageId forPeople(ConversationId conversation, Instant at) {
+        InboundMessage message = message(conversation, "m" + (++messages), messages, "Alo, có ai không ạ?");
+        history.record(message);
+        assertInstanceOf(FencedWrite.Committed.class,
+                history.recordHandedOff(conversation, new FencingToken(1), Set.of(message.id()), at));
+        return message.id();
+    }
+
+    private boolean listed(DeliveryState state, RunId run) {
+        return outbox.list(state, 1_000).stream().anyMatch(a -> a.runId().equals(run) && a.state() == state);
     }
 
     private static DeliveryAttempt attempt(DeliveryState state, Instant at, Instant next, DeliveryReport.Status... actions) {
@@ -408,6 +439,95 @@ public abstract class OutboxPortContract {
                 .filter(c -> ours.contains(c.delivery().conversationId())).map(ClaimedDelivery::runId).toList();
         assertEquals(ourClaims.size(), new HashSet<>(ourClaims).size(), "no answer claimed twice");
         assertEquals(heads, new HashSet<>(ourClaims), "every conversation's head, and only heads");
+    }
+
+    @Test
+    void aBotAnswerOfAConversationWithPeopleIsWithheldNotClaimed_butTheTransferGoesOut_andResumeThenRetrySendsIt() {
+        ConversationId conversation = newConversation();
+        AiRun first = answered(conversation, "backing off during the outage");
+        AiRun second = answered(conversation, "behind it");
+        AiRun transfer = transferred(conversation, T0);
+        long withheldBefore = outbox.count(DeliveryState.WITHHELD);
+        assertTrue(history.handoff(conversation).isPresent(), "the transfer's hand-off is stored with it");
+
+        ClaimedDelivery claim = claimNext(conversation, T0.plusSeconds(1)).orElseThrow();
+        assertEquals(transfer.id(), claim.runId(), "both bot answers are withheld in the claim; the transfer heads");
+        assertTrue(listed(DeliveryState.WITHHELD, first.id()));
+        assertTrue(listed(DeliveryState.WITHHELD, second.id()));
+        assertEquals(withheldBefore + 2, outbox.count(DeliveryState.WITHHELD));
+        assertTrue(outbox.record(claim, delivered(T0.plusSeconds(2))));
+
+        // An operator's retry while people still have it: the next claim withholds it again.
+        assertTrue(outbox.retry(first.id(), T0.plusSeconds(3)));
+        assertFalse(claimedRuns(T0.plusSeconds(4)).contains(first.id()));
+        assertTrue(listed(DeliveryState.WITHHELD, first.id()));
+
+        assertTrue(history.resume(conversation));
+        assertTrue(outbox.retry(first.id(), T0.plusSeconds(5)));
+        assertEquals(first.id(), claimNext(conversation, T0.plusSeconds(6)).orElseThrow().runId(),
+                "resumed, then retried: it goes out");
+        assertFalse(listed(DeliveryState.WITHHELD, first.id()));
+    }
+
+    @Test
+    void theDispatchersClaimWithholdsABotAnswerOfAConversationAnOperatorHandedOff_whateverItsIdleTime() {
+        ConversationId handedOff = newConversation();
+        ConversationId withTheBot = newConversation();
+        AiRun waiting = answered(handedOff, "due after a backoff");
+        AiRun other = answered(withTheBot, "someone else's answer");
+        // Long idle: the stored hand-off still withholds (an operator resumes to send it).
+        assertTrue(history.handOff(handedOff, Handoff.starting(T0.minus(Duration.ofDays(30)), Handoff.By.ADMIN,
+                "an agent took the conversation over")));
+
+        List<RunId> claimed = claimedRuns(T0.plusSeconds(1));
+        assertFalse(claimed.contains(waiting.id()));
+        assertTrue(claimed.contains(other.id()));
+        assertTrue(listed(DeliveryState.WITHHELD, waiting.id()));
+        assertEquals(Optional.empty(), claimNext(handedOff, T0.plusSeconds(2)));
+    }
+
+    @Test
+    void aTransferThatNeverReachedPancake_liftsItsHandoff_andWhatPeopleGotSinceIsUnansweredAgain() {
+        ConversationId conversation = newConversation();
+        // An earlier hand-off, ended by an operator: its burst stays consumed.
+        InboundMessage first = message(conversation, "m" + (++messages), messages, "Chị cần gặp người thật");
+        history.record(first);
+        assertTrue(history.handOff(conversation, Handoff.starting(T0.minusSeconds(100), Handoff.By.ADMIN, "earlier")));
+        assertInstanceOf(FencedWrite.Committed.class, history.recordHandedOff(conversation, new FencingToken(1),
+                Set.of(first.id()), T0.minusSeconds(90)));
+        MessageId earlier = first.id();
+        assertTrue(history.resume(conversation));
+        AiRun transfer = transferred(conversation, T0);
+        MessageId meanwhile = forPeople(conversation, T0.plusSeconds(5));
+        assertEquals(List.of(), history.unanswered(conversation, 10));
+
+        ClaimedDelivery claim = claimNext(conversation, T0.plusSeconds(10)).orElseThrow();
+        assertEquals(transfer.id(), claim.runId());
+        assertEquals(OutboxPort.Recorded.HANDOFF_LIFTED, outbox.recordAttempt(claim, attempt(DeliveryState.DEAD_LETTER,
+                T0.plusSeconds(11), T0.plusSeconds(11), DeliveryReport.Status.DEAD_LETTER,
+                DeliveryReport.Status.DEAD_LETTER)));
+
+        assertEquals(Optional.empty(), history.handoff(conversation), "no person was told: the bot has it again");
+        assertEquals(List.of(meanwhile), history.unanswered(conversation, 10).stream().map(InboundMessage::id).toList());
+        assertEquals(Set.of(earlier), history.answeredAmong(conversation, Set.of(earlier, meanwhile)));
+    }
+
+    @Test
+    void anOperatorsHandoffAfterTheTransfer_staysWhenTheTransferIsRejected() {
+        ConversationId conversation = newConversation();
+        AiRun transfer = transferred(conversation, T0);
+        Handoff operators = Handoff.starting(T0.plusSeconds(3), Handoff.By.ADMIN, "an agent took it");
+        assertTrue(history.handOff(conversation, operators));
+        MessageId meanwhile = forPeople(conversation, T0.plusSeconds(5));
+
+        ClaimedDelivery claim = claimNext(conversation, T0.plusSeconds(10)).orElseThrow();
+        assertEquals(transfer.id(), claim.runId());
+        assertEquals(OutboxPort.Recorded.RECORDED, outbox.recordAttempt(claim, attempt(DeliveryState.REJECTED,
+                T0.plusSeconds(11), T0.plusSeconds(11), DeliveryReport.Status.DELIVERED, DeliveryReport.Status.REJECTED)));
+
+        assertEquals(Optional.of(Handoff.By.ADMIN), history.handoff(conversation).map(Handoff::by));
+        assertEquals(List.of(), history.unanswered(conversation, 10));
+        assertEquals(Set.of(meanwhile), history.answeredAmong(conversation, Set.of(meanwhile)));
     }
 
     @Test
