@@ -39,6 +39,32 @@ class LostPendingTest {
         }
     }
 
+    /**
+     * A message recorded but not yet accepted when the holder's fence read it joins that burst; its accept landing
+     * while the AI runs does not make the answer stale, since the holder already counts it as known.
+     */
+    @Test
+    void aMessageTheFenceBroughtIn_acceptedWhileTheAiRuns_doesNotMakeTheAnswerStale() {
+        ConversationId conversation = newConversation();
+        InboundMessage early = message(conversation, "m1", 0, "hello");
+        InboundMessage second = message(conversation, "m2", 1_000, "are you there?");
+        java.util.concurrent.atomic.AtomicReference<Harness> running = new java.util.concurrent.atomic.AtomicReference<>();
+        try (Harness harness = new Harness(context -> {
+            // The request that recorded m1 accepts it now, while the AI answers the burst that already holds it.
+            running.get().state.accept(early);
+            return Harness.echo(context);
+        })) {
+            running.set(harness);
+            harness.history.record(early);
+
+            MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class,
+                    harness.orchestrator.handle(second));
+
+            assertEquals(2, completed.consolidatedMessages());
+            assertEquals(1, harness.ai.contexts().size(), "answered once, not discarded as stale and asked again");
+        }
+    }
+
     @Test
     void aMessageWhoseBodyTheStoreLost_isAnsweredWithItsBurst() {
         try (Harness harness = new Harness(Harness::echo)) {

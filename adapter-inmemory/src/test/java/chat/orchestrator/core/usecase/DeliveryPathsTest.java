@@ -218,6 +218,112 @@ class DeliveryPathsTest {
         assertEquals(List.of(0, 1), sentActions, "each action reached Pancake once");
     }
 
+    /**
+     * Hole 7: during a shutdown, a holder interrupted while its send is under way waits for the send until the
+     * shutdown's deadline and records how it really went; an interrupt outside a shutdown cuts it at once.
+     */
+    @Test
+    void aShutdownLetsASendUnderWayFinish_beforeItsDeadline() throws Exception {
+        AiReply twoActions = chat.orchestrator.core.contract.TestMessages.reply("Dạ còn ạ");
+        RunId run = stored("m1", twoActions);
+        Semaphore sending = new Semaphore(0);
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            sending.release();
+            sleepThroughInterrupts(Duration.ofMillis(300));
+            return deliverAll(delivery);
+        });
+        try (dispatcher) {
+            dispatcher.sendUntil(rig.scheduler.nanoTime() + Duration.ofSeconds(10).toNanos());
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try {
+                    dispatcher.deliverOwn(conversation, run, twoActions.actions());
+                    ended.complete(null);
+                } catch (Throwable thrown) {
+                    ended.complete(thrown);
+                }
+            });
+            assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS));
+            holder.interrupt();
+
+            assertTrue(ended.get(10, TimeUnit.SECONDS) instanceof InterruptedException, "the interrupt passed on");
+        }
+        assertEquals(1, rig.history.outbox().count(chat.orchestrator.core.port.DeliveryState.DELIVERED),
+                "recorded as it went: delivered");
+        assertEquals(1, sent.size());
+    }
+
+    /**
+     * A send still under way at the shutdown's deadline is cut, and what its adapter says on being cut is kept: the
+     * action it had delivered is not sent again, only the one it had not.
+     */
+    @Test
+    void aSendCutAtTheShutdownsDeadline_keepsWhatItsAdapterHadDelivered() throws Exception {
+        AiReply twoActions = chat.orchestrator.core.contract.TestMessages.reply("Dạ còn ạ");
+        RunId run = stored("m1", twoActions);
+        List<Integer> sentActions = new CopyOnWriteArrayList<>();
+        Semaphore sending = new Semaphore(0);
+        java.util.concurrent.atomic.AtomicBoolean hung = new java.util.concurrent.atomic.AtomicBoolean();
+        OutboxDispatcher dispatcher = dispatcher(delivery -> {
+            List<DeliveryReport.ActionDelivery> report = new java.util.ArrayList<>();
+            for (int i = 0; i < delivery.actions().size(); i++) {
+                var type = delivery.actions().get(i).type();
+                if (delivery.deliveredActions().contains(i)) {
+                    report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.DELIVERED, 0, ""));
+                    continue;
+                }
+                if (i == 1 && hung.compareAndSet(false, true)) {
+                    sending.release();
+                    try {
+                        new CountDownLatch(1).await(); // action 1's request hangs until the cut
+                    } catch (InterruptedException cut) {
+                        Thread.currentThread().interrupt();
+                        report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.PENDING, 1, "cut"));
+                        return new DeliveryReport(report);
+                    }
+                }
+                sentActions.add(i);
+                report.add(new DeliveryReport.ActionDelivery(i, type, DeliveryReport.Status.DELIVERED, 1, ""));
+            }
+            return new DeliveryReport(report);
+        });
+        try (dispatcher) {
+            dispatcher.sendUntil(rig.scheduler.nanoTime() + Duration.ofMillis(300).toNanos());
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            Thread holder = Thread.ofVirtual().start(() -> {
+                try {
+                    dispatcher.deliverOwn(conversation, run, twoActions.actions());
+                    ended.complete(null);
+                } catch (Throwable thrown) {
+                    ended.complete(thrown);
+                }
+            });
+            assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS));
+            holder.interrupt();
+            assertTrue(ended.get(10, TimeUnit.SECONDS) instanceof InterruptedException);
+            assertEquals(1, rig.history.outbox().count(chat.orchestrator.core.port.DeliveryState.PENDING),
+                    "cut short: due again");
+
+            assertTrue(dispatcher.deliverOwn(conversation, run, twoActions.actions()).allDelivered());
+        }
+        assertEquals(List.of(0, 1), sentActions, "action 0 once, action 1 once after the cut");
+    }
+
+    private static void sleepThroughInterrupts(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        boolean interrupted = false;
+        while (System.nanoTime() < until) {
+            try {
+                Thread.sleep(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+            } catch (InterruptedException ignored) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void eachFailedAttempt_waitsLongerBeforeTheNext() throws Exception {
         stored("m1");
