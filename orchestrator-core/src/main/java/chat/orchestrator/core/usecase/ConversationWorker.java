@@ -135,8 +135,14 @@ public final class ConversationWorker {
         if (fence.write() instanceof FencedWrite.Refused refused) {
             return superseded(lease, List.of(), caller, refused);
         }
-        PendingSnapshot snapshot = withUnanswered(state.snapshot(conversation, settings.maxBatchSize()),
-                fence.unanswered());
+        PendingSnapshot read = state.snapshot(conversation, settings.maxBatchSize());
+        List<InboundMessage> unanswered = fence.unanswered();
+        if (!unanswered.stream().map(InboundMessage::id).collect(Collectors.toSet()).containsAll(read.bodiless())) {
+            // The store lost bodies of messages that came after the fence read history: read it again for them (a
+            // rare second read, only when Redis evicts or fails over between the two).
+            unanswered = history.unanswered(conversation, settings.maxBatchSize());
+        }
+        PendingSnapshot snapshot = withUnanswered(read, unanswered);
         List<InboundMessage> batch = unanswered(lease, snapshot.batch(), caller);
         if (batch.isEmpty()) {
             return release(lease);
