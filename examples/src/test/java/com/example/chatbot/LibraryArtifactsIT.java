@@ -31,8 +31,11 @@ import org.w3c.dom.NodeList;
  * reactor hands this module, since the name is in the jar's manifest and nowhere before it.
  */
 class LibraryArtifactsIT {
-    /** Modules of the build that are not libraries to embed: the server, the benchmarks, these examples, the BOM. */
-    private static final Set<String> NOT_LIBRARIES = Set.of("app-server", "benchmarks", "examples", "bom");
+    /**
+     * Modules of the build that are not libraries to embed: the server, the benchmarks, these examples, the BOM, and
+     * the simulation (tests only).
+     */
+    private static final Set<String> NOT_LIBRARIES = Set.of("app-server", "benchmarks", "examples", "bom", "simulation");
     private static final Path ROOT = Path.of(System.getProperty("reactor.root"));
     private static final String VERSION = System.getProperty("project.version");
 
