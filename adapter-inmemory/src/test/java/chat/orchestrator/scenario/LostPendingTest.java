@@ -7,23 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.domain.ConversationId;
-import chat.orchestrator.core.domain.ConversationState;
-import chat.orchestrator.core.domain.MessageId;
-import chat.orchestrator.core.port.AcceptOutcome;
-import chat.orchestrator.core.port.ConversationPage;
-import chat.orchestrator.core.port.Lease;
-import chat.orchestrator.core.port.PendingSnapshot;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
-import chat.orchestrator.core.domain.InboundMessage;
-import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.inmemory.InMemoryStore;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,7 +84,7 @@ class LostPendingTest {
         InboundMessage first = message(conversation, "m1", 0, "hello");
         InboundMessage second = message(conversation, "m2", 1_000, "I want to book");
         java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
-        StatePort state = new BeforeFirstSnapshot(new InMemoryState(store), () -> {
+        StatePort state = HookedState.before(new InMemoryState(store), () -> {
             if (once.compareAndSet(false, true)) {
                 history.record(second);
                 new InMemoryState(store).accept(second);
@@ -110,46 +101,6 @@ class LostPendingTest {
             assertEquals(2, completed.consolidatedMessages());
             assertEquals(List.of(List.of(first.id(), second.id())), ai.contexts().stream()
                     .map(c -> c.burst().stream().map(InboundMessage::id).toList()).toList());
-        }
-    }
-
-    /** Lets the test act right before the worker's read of the pending set. */
-    private record BeforeFirstSnapshot(StatePort state, Runnable before) implements StatePort {
-        public PendingSnapshot snapshot(ConversationId id, int limit) {
-            before.run();
-            return state.snapshot(id, limit);
-        }
-
-        public List<InboundMessage> pending(ConversationId id, int limit) {
-            return state.pending(id, limit);
-        }
-
-        public AcceptOutcome accept(InboundMessage message) {
-            return state.accept(message);
-        }
-
-        public boolean requeue(InboundMessage message) {
-            return state.requeue(message);
-        }
-
-        public Set<MessageId> pendingIds(ConversationId id) {
-            return state.pendingIds(id);
-        }
-
-        public boolean removePending(Lease lease, Set<MessageId> ids) {
-            return state.removePending(lease, ids);
-        }
-
-        public Optional<ConversationState> conversation(ConversationId id) {
-            return state.conversation(id);
-        }
-
-        public ConversationPage conversations(int offset, int limit) {
-            return state.conversations(offset, limit);
-        }
-
-        public long removeIdleConversations(Instant cutoff) {
-            return state.removeIdleConversations(cutoff);
         }
     }
 

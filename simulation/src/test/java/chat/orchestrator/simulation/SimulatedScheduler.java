@@ -3,9 +3,6 @@ package chat.orchestrator.simulation;
 import chat.orchestrator.core.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
@@ -50,22 +47,7 @@ final class SimulatedScheduler implements Scheduler, World.Owner {
 
     @Override
     public Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return world.instant().plusNanos(skewNanos);
-            }
-        };
+        return new VirtualClock(() -> world.instant().plusNanos(skewNanos));
     }
 
     @Override

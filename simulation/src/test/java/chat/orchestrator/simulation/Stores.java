@@ -28,9 +28,6 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -62,22 +59,7 @@ final class Stores {
     Stores(World world, Checker checker) {
         this.world = world;
         this.checker = checker;
-        this.storeClock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return world.instant();
-            }
-        };
+        this.storeClock = new VirtualClock(world::instant);
         this.history = new InMemoryHistory(storeClock);
         startRedis();
     }

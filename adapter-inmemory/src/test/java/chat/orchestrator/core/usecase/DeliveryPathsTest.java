@@ -234,17 +234,8 @@ class DeliveryPathsTest {
         });
         try (dispatcher) {
             dispatcher.sendUntil(rig.scheduler.nanoTime() + Duration.ofSeconds(10).toNanos());
-            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
-            Thread holder = Thread.ofVirtual().start(() -> {
-                try {
-                    dispatcher.deliverOwn(conversation, run, twoActions.actions());
-                    ended.complete(null);
-                } catch (Throwable thrown) {
-                    ended.complete(thrown);
-                }
-            });
-            assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS));
-            holder.interrupt();
+            java.util.concurrent.CompletableFuture<Throwable> ended = interruptedWhileSending(dispatcher, run,
+                    twoActions, sending);
 
             assertTrue(ended.get(10, TimeUnit.SECONDS) instanceof InterruptedException, "the interrupt passed on");
         }
@@ -289,17 +280,8 @@ class DeliveryPathsTest {
         });
         try (dispatcher) {
             dispatcher.sendUntil(rig.scheduler.nanoTime() + Duration.ofMillis(300).toNanos());
-            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
-            Thread holder = Thread.ofVirtual().start(() -> {
-                try {
-                    dispatcher.deliverOwn(conversation, run, twoActions.actions());
-                    ended.complete(null);
-                } catch (Throwable thrown) {
-                    ended.complete(thrown);
-                }
-            });
-            assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS));
-            holder.interrupt();
+            java.util.concurrent.CompletableFuture<Throwable> ended = interruptedWhileSending(dispatcher, run,
+                    twoActions, sending);
             assertTrue(ended.get(10, TimeUnit.SECONDS) instanceof InterruptedException);
             assertEquals(1, rig.history.outbox().count(chat.orchestrator.core.port.DeliveryState.PENDING),
                     "cut short: due again");
@@ -307,6 +289,23 @@ class DeliveryPathsTest {
             assertTrue(dispatcher.deliverOwn(conversation, run, twoActions.actions()).allDelivered());
         }
         assertEquals(List.of(0, 1), sentActions, "action 0 once, action 1 once after the cut");
+    }
+
+    /** The holder delivers its answer on a thread of its own, interrupted (as a shutdown does) once the send is on. */
+    private java.util.concurrent.CompletableFuture<Throwable> interruptedWhileSending(OutboxDispatcher dispatcher,
+            RunId run, AiReply reply, Semaphore sending) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        Thread holder = Thread.ofVirtual().start(() -> {
+            try {
+                dispatcher.deliverOwn(conversation, run, reply.actions());
+                ended.complete(null);
+            } catch (Throwable thrown) {
+                ended.complete(thrown);
+            }
+        });
+        assertTrue(sending.tryAcquire(10, TimeUnit.SECONDS));
+        holder.interrupt();
+        return ended;
     }
 
     private static void sleepThroughInterrupts(Duration duration) {
