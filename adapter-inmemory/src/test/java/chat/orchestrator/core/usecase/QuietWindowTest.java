@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.Scheduler;
 import chat.orchestrator.core.port.StatePort;
 import java.lang.reflect.Proxy;
-import chat.orchestrator.core.Scheduler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,18 @@ class QuietWindowTest {
 
         assertEquals(5, looks.get(), "one look before, one per message that came, one that found it quiet");
         assertEquals(3, rig.state.pendingIds(conversation).size());
+    }
+
+    @Test
+    void eachLookAfterTheFirst_comesOneWindowLater() throws Exception {
+        List<Duration> waited = new CopyOnWriteArrayList<>();
+        QuietWindow window = new QuietWindow(typing(2), new WaitsRecorded(Scheduler.system(), waited), WINDOW,
+                Duration.ofSeconds(1));
+
+        window.await(conversation);
+
+        assertEquals(4, looks.get());
+        assertEquals(List.of(WINDOW, WINDOW, WINDOW), waited, "a window's wait before each look but the first");
     }
 
     @Test
@@ -62,6 +76,44 @@ class QuietWindowTest {
         window.await(conversation);
 
         assertEquals(0, looks.get());
+    }
+
+    /** The JDK's scheduler, noting each sleep it is asked for. */
+    private record WaitsRecorded(Scheduler scheduler, List<Duration> sleeps) implements Scheduler {
+        public java.time.Clock clock() {
+            return scheduler.clock();
+        }
+
+        public long nanoTime() {
+            return scheduler.nanoTime();
+        }
+
+        public java.util.random.RandomGenerator random() {
+            return scheduler.random();
+        }
+
+        public void sleep(Duration duration) throws InterruptedException {
+            sleeps.add(duration);
+            scheduler.sleep(duration);
+        }
+
+        public java.util.concurrent.ExecutorService threadPerTask(String name) {
+            return scheduler.threadPerTask(name);
+        }
+
+        public <T> java.util.concurrent.Future<T> start(String name, java.util.concurrent.Callable<T> task) {
+            return scheduler.start(name, task);
+        }
+
+        public <T> T await(java.util.concurrent.Future<T> future, Duration timeout)
+                throws InterruptedException, java.util.concurrent.ExecutionException,
+                java.util.concurrent.TimeoutException {
+            return scheduler.await(future, timeout);
+        }
+
+        public Repeating repeat(String name, Duration interval, Runnable task) {
+            return scheduler.repeat(name, interval, task);
+        }
     }
 
     /** The rig's state, whose customer sends one more message at each of the first {@code messages} later looks. */
