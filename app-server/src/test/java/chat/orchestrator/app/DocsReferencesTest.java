@@ -29,10 +29,12 @@ class DocsReferencesTest {
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
     private static final Pattern CODE = Pattern.compile("`([^`\\s]+)`");
     private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```");
-    /** What lies beside the repository, or only in the team's copy of it: never read nor cited. */
-    private static final Pattern OUTSIDE = Pattern.compile(
-            "\\.\\./shared|shared/fixtures|\"\\.\\.\",\\s*\"\\.\\.\",\\s*\"shared\"|\\b(?:SPEC|DESIGN|STYLE)\\.md\\b"
-                    + "|\\b(?:SPEC|DESIGN)\\b(?!_)");
+    /** Documents only the team's copy has: never cited (docs/ says what they said). */
+    private static final Pattern TEAM_DOCUMENTS = Pattern.compile(
+            "\\b(?:SPEC|DESIGN|STYLE)\\.md\\b|\\b(?:SPEC|DESIGN)\\b(?!_)");
+    /** A relative path that climbs: "../x" in any text, or Path.of("..", "x") in Java (from its module's folder). */
+    private static final Pattern CLIMB = Pattern.compile(
+            "((?:\\.\\./)+)[\\w.-]+|Path\\.of\\(((?:\"\\.\\.\",\\s*)+)\"[\\w.-]+\"");
     private static final Pattern CITED = Pattern.compile(
             "(docs/(?:design|architecture)\\.md),(?: \"([^\"]+)\",)? (steps?|invariants?) (\\d+)(?: (to|and) (\\d+))?"
                     + "|(docs/(?:design|architecture)\\.md),? \"([^\"]+)\"");
@@ -98,24 +100,53 @@ class DocsReferencesTest {
             } catch (MalformedInputException binary) {
                 continue;
             }
-            Matcher m = OUTSIDE.matcher(text);
-            while (m.find()) {
-                int line = (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count() + 1;
-                found.add(ROOT.relativize(file) + ":" + line + ": " + m.group());
-            }
+            outside(file, text).forEach(hit -> found.add(ROOT.relativize(file) + ":" + hit));
         }
         assertEquals(List.of(), found, "references to files outside the repository; cite docs/ instead");
     }
 
     @Test
-    void theOutsidePattern_findsWhatItMustAndSparesTheRest() {
-        for (String bad : List.of("Path.of(\"..\", \"..\", \"shared\", \"fixtures\")", "../shared/SPEC.md",
-                "see shared/fixtures", "(SPEC lifecycle, steps 2 to 8)", "DESIGN \"The worker loop\"", "STYLE.md")) {
-            assertTrue(OUTSIDE.matcher(bad).find(), bad);
+    void theOutsideCheck_findsWhatItMustAndSparesTheRest() {
+        Path test = ROOT.resolve("app-server/src/test/java/X.java");
+        Path doc = ROOT.resolve("docs/x.md");
+        for (String bad : List.of("Path.of(\"..\", \"..\", \"beside\", \"fixtures\")",
+                "(SPEC lifecycle, steps 2 to 8)", "DESIGN \"The worker loop\"", "STYLE.md")) {
+            assertFalse(outside(test, bad).isEmpty(), bad);
         }
-        for (String fine : List.of("INSPECT", "SecretKeySpec", "a shared secret", "docs/design.md", "SPEC_VERSION")) {
-            assertFalse(OUTSIDE.matcher(fine).find(), fine);
+        assertFalse(outside(doc, "see ../../beside/x.json").isEmpty(), "a link that climbs out of the repository");
+        for (String fine : List.of("INSPECT", "SecretKeySpec", "a shared secret", "docs/design.md", "SPEC_VERSION",
+                "Path.of(\"..\", \"docs\")")) {
+            assertTrue(outside(test, fine).isEmpty(), fine);
         }
+        assertTrue(outside(doc, "[README](../README.md)").isEmpty(), "a link within the repository");
+    }
+
+    /** What {@code text}, read from {@code file}, cites beside the repository: "line: what" for each. */
+    private static List<String> outside(Path file, String text) {
+        List<String> hits = new ArrayList<>();
+        Matcher team = TEAM_DOCUMENTS.matcher(text);
+        while (team.find()) {
+            hits.add(line(text, team.start()) + ": " + team.group());
+        }
+        Matcher climb = CLIMB.matcher(text);
+        while (climb.find()) {
+            boolean java = climb.group(2) != null;
+            int levels = java ? climb.group(2).split(",").length - 1 : climb.group(1).length() / 3;
+            // Java paths are relative to the module's folder, where its tests run; others to the file's own folder.
+            Path from = java ? ROOT.resolve(ROOT.relativize(file).getName(0)) : file.getParent();
+            Path reached = from;
+            for (int i = 0; i < levels && reached != null; i++) {
+                reached = reached.getParent();
+            }
+            if (reached == null || !reached.normalize().startsWith(ROOT)) {
+                hits.add(line(text, climb.start()) + ": " + climb.group());
+            }
+        }
+        return hits;
+    }
+
+    private static int line(String text, int offset) {
+        return (int) text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
     }
 
     @Test
