@@ -6,6 +6,7 @@ import chat.orchestrator.core.port.AiUnavailableException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import chat.orchestrator.http.outbound.OutboundHttp;
 import chat.orchestrator.http.outbound.RetryAfter;
@@ -159,11 +160,12 @@ final class AiExchange implements AutoCloseable {
     }
 
     /**
-     * The JSON mapper of the AI clients. Jackson 2 writes a character outside the BMP (an emoji) as two escaped
+     * The JSON mapper of the AI clients: request records are written in snake_case, said once here. Jackson 2 writes a character outside the BMP (an emoji) as two escaped
      * UTF-16 surrogates unless told otherwise: valid JSON, but not the bytes the customer wrote.
      */
     static ObjectMapper mapper() {
-        return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+        return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
     }
 
     @Override

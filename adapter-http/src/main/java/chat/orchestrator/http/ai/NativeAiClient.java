@@ -2,20 +2,18 @@ package chat.orchestrator.http.ai;
 
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.ConversationContext;
-import chat.orchestrator.core.domain.InboundMessage;
-import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.BotProfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -66,28 +64,25 @@ public final class NativeAiClient implements AiPort, AutoCloseable {
         return reader.read(answer, model, context.conversationId());
     }
 
-    private ObjectNode request(ConversationContext context, String systemPrompt) {
-        ObjectNode body = json.createObjectNode();
-        body.put("conversation_id", context.conversationId().value());
-        body.put("system_prompt", systemPrompt);
-        ArrayNode history = body.putArray("history");
-        for (Turn turn : context.history()) {
-            history.addObject()
-                    .put("role", turn.role().name().toLowerCase(Locale.ROOT))
-                    .put("text", turn.text())
-                    .put("timestamp", epochSeconds(turn.at()));
-        }
-        ArrayNode messages = body.putArray("messages");
-        for (InboundMessage message : context.burst()) {
-            ObjectNode item = messages.addObject()
-                    .put("message_id", message.id().value())
-                    .put("content", message.content())
-                    .put("sender_id", message.senderId())
-                    .put("timestamp", epochSeconds(message.timestamp()));
-            ObjectNode metadata = item.putObject("metadata");
-            new TreeMap<>(message.metadata()).forEach(metadata::put);
-        }
-        return body;
+    private static Request request(ConversationContext context, String systemPrompt) {
+        return new Request(context.conversationId().value(), systemPrompt,
+                context.history().stream().map(turn -> new HistoryTurn(turn.role().name().toLowerCase(Locale.ROOT),
+                        turn.text(), epochSeconds(turn.at()))).toList(),
+                context.burst().stream().map(message -> new Message(message.id().value(), message.content(),
+                        message.senderId(), epochSeconds(message.timestamp()),
+                        new TreeMap<>(message.metadata()))).toList());
+    }
+
+    /** The body of a native request (docs/ai-service.md); snake_case by the AI clients' mapper. */
+    record Request(String conversationId, String systemPrompt, List<HistoryTurn> history, List<Message> messages) {
+    }
+
+    record HistoryTurn(String role, String text, BigDecimal timestamp) {
+    }
+
+    /** {@code metadata} in key order, so the same burst is the same bytes. */
+    record Message(String messageId, String content, String senderId, BigDecimal timestamp,
+                   Map<String, String> metadata) {
     }
 
     /** Seconds since the epoch with milliseconds, as our inbound API takes them ({@code 1699123456.789}). */

@@ -6,6 +6,7 @@ import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.BotProfile;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.util.Objects;
@@ -22,7 +23,7 @@ public final class OpenAiCompatibleClient implements AiPort, AutoCloseable {
     private final String model;
     private final URI endpoint;
     private final ObjectMapper json = AiExchange.mapper();
-    private final ChatCompletionRequest request = new ChatCompletionRequest(json);
+    private final JsonNode responseFormat = ChatCompletionRequest.responseFormat(json);
     private final ChatCompletionAnswer answers = new ChatCompletionAnswer(json, new BotAnswerReader(json));
     private final AiExchange exchange;
 
@@ -44,7 +45,8 @@ public final class OpenAiCompatibleClient implements AiPort, AutoCloseable {
         String systemPrompt = botProfile.get().systemPrompt();
         byte[] body;
         try {
-            body = json.writeValueAsBytes(request.body(context, systemPrompt, model, settings.temperature()));
+            body = json.writeValueAsBytes(
+                    ChatCompletionRequest.of(context, systemPrompt, model, settings.temperature(), responseFormat));
         } catch (JsonProcessingException impossible) {
             throw new AiUnavailableException("could not write the AI request for " + context.conversationId(), impossible);
         }

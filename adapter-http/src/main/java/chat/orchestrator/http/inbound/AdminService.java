@@ -5,14 +5,14 @@ import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.Handoffs;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,78 +57,50 @@ public final class AdminService implements HttpService {
         int offset = QueryParameters.integer(request, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = QueryParameters.integer(request, "limit", 50, 1, 500);
         Administration.ConversationListing listing = administration.conversations(offset, limit);
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("total_conversations", listing.total());
-        body.put("offset", offset).put("limit", limit);
-        ArrayNode rows = body.putArray("conversations");
         Map<ConversationId, Handoff> handedOff = handoffs.activeAmong(listing.conversations().stream()
                 .map(view -> view.state().conversationId()).collect(Collectors.toSet()));
-        listing.conversations().forEach(view -> HandoffJson.put(rows.addObject()
-                .put("conversation_id", view.state().conversationId().value())
-                .put("last_message_id", view.state().lastMessageId().value())
-                .put("last_message_timestamp", OutcomeJson.epochSeconds(view.state().lastMessageTimestamp()))
-                .put("ai_processing", view.processing())
-                .put("context_size", view.state().totalMessages())
-                .put("pending_messages", view.state().pendingMessages()),
-                "handoff", Optional.ofNullable(handedOff.get(view.state().conversationId()))));
-        body.put("storage_backend", storage.backendName());
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new Listing(listing.total(), offset, limit,
+                listing.conversations().stream().map(view -> new ConversationRow(
+                        view.state().conversationId().value(), view.state().lastMessageId().value(),
+                        OutcomeJson.epochSeconds(view.state().lastMessageTimestamp()), view.processing(),
+                        view.state().totalMessages(), view.state().pendingMessages(),
+                        OutcomeJson.HandoffJson.orNull(
+                                Optional.ofNullable(handedOff.get(view.state().conversationId()))))).toList(),
+                storage.backendName()));
     }
 
     private void health(ServerRequest request, ServerResponse response) {
         admins.require(request);
         Administration.SystemHealth health = administration.health();
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("status", health.status().name().toLowerCase(Locale.ROOT));
-        body.put("timestamp", health.at().toString());
-        body.putObject("statistics")
-                .put("total_conversations", health.totalConversations())
-                .put("active_ai_tasks", health.activeAiTasks())
-                .put("stuck_conversations", health.stuck().size())
-                .put("pending_deliveries", health.deliveries().pending())
-                .put("dead_letters", health.deliveries().deadLetters())
-                .put("rejected_deliveries", health.deliveries().rejected())
-                .put("withheld_deliveries", health.deliveries().withheld());
-        body.put("redis_status", componentStatus(health.components(), "redis"));
-        body.put("postgres_status", componentStatus(health.components(), "postgres"));
-        body.put("storage_backend", storage.backendName());
-        health.aiRefusal().ifPresentOrElse(refusal -> {
-            body.put("ai_status", "rejected");
-            body.putObject("ai_error")
-                    .put("code", "ai_rejected")
-                    .put("message", refusal.reason())
-                    .put("since", refusal.since().toString())
-                    .put("last_at", refusal.lastAt().toString())
-                    .put("refused_calls", refusal.count());
-        }, () -> body.put("ai_status", "ok"));
-        ArrayNode stuck = body.putArray("stuck_conversations");
-        health.stuck().forEach(s -> stuck.addObject()
-                .put("conversation_id", s.conversationId().value())
-                .put("reason", s.reason().name().toLowerCase(Locale.ROOT))
-                .put("pending_messages", s.pendingMessages())
-                .put("last_activity", s.lastActivity().toString()));
-        ArrayNode types = body.putArray("supported_action_types");
-        chat.orchestrator.core.domain.ActionType.wireNames().forEach(types::add);
-        components(body, health.components());
-        json.send(response, Status.OK_200, body);
+        Map<String, ComponentJson> components = new LinkedHashMap<>();
+        health.components().forEach(c -> components.put(c.component(),
+                new ComponentJson(c.up(), c.detail(), c.figures())));
+        json.send(response, Status.OK_200, new HealthBody(
+                health.status().name().toLowerCase(Locale.ROOT),
+                health.at().toString(),
+                new Statistics(health.totalConversations(), health.activeAiTasks(), health.stuck().size(),
+                        health.deliveries().pending(), health.deliveries().deadLetters(),
+                        health.deliveries().rejected(), health.deliveries().withheld()),
+                componentStatus(health.components(), "redis"),
+                componentStatus(health.components(), "postgres"),
+                storage.backendName(),
+                health.aiRefusal().isPresent() ? "rejected" : "ok",
+                health.aiRefusal().map(refusal -> new AiError("ai_rejected", refusal.reason(),
+                        refusal.since().toString(), refusal.lastAt().toString(), refusal.count())).orElse(null),
+                health.stuck().stream().map(s -> new Stuck(s.conversationId().value(),
+                        s.reason().name().toLowerCase(Locale.ROOT), s.pendingMessages(),
+                        s.lastActivity().toString())).toList(),
+                chat.orchestrator.core.domain.ActionType.wireNames(),
+                components));
     }
 
     private void stats(ServerRequest request, ServerResponse response) {
         admins.require(request);
         Administration.ConversationStats stats = administration.stats();
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("timestamp", clock.instant().toString());
-        body.putObject("conversations")
-                .put("total", stats.total())
-                .put("recent", stats.recent())
-                .put("old", stats.old())
-                .put("active_processing", stats.activeProcessing());
-        stats.components().stream().filter(c -> c.component().equals("redis")).findFirst()
-                .ifPresent(redis -> body.set("redis_stats", json.mapper().valueToTree(redis.figures())));
-        stats.components().stream().filter(c -> c.component().equals("postgres")).findFirst()
-                .ifPresent(postgres -> body.set("postgres_stats", json.mapper().valueToTree(postgres.figures())));
-        body.put("storage_backend", storage.backendName());
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new StatsBody(clock.instant().toString(),
+                new ConversationFigures(stats.total(), stats.recent(), stats.old(), stats.activeProcessing()),
+                figures(stats.components(), "redis"), figures(stats.components(), "postgres"),
+                storage.backendName()));
     }
 
     private void cancel(ServerRequest request, ServerResponse response) {
@@ -138,12 +110,7 @@ public final class AdminService implements HttpService {
         int cancelled = chatJobs.cancelRunning(conversation, "cancelled by an admin");
         LOG.log(System.Logger.Level.INFO, "admin write by {0}: force release conversation={1} lock_released={2}"
                 + " jobs_cancelled={3}", who, conversation.value(), released, cancelled);
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("success", true);
-        body.put("conversation_id", conversation.value());
-        body.put("lock_released", released);
-        body.put("jobs_cancelled", cancelled);
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new Released(true, conversation.value(), released, cancelled));
     }
 
     private void cleanup(ServerRequest request, ServerResponse response) {
@@ -152,22 +119,63 @@ public final class AdminService implements HttpService {
         long removed = administration.removeIdleConversations(java.time.Duration.ofHours(hours));
         LOG.log(System.Logger.Level.INFO, "admin write by {0}: cleanup max_age_hours={1} removed_conversations={2}",
                 who, hours, removed);
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("success", true);
-        body.put("max_age_hours", hours);
-        body.put("removed_conversations", removed);
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new CleanedUp(true, hours, removed));
+    }
+
+    record Listing(long totalConversations, int offset, int limit, List<ConversationRow> conversations,
+                   String storageBackend) {
+    }
+
+    /** {@code handoff} is null while the bot has the conversation. */
+    record ConversationRow(String conversationId, String lastMessageId, double lastMessageTimestamp,
+                           boolean aiProcessing, long contextSize, long pendingMessages,
+                           OutcomeJson.HandoffJson handoff) {
+    }
+
+    /** {@code ai_error} is left out unless the AI is refusing ({@code ai_status} "rejected"). */
+    record HealthBody(String status, String timestamp, Statistics statistics, String redisStatus,
+                      String postgresStatus, String storageBackend, String aiStatus,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) AiError aiError, List<Stuck> stuckConversations,
+                      List<String> supportedActionTypes, Map<String, ComponentJson> components) {
+    }
+
+    record Statistics(long totalConversations, long activeAiTasks, int stuckConversations, long pendingDeliveries,
+                      long deadLetters, long rejectedDeliveries, long withheldDeliveries) {
+    }
+
+    record AiError(String code, String message, String since, String lastAt, long refusedCalls) {
+    }
+
+    record Stuck(String conversationId, String reason, long pendingMessages, String lastActivity) {
+    }
+
+    record ComponentJson(boolean up, String detail, Map<String, String> figures) {
+    }
+
+    /** A store's figures are left out when that store is not in use. */
+    record StatsBody(String timestamp, ConversationFigures conversations,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> redisStats,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> postgresStats,
+                     String storageBackend) {
+    }
+
+    record ConversationFigures(long total, long recent, long old, long activeProcessing) {
+    }
+
+    record Released(boolean success, String conversationId, boolean lockReleased, int jobsCancelled) {
+    }
+
+    record CleanedUp(boolean success, int maxAgeHours, long removedConversations) {
+    }
+
+    private static Map<String, String> figures(List<ComponentHealth> components, String name) {
+        return components.stream().filter(c -> c.component().equals(name)).findFirst()
+                .map(ComponentHealth::figures).orElse(null);
     }
 
     private static String componentStatus(List<ComponentHealth> components, String name) {
         return components.stream().filter(c -> c.component().equals(name)).findFirst()
                 .map(c -> c.up() ? "connected" : "disconnected: " + c.detail())
                 .orElse("not_configured");
-    }
-
-    private void components(ObjectNode body, List<ComponentHealth> components) {
-        ObjectNode node = body.putObject("components");
-        components.forEach(c -> node.putObject(c.component()).put("up", c.up()).put("detail", c.detail())
-                .set("figures", json.mapper().valueToTree(c.figures())));
     }
 }

@@ -4,7 +4,7 @@ import chat.orchestrator.core.domain.InvalidInputException;
 import chat.orchestrator.core.port.BotProfilePort;
 import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.usecase.ChatJobs;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -24,17 +24,15 @@ public final class ChatService implements HttpService {
     private final BearerToken token;
     private final JsonBody body;
     private final JsonResponses json;
-    private final JobJson jobJson;
     private final Clock clock;
 
     public ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, BearerToken token, JsonBody body,
-                       JsonResponses json, StorageDescription storage, Clock clock) {
+                       JsonResponses json, Clock clock) {
         this.chatJobs = chatJobs;
         this.botProfiles = botProfiles;
         this.token = token;
         this.body = body;
         this.json = json;
-        this.jobJson = new JobJson(json.mapper(), new OutcomeJson(json.mapper(), storage));
         this.clock = clock;
     }
 
@@ -53,45 +51,42 @@ public final class ChatService implements HttpService {
             json.error(response, ApiError.unavailable(submitted.failure()));
             return;
         }
-        ObjectNode answer = json.mapper().createObjectNode();
-        answer.put("success", true);
-        switch (submitted.start()) {
-            case LOCK_ACQUIRED -> answer.put("status", "ai_processing_started")
-                    .put("message", "The AI is answering; follow the job for the result.")
-                    .put("action", "lock_acquired");
-            case JOINED_RUNNING_WORK -> answer.put("status", "locked")
-                    .put("message", "The conversation is being answered; these messages joined that answer.")
-                    .put("action", "joined_running_job");
-            default -> answer.put("status", "completed")
-                    .put("message", "These messages were answered before.")
-                    .put("action", "already_answered");
-        }
-        answer.putNull("error");
-        answer.put("ai_job_id", submitted.job().id().toString());
-        if (submitted.fencingToken().isPresent()) {
-            answer.put("lock_id", Long.toString(submitted.fencingToken().getAsLong()));
-        } else {
-            answer.putNull("lock_id");
-        }
-        answer.put("conversation_id", chat.conversationId().value());
-        answer.put("consolidated_messages", chat.burst().size());
-        answer.put("bot_name", botProfiles.current().botName());
-        answer.set("job", jobJson.job(submitted.job()));
-        json.send(response, Status.OK_200, answer);
+        String[] said = switch (submitted.start()) {
+            case LOCK_ACQUIRED -> new String[] {"ai_processing_started",
+                "The AI is answering; follow the job for the result.", "lock_acquired"};
+            case JOINED_RUNNING_WORK -> new String[] {"locked",
+                "The conversation is being answered; these messages joined that answer.", "joined_running_job"};
+            default -> new String[] {"completed", "These messages were answered before.", "already_answered"};
+        };
+        json.send(response, Status.OK_200, new Accepted(true, said[0], said[1], said[2], null,
+                submitted.job().id().toString(),
+                submitted.fencingToken().isPresent() ? Long.toString(submitted.fencingToken().getAsLong()) : null,
+                chat.conversationId().value(), chat.burst().size(), botProfiles.current().botName(),
+                JobJson.of(submitted.job())));
     }
 
     private void status(ServerRequest request, ServerResponse response) {
         token.require(request);
         Job job = chatJobs.find(jobId(request)).orElseThrow(ChatService::notFound);
-        json.send(response, Status.OK_200, json.mapper().createObjectNode().put("success", true).setAll(jobJson.job(job)));
+        json.send(response, Status.OK_200, new JobAnswer(true, JobJson.of(job)));
     }
 
     private void cancel(ServerRequest request, ServerResponse response) {
         token.require(request);
         Job job = chatJobs.cancel(jobId(request), "cancelled by request").orElseThrow(ChatService::notFound);
-        json.send(response, Status.OK_200, json.mapper().createObjectNode().put("success", true)
-                .put("cancelled", job.status() == chat.orchestrator.core.port.JobStatus.CANCELLED)
-                .setAll(jobJson.job(job)));
+        json.send(response, Status.OK_200, new Cancelled(true,
+                job.status() == chat.orchestrator.core.port.JobStatus.CANCELLED, JobJson.of(job)));
+    }
+
+    /** The answer to a new message: {@code error} is always null here, {@code lock_id} null when joined. */
+    record Accepted(boolean success, String status, String message, String action, String error, String aiJobId,
+                    String lockId, String conversationId, int consolidatedMessages, String botName, JobJson job) {
+    }
+
+    record JobAnswer(boolean success, @JsonUnwrapped JobJson job) {
+    }
+
+    record Cancelled(boolean success, boolean cancelled, @JsonUnwrapped JobJson job) {
     }
 
     private static UUID jobId(ServerRequest request) {

@@ -4,8 +4,6 @@ import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.RunId;
 import chat.orchestrator.core.port.UndeliveredAnswer;
 import chat.orchestrator.core.usecase.Administration;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -13,6 +11,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,26 +44,15 @@ public final class DeliveriesService implements HttpService {
         admins.require(request);
         DeliveryState state = state(request.query().first("status").orElse("dead_letter"));
         int limit = QueryParameters.integer(request, "limit", 100, 1, 1_000);
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("status", state.name().toLowerCase(Locale.ROOT));
-        ArrayNode rows = body.putArray("deliveries");
-        for (UndeliveredAnswer answer : administration.deliveries(state, limit)) {
-            ObjectNode row = rows.addObject()
-                    .put("run_id", answer.runId().toString())
-                    .put("conversation_id", answer.conversationId().value())
-                    .put("status", answer.state().name().toLowerCase(Locale.ROOT))
-                    .put("attempts", answer.attempts())
-                    .put("last_error", answer.lastError())
-                    .put("queued_at", answer.queuedAt().toString())
-                    .put("updated_at", answer.updatedAt().toString())
-                    .put("age_seconds", Math.max(0, Duration.between(answer.queuedAt(), clock.instant()).toSeconds()));
-            ArrayNode actions = row.putArray("actions");
-            answer.actions().forEach(type -> actions.add(type.wireName()));
-        }
         Administration.DeliveryFigures figures = administration.deliveryFigures();
-        body.putObject("totals").put("pending", figures.pending()).put("dead_letter", figures.deadLetters())
-                .put("rejected", figures.rejected()).put("withheld", figures.withheld());
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new Listing(state.name().toLowerCase(Locale.ROOT),
+                administration.deliveries(state, limit).stream().map(answer -> new Row(answer.runId().toString(),
+                        answer.conversationId().value(), answer.state().name().toLowerCase(Locale.ROOT),
+                        answer.attempts(), answer.lastError(), answer.queuedAt().toString(),
+                        answer.updatedAt().toString(),
+                        Math.max(0, Duration.between(answer.queuedAt(), clock.instant()).toSeconds()),
+                        answer.actions().stream().map(type -> type.wireName()).toList())).toList(),
+                new Totals(figures.pending(), figures.deadLetters(), figures.rejected(), figures.withheld())));
     }
 
     private void retry(ServerRequest request, ServerResponse response) {
@@ -75,10 +63,20 @@ public final class DeliveriesService implements HttpService {
                     "no dead-lettered, rejected or withheld delivery with this run id", Optional.of("run_id")));
         }
         LOG.log(System.Logger.Level.INFO, "admin write by {0}: retry delivery run_id={1}", who, runId);
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("success", true).put("run_id", runId.toString()).put("status", "pending")
-                .put("idempotency_key", runId.toString());
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new Retried(true, runId.toString(), "pending", runId.toString()));
+    }
+
+    record Listing(String status, List<Row> deliveries, Totals totals) {
+    }
+
+    record Row(String runId, String conversationId, String status, int attempts, String lastError, String queuedAt,
+               String updatedAt, long ageSeconds, List<String> actions) {
+    }
+
+    record Totals(long pending, long deadLetter, long rejected, long withheld) {
+    }
+
+    record Retried(boolean success, String runId, String status, String idempotencyKey) {
     }
 
     private static DeliveryState state(String value) {

@@ -3,7 +3,6 @@ package chat.orchestrator.http.inbound;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.usecase.Handoffs;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -55,11 +54,12 @@ public final class HandoffService implements HttpService {
     }
 
     private void send(ServerResponse response, ConversationId conversation, Optional<Handoff> handoff) {
-        ObjectNode answer = json.mapper().createObjectNode();
-        answer.put("success", true);
-        answer.put("conversation_id", conversation.value());
-        HandoffJson.put(answer, "handoff", handoff);
-        json.send(response, Status.OK_200, answer);
+        json.send(response, Status.OK_200,
+                new Answer(true, conversation.value(), OutcomeJson.HandoffJson.orNull(handoff)));
+    }
+
+    /** {@code handoff} is null once the bot has the conversation back. */
+    record Answer(boolean success, String conversationId, OutcomeJson.HandoffJson handoff) {
     }
 
     private static ConversationId conversation(ServerRequest request) {

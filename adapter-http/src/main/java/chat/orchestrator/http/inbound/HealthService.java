@@ -2,14 +2,15 @@ package chat.orchestrator.http.inbound;
 
 import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.port.HealthPort;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /health} and its variants, open to load balancers (no token). Liveness is the process answering;
@@ -66,13 +67,13 @@ public final class HealthService implements HttpService {
         return checked.stream().allMatch(ComponentHealth::up);
     }
 
-    private ObjectNode body(String status, List<ComponentHealth> checked) {
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("status", status);
-        body.put("timestamp", clock.instant().toString());
-        body.put("storage_backend", storage.backendName());
-        ObjectNode componentsNode = body.putObject("components");
-        checked.forEach(c -> componentsNode.put(c.component(), c.up() ? "up" : "down"));
-        return body;
+    private Body body(String status, List<ComponentHealth> checked) {
+        Map<String, String> states = new LinkedHashMap<>();
+        checked.forEach(c -> states.put(c.component(), c.up() ? "up" : "down"));
+        return new Body(status, clock.instant().toString(), storage.backendName(), states);
+    }
+
+    /** {@code components}: each store's name, "up" or "down". */
+    record Body(String status, String timestamp, String storageBackend, Map<String, String> components) {
     }
 }

@@ -93,7 +93,7 @@ public final class InboundApi {
                 new SyncMessageService(d.messages(), messageToken, body, json, d.storage(), d.clock()),
                 new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
                         body, json, d.clock()),
-                new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.storage(), d.clock()),
+                new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.clock()),
                 new AdminService(d.administration(), d.handoffs(), d.chatJobs(), admins, json, d.storage(),
                         d.clock()),
                 new HandoffService(d.handoffs(), admins, body, json),

@@ -1,38 +1,26 @@
 package chat.orchestrator.http.inbound;
 
 import chat.orchestrator.core.port.Job;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Locale;
 
-/** The JSON shape of a job: id, conversation, status, result when completed, error when failed. */
-final class JobJson {
-    private final ObjectMapper mapper;
-    private final OutcomeJson outcomes;
+/**
+ * The JSON shape of a job: id, conversation, status, result when completed (null before), error when failed (null
+ * otherwise).
+ */
+record JobJson(String jobId, String conversationId, String status, JobResult result, String error,
+               List<String> messageIds, String createdAt, String updatedAt) {
 
-    JobJson(ObjectMapper mapper, OutcomeJson outcomes) {
-        this.mapper = mapper;
-        this.outcomes = outcomes;
+    record JobResult(OutcomeJson.AiResponse aiResponse, List<OutcomeJson.ActionJson> extractedActions) {
     }
 
-    ObjectNode job(Job job) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("job_id", job.id().toString());
-        node.put("conversation_id", job.conversationId().value());
-        node.put("status", job.status().name().toLowerCase(Locale.ROOT));
-        job.reply().ifPresentOrElse(reply -> {
-            ObjectNode result = node.putObject("result");
-            result.set("ai_response", outcomes.aiResponse(reply));
-            result.set("extracted_actions", outcomes.actions(reply.actions()));
-        }, () -> node.putNull("result"));
-        if (job.error().isEmpty()) {
-            node.putNull("error");
-        } else {
-            node.put("error", job.error());
-        }
-        node.set("message_ids", mapper.valueToTree(job.messageIds().stream().map(id -> id.value()).toList()));
-        node.put("created_at", job.createdAt().toString());
-        node.put("updated_at", job.updatedAt().toString());
-        return node;
+    static JobJson of(Job job) {
+        return new JobJson(job.id().toString(), job.conversationId().value(),
+                job.status().name().toLowerCase(Locale.ROOT),
+                job.reply().map(reply -> new JobResult(OutcomeJson.AiResponse.of(reply),
+                        OutcomeJson.ActionJson.of(reply.actions()))).orElse(null),
+                job.error().isEmpty() ? null : job.error(),
+                job.messageIds().stream().map(id -> id.value()).toList(),
+                job.createdAt().toString(), job.updatedAt().toString());
     }
 }

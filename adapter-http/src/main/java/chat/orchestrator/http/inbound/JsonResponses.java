@@ -1,8 +1,9 @@
 package chat.orchestrator.http.inbound;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
@@ -16,9 +17,15 @@ public final class JsonResponses {
         this.mapper = mapper;
     }
 
-    /** Writes emoji as their UTF-8 bytes rather than as escaped surrogate pairs, so text reads back byte-exact. */
+    /**
+     * The API's mapper. Every response is a record whose components are named in Java's camelCase; the API speaks
+     * snake_case, said here once for every shape rather than on each record, so a new record cannot forget it (map
+     * keys, such as action data and store figures, are written as they are). Emoji are written as their UTF-8 bytes
+     * rather than as escaped surrogate pairs, so text reads back byte-exact.
+     */
     public static JsonResponses withDefaultMapper() {
         return new JsonResponses(com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .build());
     }
@@ -39,7 +46,7 @@ public final class JsonResponses {
     }
 
     public void error(ServerResponse response, ApiError error) {
-        ObjectNode body = errorBody(error);
+        ErrorBody body = errorBody(error);
         retryAfter(error.status()).ifPresent(seconds -> response.header(HeaderNames.RETRY_AFTER, seconds));
         if (error.challenge().isPresent()) {
             response.header(HeaderNames.WWW_AUTHENTICATE, error.challenge().get());
@@ -66,14 +73,16 @@ public final class JsonResponses {
     }
 
     /** The one error shape: {"success": false, "error": {"code", "message", "field"?}}. */
-    public ObjectNode errorBody(ApiError error) {
-        ObjectNode body = mapper.createObjectNode();
-        body.put("success", false);
-        ObjectNode detail = body.putObject("error");
-        detail.put("code", error.code());
-        detail.put("message", error.message());
-        error.field().ifPresent(field -> detail.put("field", field));
-        return body;
+    public ErrorBody errorBody(ApiError error) {
+        return new ErrorBody(false, new ErrorDetail(error.code(), error.message(), error.field().orElse(null)));
+    }
+
+    /** The one error shape. */
+    public record ErrorBody(boolean success, ErrorDetail error) {
+    }
+
+    /** {@code field} is left out when the error is not about one field. */
+    public record ErrorDetail(String code, String message, @JsonInclude(JsonInclude.Include.NON_NULL) String field) {
     }
 
     static byte[] utf8(String text) {

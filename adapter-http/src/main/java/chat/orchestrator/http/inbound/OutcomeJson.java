@@ -3,131 +3,147 @@ package chat.orchestrator.http.inbound;
 import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.AiReply;
 import chat.orchestrator.core.domain.DeliveryReport;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.MessageOutcome;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
-/** The JSON shapes of a message outcome, one per {@code MessageOutcome} subtype (docs/api.md, openapi.yaml). */
+/**
+ * The JSON shapes of a message outcome, one record per {@code MessageOutcome} subtype (docs/api.md, openapi.yaml).
+ * Names are written in snake_case by {@link JsonResponses}' mapper; a {@code null} component is written as JSON null
+ * unless it is marked to be left out.
+ */
 final class OutcomeJson {
-    private final ObjectMapper mapper;
-    private final StorageDescription storage;
-
-    OutcomeJson(ObjectMapper mapper, StorageDescription storage) {
-        this.mapper = mapper;
-        this.storage = storage;
+    private OutcomeJson() {
     }
 
     /** The {@code result} object of a 200 answer; failures are answered as errors instead. */
-    ObjectNode result(MessageOutcome outcome) {
-        ObjectNode result = mapper.createObjectNode();
-        switch (outcome) {
-            case MessageOutcome.Completed completed -> {
-                result.put("status", "completed");
-                result.set("ai_response", aiResponse(completed.reply()));
-                result.set("extracted_actions", actions(completed.reply().actions()));
-                result.set("pancake_result", pancakeResult(completed.delivery()));
-                result.put("consolidated_messages", completed.consolidatedMessages());
-                result.put("message_id", completed.messageId().value());
-            }
-            case MessageOutcome.Locked locked -> {
-                result.put("status", "locked");
-                result.put("reason", "processing_in_progress");
-                result.put("message_id", locked.messageId().value());
-            }
-            case MessageOutcome.RestartNeeded restart -> {
-                result.put("status", "restart_needed");
-                ArrayNode newer = result.putArray("newer_messages");
-                restart.newerMessages().forEach(m -> newer.addObject()
-                        .put("message_id", m.messageId().value())
-                        .put("timestamp", epochSeconds(m.timestamp())));
-                ObjectNode current = result.putObject("current_result");
-                restart.discarded().ifPresentOrElse(reply -> {
-                    current.set("ai_response", aiResponse(reply));
-                    current.set("extracted_actions", actions(reply.actions()));
-                }, () -> {
-                    current.putNull("ai_response");
-                    current.putArray("extracted_actions");
-                });
-                current.putObject("pancake_result").put("status", "not_sent").put("actions_executed", 0);
-                result.put("message_id", restart.messageId().value());
-            }
-            case MessageOutcome.Duplicate duplicate -> {
-                result.put("status", "duplicate");
-                result.put("message_id", duplicate.messageId().value());
-                duplicate.earlierAnswer().ifPresentOrElse(reply -> {
-                    result.set("ai_response", aiResponse(reply));
-                    result.set("extracted_actions", actions(reply.actions()));
-                }, () -> result.putNull("ai_response"));
-            }
-            case MessageOutcome.HandedOff handedOff -> {
-                result.put("status", "handed_off");
-                result.put("reason", "conversation_with_people");
-                HandoffJson.put(result, "handoff", Optional.of(handedOff.handoff()));
-                result.put("message_id", handedOff.messageId().value());
-            }
-            case MessageOutcome.AiRejected rejected -> {
-                result.put("status", "ai_rejected");
-                result.put("reason", rejected.reason());
-                result.put("message_id", rejected.messageId().value());
-            }
-            case MessageOutcome.Failed failed -> {
-                result.put("status", "failed");
-                result.put("reason", failed.reason());
-                result.put("retryable", failed.retryable());
-                result.put("message_id", failed.messageId().value());
-            }
+    sealed interface Result {
+    }
+
+    /** Which store answered, closing every result. */
+    record Storage(String storageBackend, boolean distributedLockUsed) {
+        static Storage of(StorageDescription storage) {
+            return new Storage(storage.backendName(), storage.distributedLock());
         }
-        result.put("storage_backend", storage.backendName());
-        result.put("distributed_lock_used", storage.distributedLock());
-        return result;
     }
 
-    ObjectNode aiResponse(AiReply reply) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("response_text", reply.text());
-        node.put("intent", reply.intent());
-        node.put("confidence", reply.confidence());
-        node.set("entities", mapper.valueToTree(reply.entities()));
-        node.put("processing_time_ms", reply.processingTime().toMillis());
-        node.put("model_used", reply.model());
-        return node;
+    record Completed(String status, AiResponse aiResponse, List<ActionJson> extractedActions,
+                     PancakeResult pancakeResult, int consolidatedMessages, String messageId,
+                     @JsonUnwrapped Storage storage) implements Result {
     }
 
-    ArrayNode actions(List<Action> actions) {
-        ArrayNode array = mapper.createArrayNode();
-        actions.forEach(action -> array.addObject()
-                .put("type", action.type().wireName())
-                .set("data", mapper.valueToTree(action.data())));
-        return array;
+    record Locked(String status, String reason, String messageId, @JsonUnwrapped Storage storage) implements Result {
     }
 
-    private ObjectNode pancakeResult(DeliveryReport report) {
-        ObjectNode node = mapper.createObjectNode();
-        long delivered = report.delivered();
-        boolean due = report.actions().stream().anyMatch(a -> a.status() == DeliveryReport.Status.PENDING);
-        // "queued": not delivered yet, and the outbox keeps trying until the delivery horizon.
-        String status = report.allDelivered() ? "success" : report.anyRejected() ? (delivered > 0 ? "partial" : "failed")
-                : due ? "queued" : delivered > 0 ? "partial" : "failed";
-        node.put("status", status);
-        node.put("actions_executed", delivered);
-        ArrayNode details = node.putArray("actions");
-        report.actions().forEach(a -> {
-            ObjectNode detail = details.addObject()
-                    .put("index", a.index())
-                    .put("type", a.type().wireName())
-                    .put("status", a.status().name().toLowerCase(java.util.Locale.ROOT))
-                    .put("attempts", a.attempts());
-            if (!a.lastError().isEmpty()) {
-                detail.put("last_error", a.lastError());
-            }
-        });
-        return node;
+    record RestartNeeded(String status, List<Newer> newerMessages, Current currentResult, String messageId,
+                         @JsonUnwrapped Storage storage) implements Result {
     }
 
-    static double epochSeconds(java.time.Instant instant) {
+    record Newer(String messageId, double timestamp) {
+    }
+
+    /** The answer that was discarded for newer messages: {@code ai_response} is null when there was none. */
+    record Current(AiResponse aiResponse, List<ActionJson> extractedActions, PancakeResult pancakeResult) {
+    }
+
+    /** {@code extracted_actions} is left out when no earlier answer is known ({@code ai_response} is then null). */
+    record Duplicate(String status, String messageId, AiResponse aiResponse,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) List<ActionJson> extractedActions,
+                     @JsonUnwrapped Storage storage) implements Result {
+    }
+
+    record HandedOff(String status, String reason, HandoffJson handoff, String messageId,
+                     @JsonUnwrapped Storage storage) implements Result {
+    }
+
+    record AiRejected(String status, String reason, String messageId, @JsonUnwrapped Storage storage)
+            implements Result {
+    }
+
+    record Failed(String status, String reason, boolean retryable, String messageId, @JsonUnwrapped Storage storage)
+            implements Result {
+    }
+
+    record AiResponse(String responseText, String intent, double confidence, Map<String, String> entities,
+                      long processingTimeMs, String modelUsed) {
+        static AiResponse of(AiReply reply) {
+            return new AiResponse(reply.text(), reply.intent(), reply.confidence(), reply.entities(),
+                    reply.processingTime().toMillis(), reply.model());
+        }
+    }
+
+    record ActionJson(String type, Map<String, Object> data) {
+        static List<ActionJson> of(List<Action> actions) {
+            return actions.stream().map(action -> new ActionJson(action.type().wireName(), action.data())).toList();
+        }
+    }
+
+    /** {@code actions} is left out where nothing was sent (a restart's discarded answer). */
+    record PancakeResult(String status, long actionsExecuted,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<ActionDetail> actions) {
+        static final PancakeResult NOT_SENT = new PancakeResult("not_sent", 0, null);
+
+        static PancakeResult of(DeliveryReport report) {
+            long delivered = report.delivered();
+            boolean due = report.actions().stream().anyMatch(a -> a.status() == DeliveryReport.Status.PENDING);
+            // "queued": not delivered yet, and the outbox keeps trying until the delivery horizon.
+            String status = report.allDelivered() ? "success"
+                    : report.anyRejected() ? (delivered > 0 ? "partial" : "failed")
+                    : due ? "queued" : delivered > 0 ? "partial" : "failed";
+            return new PancakeResult(status, delivered, report.actions().stream().map(a -> new ActionDetail(a.index(),
+                    a.type().wireName(), a.status().name().toLowerCase(Locale.ROOT), a.attempts(),
+                    a.lastError().isEmpty() ? null : a.lastError())).toList());
+        }
+    }
+
+    /** {@code last_error} is left out when the action has none. */
+    record ActionDetail(int index, String type, String status, int attempts,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String lastError) {
+    }
+
+    /** A hand-off to people, in the admin listing, the hand-off endpoints and a message outcome. */
+    record HandoffJson(String since, String by, String reason, String lastActivity) {
+        /** Null (written as JSON null) when the bot has the conversation. */
+        static HandoffJson orNull(Optional<Handoff> handoff) {
+            return handoff.map(h -> new HandoffJson(h.since().toString(), h.by().wireName(), h.reason(),
+                    h.lastActivity().toString())).orElse(null);
+        }
+    }
+
+    static Result result(MessageOutcome outcome, StorageDescription storageDescription) {
+        Storage storage = Storage.of(storageDescription);
+        return switch (outcome) {
+            case MessageOutcome.Completed completed -> new Completed("completed", AiResponse.of(completed.reply()),
+                    ActionJson.of(completed.reply().actions()), PancakeResult.of(completed.delivery()),
+                    completed.consolidatedMessages(), completed.messageId().value(), storage);
+            case MessageOutcome.Locked locked -> new Locked("locked", "processing_in_progress",
+                    locked.messageId().value(), storage);
+            case MessageOutcome.RestartNeeded restart -> new RestartNeeded("restart_needed",
+                    restart.newerMessages().stream()
+                            .map(m -> new Newer(m.messageId().value(), epochSeconds(m.timestamp()))).toList(),
+                    new Current(restart.discarded().map(AiResponse::of).orElse(null),
+                            restart.discarded().map(reply -> ActionJson.of(reply.actions())).orElse(List.of()),
+                            PancakeResult.NOT_SENT),
+                    restart.messageId().value(), storage);
+            case MessageOutcome.Duplicate duplicate -> new Duplicate("duplicate", duplicate.messageId().value(),
+                    duplicate.earlierAnswer().map(AiResponse::of).orElse(null),
+                    duplicate.earlierAnswer().map(reply -> ActionJson.of(reply.actions())).orElse(null), storage);
+            case MessageOutcome.HandedOff handedOff -> new HandedOff("handed_off", "conversation_with_people",
+                    HandoffJson.orNull(Optional.of(handedOff.handoff())), handedOff.messageId().value(), storage);
+            case MessageOutcome.AiRejected rejected -> new AiRejected("ai_rejected", rejected.reason(),
+                    rejected.messageId().value(), storage);
+            case MessageOutcome.Failed failed -> new Failed("failed", failed.reason(), failed.retryable(),
+                    failed.messageId().value(), storage);
+        };
+    }
+
+    static double epochSeconds(Instant instant) {
         return instant.getEpochSecond() + instant.getNano() / 1e9;
     }
 }

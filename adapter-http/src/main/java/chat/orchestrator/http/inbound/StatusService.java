@@ -3,14 +3,16 @@ package chat.orchestrator.http.inbound;
 import chat.orchestrator.core.port.ComponentHealth;
 import chat.orchestrator.core.port.HealthPort;
 import chat.orchestrator.core.usecase.ChatJobs;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code GET /api/v1/status/handler} (no token, like the health endpoints): whether the stores answer, up or down.
@@ -44,20 +46,22 @@ public final class StatusService implements HttpService {
         List<ComponentHealth> checked = components.stream().map(HealthPort::check).toList();
         boolean redisConnected = checked.stream().anyMatch(c -> c.component().equals("redis") && c.up());
         boolean allUp = checked.stream().allMatch(ComponentHealth::up);
-        ObjectNode body = json.mapper().createObjectNode();
-        body.put("initialized", true);
-        ObjectNode parts = body.putObject("components");
+        // The components' keys depend on the stores in use ("redis_status", "postgres_status"), so a map.
+        Map<String, Object> parts = new LinkedHashMap<>();
         parts.put("redis_connected", redisConnected);
         parts.put("lock_manager", storage.distributedLock() ? "redis" : "memory");
-        parts.putObject("background_job_manager")
-                .put("redis_connected", redisConnected)
-                .put("status", allUp ? "running" : "degraded")
-                .put("active_jobs", chatJobs.activeJobs());
+        parts.put("background_job_manager",
+                new JobManager(redisConnected, allUp ? "running" : "degraded", chatJobs.activeJobs()));
         checked.forEach(c -> parts.put(c.component() + "_status", c.up() ? "up" : "down"));
-        if (admins.grants(request)) {
-            body.set("adapters", json.mapper().valueToTree(new java.util.TreeMap<>(adaptersInUse)));
-        }
-        body.put("status", allUp ? "healthy" : "degraded");
-        json.send(response, Status.OK_200, body);
+        json.send(response, Status.OK_200, new Body(true, parts,
+                admins.grants(request) ? new TreeMap<>(adaptersInUse) : null, allUp ? "healthy" : "degraded"));
+    }
+
+    /** {@code adapters} is left out for anyone but an admin. */
+    record Body(boolean initialized, Map<String, Object> components,
+                @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, String> adapters, String status) {
+    }
+
+    record JobManager(boolean redisConnected, String status, long activeJobs) {
     }
 }

@@ -3,7 +3,6 @@ package chat.orchestrator.http.inbound;
 import chat.orchestrator.core.MessageHandler;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -17,7 +16,7 @@ public final class SyncMessageService implements HttpService {
     private final BearerToken token;
     private final JsonBody body;
     private final JsonResponses json;
-    private final OutcomeJson outcomes;
+    private final StorageDescription storage;
     private final Clock clock;
 
     public SyncMessageService(MessageHandler messages, BearerToken token, JsonBody body, JsonResponses json,
@@ -26,7 +25,7 @@ public final class SyncMessageService implements HttpService {
         this.token = token;
         this.body = body;
         this.json = json;
-        this.outcomes = new OutcomeJson(json.mapper(), storage);
+        this.storage = storage;
         this.clock = clock;
     }
 
@@ -48,11 +47,10 @@ public final class SyncMessageService implements HttpService {
             json.error(response, ApiError.aiRejected(rejected.reason()));
             return;
         }
-        ObjectNode answer = json.mapper().createObjectNode();
-        answer.put("success", true);
-        answer.set("result", outcomes.result(outcome));
-        answer.put("timestamp", clock.instant().toString());
-        answer.put("processing_time_ms", (System.nanoTime() - started) / 1_000_000);
-        json.send(response, Status.OK_200, answer);
+        json.send(response, Status.OK_200, new Answer(true, OutcomeJson.result(outcome, storage),
+                clock.instant().toString(), (System.nanoTime() - started) / 1_000_000));
+    }
+
+    record Answer(boolean success, OutcomeJson.Result result, String timestamp, long processingTimeMs) {
     }
 }

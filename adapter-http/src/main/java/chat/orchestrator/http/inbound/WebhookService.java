@@ -4,7 +4,6 @@ import chat.orchestrator.core.MessageSubmitter;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -53,9 +52,9 @@ public final class WebhookService implements HttpService {
             throw new ApiException(invalidSignature());
         }
         JsonNode payload = body.parseObject(raw);
-        ObjectNode answer = json.mapper().createObjectNode().put("success", true);
+        Object answer;
         switch (PancakeWebhookEvent.parse(payload, clock)) {
-            case PancakeWebhookEvent.Parsed.Ignored ignored -> answer.put("status", "ignored").put("reason", ignored.reason());
+            case PancakeWebhookEvent.Parsed.Ignored ignored -> answer = new Ignored(true, "ignored", ignored.reason());
             case PancakeWebhookEvent.Parsed.CustomerMessage customer -> {
                 Submission submission = submit.submit(customer.message());
                 if (submission instanceof Submission.Decided(MessageOutcome.Failed failed) && failed.retryable()) {
@@ -63,11 +62,17 @@ public final class WebhookService implements HttpService {
                     json.error(response, ApiError.unavailable(failed.reason()));
                     return;
                 }
-                answer.put("status", status(submission)).put("message_id", customer.message().id().value())
-                        .put("conversation_id", customer.message().conversationId().value());
+                answer = new Taken(true, status(submission), customer.message().id().value(),
+                        customer.message().conversationId().value());
             }
         }
         json.send(response, Status.OK_200, answer);
+    }
+
+    record Ignored(boolean success, String status, String reason) {
+    }
+
+    record Taken(boolean success, String status, String messageId, String conversationId) {
     }
 
     private static String status(Submission submission) {

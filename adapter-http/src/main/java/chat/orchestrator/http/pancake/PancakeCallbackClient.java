@@ -9,12 +9,11 @@ import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.http.outbound.OutboundHttp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -74,25 +73,26 @@ public final class PancakeCallbackClient implements PancakePort, AutoCloseable {
 
     private byte[] body(Delivery delivery) throws JsonProcessingException {
         AiReply reply = delivery.reply();
-        ObjectNode body = json.createObjectNode();
-        body.put("conversation_id", delivery.conversationId().value());
-        ObjectNode aiResponse = body.putObject("ai_response")
-                .put("response_text", reply.text())
-                .put("intent", reply.intent())
-                .put("confidence", reply.confidence());
-        ObjectNode entities = aiResponse.putObject("entities");
-        new TreeMap<>(reply.entities()).forEach(entities::put);
-        aiResponse.put("processing_time_ms", reply.processingTime().toMillis())
-                .put("model_used", reply.model());
-        ArrayNode actions = body.putArray("actions");
-        for (Action action : reply.actions()) {
-            actions.addObject().put("type", action.type().wireName()).set("data", json.valueToTree(action.data()));
-        }
-        body.put("timestamp", delivery.answeredAt().toString());
         // The fencing token names the lock acquisition that produced this answer; the lock's owner token is the
         // key to release it and never leaves the process.
-        body.put("distributed_lock_id", Long.toString(delivery.fencingToken().value()));
-        return json.writeValueAsBytes(body);
+        return json.writeValueAsBytes(new Callback(delivery.conversationId().value(),
+                new AiResponse(reply.text(), reply.intent(), reply.confidence(), new TreeMap<>(reply.entities()),
+                        reply.processingTime().toMillis(), reply.model()),
+                reply.actions().stream().map(action -> new ActionJson(action.type().wireName(), action.data()))
+                        .toList(),
+                delivery.answeredAt().toString(), Long.toString(delivery.fencingToken().value())));
+    }
+
+    /** The callback's body (docs/pancake.md); snake_case by the Pancake clients' mapper. */
+    record Callback(String conversationId, AiResponse aiResponse, List<ActionJson> actions, String timestamp,
+                    String distributedLockId) {
+    }
+
+    record AiResponse(String responseText, String intent, double confidence, Map<String, String> entities,
+                      long processingTimeMs, String modelUsed) {
+    }
+
+    record ActionJson(String type, Map<String, Object> data) {
     }
 
     @Override

@@ -7,6 +7,7 @@ import chat.orchestrator.http.outbound.RetryAfter;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.resilience4j.retry.Retry;
 import java.io.IOException;
@@ -128,13 +129,14 @@ final class PancakeExchange implements AutoCloseable {
     }
 
     /**
-     * The JSON mapper of the Pancake clients. Jackson 2 writes a character outside the BMP (an emoji) as two escaped
+     * The JSON mapper of the Pancake clients: request records are written in snake_case, said once here. Jackson 2 writes a character outside the BMP (an emoji) as two escaped
      * UTF-16 surrogates unless told otherwise: valid JSON, but not the bytes the customer wrote.
      */
     static ObjectMapper mapper() {
         // Map keys sorted: an action's data read back from the database (JSONB reorders keys) must give the same
         // bytes as the holder's first attempt, or a receiver checking bodies against idempotency keys would balk.
-        return JsonMapper.builder().enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
     }
 

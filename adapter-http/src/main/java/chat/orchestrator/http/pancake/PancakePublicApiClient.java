@@ -99,6 +99,10 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
                         + " (none from the webhook, PANCAKE_PAGE_ID not set)");
     }
 
+    /** The body of Pancake's send-message call. */
+    record Reply(String action, String message) {
+    }
+
     private record Sent(ActionDelivery result, Optional<Duration> retryAfter) {
     }
 
@@ -106,7 +110,7 @@ public final class PancakePublicApiClient implements PancakePort, AutoCloseable 
         String key = delivery.idempotencyKey() + ":" + index;
         byte[] body;
         try {
-            body = json.writeValueAsBytes(json.createObjectNode().put("action", "reply_inbox").put("message", text));
+            body = json.writeValueAsBytes(new Reply("reply_inbox", text));
         } catch (JsonProcessingException unencodable) {
             // Only text Jackson cannot write as UTF-8 (a lone surrogate from a model's escape) gets here.
             return new Sent(new ActionDelivery(index, action.type(), DeliveryReport.Status.REJECTED, 0,
