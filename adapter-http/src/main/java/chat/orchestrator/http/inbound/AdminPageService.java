@@ -28,9 +28,9 @@ public final class AdminPageService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/admin", (request, response) -> send(response, page))
-                .get("/admin/admin.js", (request, response) -> send(response, script))
-                .get("/admin/admin.css", (request, response) -> send(response, style));
+        rules.get("", (request, response) -> send(response, page))
+                .get("/admin.js", (request, response) -> send(response, script))
+                .get("/admin.css", (request, response) -> send(response, style));
     }
 
     private static void send(ServerResponse response, Asset asset) {

@@ -25,18 +25,15 @@ public final class AdminService implements HttpService {
     private final Handoffs handoffs;
     private final chat.orchestrator.core.usecase.ChatJobs chatJobs;
     private static final System.Logger LOG = System.getLogger(AdminService.class.getName());
-    private final AdminAuthenticator admins;
     private final JsonResponses json;
     private final StorageDescription storage;
     private final Clock clock;
 
     public AdminService(Administration administration, Handoffs handoffs,
-                        chat.orchestrator.core.usecase.ChatJobs chatJobs, AdminAuthenticator admins,
-                        JsonResponses json, StorageDescription storage, Clock clock) {
+                        chat.orchestrator.core.usecase.ChatJobs chatJobs, JsonResponses json, StorageDescription storage, Clock clock) {
         this.administration = administration;
         this.handoffs = handoffs;
         this.chatJobs = chatJobs;
-        this.admins = admins;
         this.json = json;
         this.storage = storage;
         this.clock = clock;
@@ -44,16 +41,19 @@ public final class AdminService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/v1/admin/conversations", this::conversations)
-                .get("/api/v1/admin/health", this::health)
-                .get("/api/v1/admin/stats", this::stats)
-                .post("/api/v1/admin/conversations/{id}/cancel", this::cancel)
-                .post("/api/v1/admin/system/cleanup", this::cleanup)
-                .post("/admin/system/cleanup", this::cleanup);
+        rules.get("/conversations", this::conversations)
+                .get("/health", this::health)
+                .get("/stats", this::stats)
+                .post("/conversations/{id}/cancel", this::cancel)
+                .post("/system/cleanup", this::cleanup);
+    }
+
+    /** The cleanup at its older path, {@code /admin/system/cleanup}, kept for existing cron jobs. */
+    HttpService legacyCleanup() {
+        return rules -> rules.post("/cleanup", this::cleanup);
     }
 
     private void conversations(ServerRequest request, ServerResponse response) {
-        admins.require(request);
         int offset = QueryParameters.integer(request, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = QueryParameters.integer(request, "limit", 50, 1, 500);
         Administration.ConversationListing listing = administration.conversations(offset, limit);
@@ -70,7 +70,6 @@ public final class AdminService implements HttpService {
     }
 
     private void health(ServerRequest request, ServerResponse response) {
-        admins.require(request);
         Administration.SystemHealth health = administration.health();
         Map<String, ComponentJson> components = new LinkedHashMap<>();
         health.components().forEach(c -> components.put(c.component(),
@@ -95,7 +94,6 @@ public final class AdminService implements HttpService {
     }
 
     private void stats(ServerRequest request, ServerResponse response) {
-        admins.require(request);
         Administration.ConversationStats stats = administration.stats();
         json.send(response, Status.OK_200, new StatsBody(clock.instant().toString(),
                 new ConversationFigures(stats.total(), stats.recent(), stats.old(), stats.activeProcessing()),
@@ -104,7 +102,7 @@ public final class AdminService implements HttpService {
     }
 
     private void cancel(ServerRequest request, ServerResponse response) {
-        String who = admins.require(request);
+        String who = Access.AdminCaller.of(request);
         ConversationId conversation = ConversationId.of(WireIds.require("id", request.path().pathParameters().get("id")));
         boolean released = administration.forceRelease(conversation);
         int cancelled = chatJobs.cancelRunning(conversation, "cancelled by an admin");
@@ -114,7 +112,7 @@ public final class AdminService implements HttpService {
     }
 
     private void cleanup(ServerRequest request, ServerResponse response) {
-        String who = admins.require(request);
+        String who = Access.AdminCaller.of(request);
         int hours = QueryParameters.integer(request, "max_age_hours", 24, 1, 24 * 365);
         long removed = administration.removeIdleConversations(java.time.Duration.ofHours(hours));
         LOG.log(System.Logger.Level.INFO, "admin write by {0}: cleanup max_age_hours={1} removed_conversations={2}",

@@ -10,7 +10,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.lang.System.Logger.Level;
@@ -33,23 +32,24 @@ public final class ApiServer implements AutoCloseable {
 
     private final WebServer server;
     private final Readiness readiness;
+    private final RouteTable routes;
 
-    private ApiServer(WebServer server, Readiness readiness) {
+    private ApiServer(WebServer server, Readiness readiness, RouteTable routes) {
         this.server = server;
         this.readiness = readiness;
+        this.routes = routes;
     }
 
-    /** Starts listening on {@code host:port} (port 0: any free port) with the given services and limits. */
+    /** Starts listening on {@code host:port} (port 0: any free port) with the given routes and limits. */
     static ApiServer start(String host, int port, JsonResponses json, JsonBody body, ServerLimits limits,
-                           Readiness readiness, List<HttpService> services) {
-        RouteTable routes = new RouteTable();
+                           Readiness readiness, RouteTable routes) {
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter(new ConnectionGuard(body.deadline()));
         routing.addFilter(new RequestIdFilter());
         if (limits.messagesPerSecond() > 0) {
             routing.addFilter(new MessageRateLimit(limits.messagesPerSecond(), json));
         }
-        routes.register(routing, services);
+        routes.registerOn(routing);
         routing.any((request, response) -> notFoundOrWrongMethod(json, routes, request, response))
                 .error(ApiException.class, (request, response, e) -> json.error(response, e.error()))
                 .error(InvalidInputException.class, (request, response, e) ->
@@ -79,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
-        return new ApiServer(server, readiness);
+        return new ApiServer(server, readiness, routes);
     }
 
     private static void notFoundOrWrongMethod(JsonResponses json, RouteTable routes, ServerRequest request,
@@ -100,6 +100,11 @@ public final class ApiServer implements AutoCloseable {
         LOG.log(Level.ERROR, "unhandled error method=" + request.prologue().method().text()
                 + " path=" + LogValues.quote(request.path().rawPath()), LogValues.redacted(e));
         json.error(response, ApiError.internal("internal error"));
+    }
+
+    /** Every route the server answers, with who may call it. */
+    List<RouteTable.Route> routes() {
+        return routes.routes();
     }
 
     public int port() {

@@ -21,16 +21,14 @@ import java.util.UUID;
 public final class ChatService implements HttpService {
     private final ChatJobs chatJobs;
     private final BotProfilePort botProfiles;
-    private final BearerToken token;
     private final JsonBody body;
     private final JsonResponses json;
     private final Clock clock;
 
-    public ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, BearerToken token, JsonBody body,
+    public ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, JsonBody body,
                        JsonResponses json, Clock clock) {
         this.chatJobs = chatJobs;
         this.botProfiles = botProfiles;
-        this.token = token;
         this.body = body;
         this.json = json;
         this.clock = clock;
@@ -38,13 +36,12 @@ public final class ChatService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/v1/chat/message", this::message)
-                .get("/api/v1/chat/jobs/{id}", this::status)
-                .post("/api/v1/chat/jobs/{id}/cancel", this::cancel);
+        rules.post("/message", this::message)
+                .get("/jobs/{id}", this::status)
+                .post("/jobs/{id}/cancel", this::cancel);
     }
 
     private void message(ServerRequest request, ServerResponse response) {
-        token.require(request);
         ChatMessageRequest chat = ChatMessageRequest.parse(body.readObject(request), clock.instant());
         ChatJobs.Submitted submitted = chatJobs.submit(chat.conversationId(), chat.burst());
         if (submitted.start() == ChatJobs.Start.FAILED) {
@@ -66,13 +63,11 @@ public final class ChatService implements HttpService {
     }
 
     private void status(ServerRequest request, ServerResponse response) {
-        token.require(request);
         Job job = chatJobs.find(jobId(request)).orElseThrow(ChatService::notFound);
         json.send(response, Status.OK_200, new JobAnswer(true, JobJson.of(job)));
     }
 
     private void cancel(ServerRequest request, ServerResponse response) {
-        token.require(request);
         Job job = chatJobs.cancel(jobId(request), "cancelled by request").orElseThrow(ChatService::notFound);
         json.send(response, Status.OK_200, new Cancelled(true,
                 job.status() == chat.orchestrator.core.port.JobStatus.CANCELLED, JobJson.of(job)));

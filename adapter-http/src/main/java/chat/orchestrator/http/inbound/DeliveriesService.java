@@ -23,25 +23,22 @@ import java.util.UUID;
 public final class DeliveriesService implements HttpService {
     private final Administration administration;
     private static final System.Logger LOG = System.getLogger(DeliveriesService.class.getName());
-    private final AdminAuthenticator admins;
     private final JsonResponses json;
     private final Clock clock;
 
-    public DeliveriesService(Administration administration, AdminAuthenticator admins, JsonResponses json, Clock clock) {
+    public DeliveriesService(Administration administration, JsonResponses json, Clock clock) {
         this.administration = administration;
-        this.admins = admins;
         this.json = json;
         this.clock = clock;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/v1/admin/deliveries", this::list)
-                .post("/api/v1/admin/deliveries/{run_id}/retry", this::retry);
+        rules.get("/deliveries", this::list)
+                .post("/deliveries/{run_id}/retry", this::retry);
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        admins.require(request);
         DeliveryState state = state(request.query().first("status").orElse("dead_letter"));
         int limit = QueryParameters.integer(request, "limit", 100, 1, 1_000);
         Administration.DeliveryFigures figures = administration.deliveryFigures();
@@ -56,7 +53,7 @@ public final class DeliveriesService implements HttpService {
     }
 
     private void retry(ServerRequest request, ServerResponse response) {
-        String who = admins.require(request);
+        String who = Access.AdminCaller.of(request);
         RunId runId = runId(request.path().pathParameters().get("run_id"));
         if (!administration.retryDelivery(runId)) {
             throw new ApiException(new ApiError(Status.NOT_FOUND_404, "not_retryable",

@@ -17,25 +17,23 @@ import java.util.Optional;
 public final class HandoffService implements HttpService {
     private static final System.Logger LOG = System.getLogger(HandoffService.class.getName());
     private final Handoffs handoffs;
-    private final AdminAuthenticator admins;
     private final JsonBody body;
     private final JsonResponses json;
 
-    public HandoffService(Handoffs handoffs, AdminAuthenticator admins, JsonBody body, JsonResponses json) {
+    public HandoffService(Handoffs handoffs, JsonBody body, JsonResponses json) {
         this.handoffs = handoffs;
-        this.admins = admins;
         this.body = body;
         this.json = json;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/v1/admin/conversations/{id}/handoff", this::handOff)
-                .post("/api/v1/admin/conversations/{id}/resume", this::resume);
+        rules.post("/conversations/{id}/handoff", this::handOff)
+                .post("/conversations/{id}/resume", this::resume);
     }
 
     private void handOff(ServerRequest request, ServerResponse response) {
-        String who = admins.require(request);
+        String who = Access.AdminCaller.of(request);
         ConversationId conversation = conversation(request);
         String reason = reason(request);
         Handoff handoff = handoffs.handOff(conversation, reason).orElseThrow(HandoffService::unknown);
@@ -44,7 +42,7 @@ public final class HandoffService implements HttpService {
     }
 
     private void resume(ServerRequest request, ServerResponse response) {
-        String who = admins.require(request);
+        String who = Access.AdminCaller.of(request);
         ConversationId conversation = conversation(request);
         if (!handoffs.resume(conversation)) {
             throw unknown();

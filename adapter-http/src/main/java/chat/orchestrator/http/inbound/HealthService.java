@@ -35,9 +35,9 @@ public final class HealthService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/health", this::health)
-                .get("/health/live", this::live)
-                .get("/health/ready", this::ready);
+        rules.get("", this::health)
+                .get("/live", this::live)
+                .get("/ready", this::ready);
     }
 
     private void health(ServerRequest request, ServerResponse response) {

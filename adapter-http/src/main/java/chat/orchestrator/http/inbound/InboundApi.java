@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Every endpoint of docs/api.md on one Helidon server: the one place that says which service answers where and with
- * which token. The message token and the admin check (the admin token, or an admin JWT) guard disjoint sets of
- * endpoints.
+ * Every endpoint of docs/api.md on one Helidon server: the one place that says which service answers under which
+ * prefix and who may call it ({@link Access}). The message token and the admin check (the admin token, or an admin
+ * JWT) guard disjoint prefixes.
  */
 public final class InboundApi {
     private InboundApi() {
@@ -84,23 +84,33 @@ public final class InboundApi {
         JsonResponses json = JsonResponses.withDefaultMapper();
         JsonBody body = new JsonBody(settings.maxBodyBytes(), settings.bodyReadTimeout());
         BearerToken messageToken = new BearerToken(settings.messageToken());
+        Optional<WebhookSignature> signature = settings.webhookSecret().map(WebhookSignature::new);
         AdminAuthenticator admins = new AdminAuthenticator(new BearerToken(settings.adminToken()), settings.adminJwt(),
                 d.clock());
         Readiness readiness = new Readiness();
-        return ApiServer.start(settings.host(), settings.port(), json, body, settings.limits(), readiness, List.of(
-                new HealthService(json, d.storage(), d.health(), d.clock(), readiness),
-                new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse(), admins),
-                new SyncMessageService(d.messages(), messageToken, body, json, d.storage(), d.clock()),
-                new WebhookService(d.submitter(), messageToken, settings.webhookSecret().map(WebhookSignature::new),
-                        body, json, d.clock()),
-                new ChatService(d.chatJobs(), d.botProfiles(), messageToken, body, json, d.clock()),
-                new AdminService(d.administration(), d.handoffs(), d.chatJobs(), admins, json, d.storage(),
-                        d.clock()),
-                new HandoffService(d.handoffs(), admins, body, json),
-                new DeliveriesService(d.administration(), admins, json, d.clock()),
-                new AnalyticsService(d.analytics(), admins, json, d.clock()),
-                new OpenApiService(json),
-                new AdminPageService(),
-                new MetricsService(d.metrics(), settings.metricsToken().map(BearerToken::new))));
+        AdminService adminService = new AdminService(d.administration(), d.handoffs(), d.chatJobs(), json,
+                d.storage(), d.clock());
+        Access admin = Access.admin(admins);
+        // Each prefix says who may call it; its services name their paths below it (docs/api.md, docs/security.md).
+        RouteTable routes = new RouteTable()
+                .under("/health", Access.open(), new HealthService(json, d.storage(), d.health(), d.clock(), readiness))
+                .under("/api/v1/status", Access.open(),
+                        new StatusService(json, d.storage(), d.health(), d.chatJobs(), d.adaptersInUse(), admins))
+                .under("/openapi", Access.open(), new OpenApiService(json))
+                .under("/admin", Access.open(), new AdminPageService())
+                .under("/metrics", Access.metrics(settings.metricsToken().map(BearerToken::new)),
+                        new MetricsService(d.metrics()))
+                .under("/api/v1/enhanced-handle-message", Access.messageToken(messageToken),
+                        new SyncMessageService(d.messages(), body, json, d.storage(), d.clock()))
+                .under("/api/v1/chat", Access.messageToken(messageToken),
+                        new ChatService(d.chatJobs(), d.botProfiles(), body, json, d.clock()))
+                .under("/api/v1/pancake", Access.webhook(messageToken, signature),
+                        new WebhookService(d.submitter(), signature, body, json, d.clock()))
+                .under("/api/v1/admin", admin, adminService,
+                        new HandoffService(d.handoffs(), body, json),
+                        new DeliveriesService(d.administration(), json, d.clock()),
+                        new AnalyticsService(d.analytics(), json, d.clock()))
+                .under("/admin/system", admin, adminService.legacyCleanup());
+        return ApiServer.start(settings.host(), settings.port(), json, body, settings.limits(), readiness, routes);
     }
 }

@@ -18,20 +18,17 @@ public final class MetricsService implements HttpService {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Supplier<String> scrape;
-    private final Optional<BearerToken> token;
 
-    public MetricsService(Supplier<String> scrape, Optional<BearerToken> token) {
+    public MetricsService(Supplier<String> scrape) {
         this.scrape = scrape;
-        this.token = token;
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/metrics", this::metrics);
+        rules.get("", this::metrics);
     }
 
     private void metrics(ServerRequest request, ServerResponse response) {
-        token.ifPresent(required -> required.require(request));
         response.status(Status.OK_200);
         response.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE);
         response.send(scrape.get());

@@ -36,7 +36,7 @@ public final class OpenApiService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/openapi", this::document);
+        rules.get("", this::document);
     }
 
     private void document(ServerRequest request, ServerResponse response) {

@@ -39,7 +39,7 @@ public final class StatusService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/v1/status/handler", this::status);
+        rules.get("/handler", this::status);
     }
 
     private void status(ServerRequest request, ServerResponse response) {

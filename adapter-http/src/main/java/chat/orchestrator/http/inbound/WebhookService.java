@@ -19,17 +19,14 @@ import java.util.Optional;
  */
 public final class WebhookService implements HttpService {
     private final MessageSubmitter submit;
-    private final BearerToken token;
     private final Optional<WebhookSignature> signature;
     private final JsonBody body;
     private final JsonResponses json;
     private final Clock clock;
 
-    /** With a signature, requests must be signed; without, they must carry the message token. */
-    public WebhookService(MessageSubmitter submit, BearerToken token,
-                          Optional<WebhookSignature> signature, JsonBody body, JsonResponses json, Clock clock) {
+    /** With a signature, requests must be signed (and {@link Access#webhook} must guard the route). */
+    public WebhookService(MessageSubmitter submit, Optional<WebhookSignature> signature, JsonBody body, JsonResponses json, Clock clock) {
         this.submit = submit;
-        this.token = token;
         this.signature = signature;
         this.body = body;
         this.json = json;
@@ -38,18 +35,16 @@ public final class WebhookService implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/api/v1/pancake/webhook", this::handle);
+        rules.post("/webhook", this::handle);
     }
 
     private void handle(ServerRequest request, ServerResponse response) {
-        // Who is calling is settled before a byte of the body is read: an anonymous client gets no read of its body.
-        Optional<String> presented = signature.isPresent() ? Optional.of(presentedSignature(request)) : Optional.empty();
-        if (signature.isEmpty()) {
-            token.require(request);
-        }
+        // The caller was settled by Access.webhook before the body is read; with a secret, the signature header it
+        // found present is now checked against the body.
         byte[] raw = body.readBytes(request);
-        if (signature.isPresent() && !signature.get().verifies(raw, presented.orElseThrow())) {
-            throw new ApiException(invalidSignature());
+        if (signature.isPresent() && !signature.get().verifies(raw,
+                Access.Webhook.presentedSignature(request).orElseThrow())) {
+            throw new ApiException(Access.Webhook.invalidSignature());
         }
         JsonNode payload = body.parseObject(raw);
         Object answer;
@@ -82,21 +77,5 @@ public final class WebhookService implements HttpService {
             case Submission.Decided(MessageOutcome.Locked locked) -> "queued";
             case Submission.Decided decided -> "accepted";
         };
-    }
-
-    /** The first signature header present, in {@link WebhookSignature#HEADERS} order; none is a 401. */
-    private static String presentedSignature(ServerRequest request) {
-        for (String header : WebhookSignature.HEADERS) {
-            Optional<String> presented = request.headers().first(io.helidon.http.HeaderNames.create(header));
-            if (presented.isPresent()) {
-                return presented.get();
-            }
-        }
-        throw new ApiException(invalidSignature());
-    }
-
-    private static ApiError invalidSignature() {
-        return new ApiError(Status.UNAUTHORIZED_401, "invalid_signature", "missing or invalid webhook signature",
-                Optional.empty());
     }
 }
