@@ -2,9 +2,8 @@ package chat.orchestrator.http.inbound;
 
 import io.helidon.webserver.CloseConnectionException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -18,11 +17,19 @@ import java.util.function.Supplier;
 final class BodyDeadline {
     private static final System.Logger LOG = System.getLogger(BodyDeadline.class.getName());
     // One daemon thread for every server of the JVM: it only fires alarms, never reads or writes.
-    private static final ScheduledExecutorService ALARMS = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "body-read-deadline");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ScheduledThreadPoolExecutor ALARMS = alarms();
+
+    private static ScheduledThreadPoolExecutor alarms() {
+        ScheduledThreadPoolExecutor alarms = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "body-read-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A read that finishes cancels its alarm; without this the cancelled alarm stays queued for the whole
+        // timeout, one per request (20 s of every request's alarm under load).
+        alarms.setRemoveOnCancelPolicy(true);
+        return alarms;
+    }
 
     private final Duration timeout;
 
@@ -31,6 +38,11 @@ final class BodyDeadline {
             throw new IllegalArgumentException("body read timeout must be positive, got " + timeout);
         }
         this.timeout = timeout;
+    }
+
+    /** How many alarms wait in the queue, for the test that no finished read leaves one behind. */
+    static int queuedAlarms() {
+        return ALARMS.getQueue().size();
     }
 
     Duration timeout() {
