@@ -20,24 +20,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The admin endpoints ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): conversations, health, stats, force release, cleanup. */
-public final class AdminService implements HttpService {
-    private final Administration administration;
-    private final Handoffs handoffs;
-    private final chat.orchestrator.core.usecase.ChatJobs chatJobs;
+record AdminService(Administration administration, Handoffs handoffs, chat.orchestrator.core.usecase.ChatJobs chatJobs,
+                    JsonResponses json, StorageDescription storage, Clock clock) implements HttpService {
     private static final System.Logger LOG = System.getLogger(AdminService.class.getName());
-    private final JsonResponses json;
-    private final StorageDescription storage;
-    private final Clock clock;
-
-    public AdminService(Administration administration, Handoffs handoffs,
-                        chat.orchestrator.core.usecase.ChatJobs chatJobs, JsonResponses json, StorageDescription storage, Clock clock) {
-        this.administration = administration;
-        this.handoffs = handoffs;
-        this.chatJobs = chatJobs;
-        this.json = json;
-        this.storage = storage;
-        this.clock = clock;
-    }
 
     @Override
     public void routing(HttpRules rules) {

@@ -13,18 +13,8 @@ import java.time.Clock;
  * The owner's figures ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): {@code GET /api/v1/admin/analytics?hours=24}, the current hour and
  * the ones before it, from the history (docs/admin.md).
  */
-public final class AnalyticsService implements HttpService {
+record AnalyticsService(AnalyticsPort analytics, JsonResponses json, Clock clock) implements HttpService {
     private static final int DEFAULT_HOURS = 24;
-
-    private final AnalyticsPort analytics;
-    private final JsonResponses json;
-    private final Clock clock;
-
-    public AnalyticsService(AnalyticsPort analytics, JsonResponses json, Clock clock) {
-        this.analytics = analytics;
-        this.json = json;
-        this.clock = clock;
-    }
 
     @Override
     public void routing(HttpRules rules) {

@@ -18,22 +18,8 @@ import java.util.UUID;
  * The asynchronous API ({@code PANCAKE_ACCESS_TOKEN}): {@code POST /api/v1/chat/message} answers at once with a job
  * id; {@code GET /api/v1/chat/jobs/{id}} and {@code POST /api/v1/chat/jobs/{id}/cancel} follow and cancel it.
  */
-public final class ChatService implements HttpService {
-    private final ChatJobs chatJobs;
-    private final BotProfilePort botProfiles;
-    private final JsonBody body;
-    private final JsonResponses json;
-    private final Clock clock;
-
-    public ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, JsonBody body,
-                       JsonResponses json, Clock clock) {
-        this.chatJobs = chatJobs;
-        this.botProfiles = botProfiles;
-        this.body = body;
-        this.json = json;
-        this.clock = clock;
-    }
-
+record ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, JsonBody body, JsonResponses json,
+                   Clock clock) implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/message", this::message)

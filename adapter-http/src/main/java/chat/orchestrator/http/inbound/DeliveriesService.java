@@ -20,17 +20,8 @@ import java.util.UUID;
  * The outbox for operators ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): answers by delivery state (dead letters by default) and the
  * retry of a dead-lettered or rejected one, with its own idempotency key.
  */
-public final class DeliveriesService implements HttpService {
-    private final Administration administration;
+record DeliveriesService(Administration administration, JsonResponses json, Clock clock) implements HttpService {
     private static final System.Logger LOG = System.getLogger(DeliveriesService.class.getName());
-    private final JsonResponses json;
-    private final Clock clock;
-
-    public DeliveriesService(Administration administration, JsonResponses json, Clock clock) {
-        this.administration = administration;
-        this.json = json;
-        this.clock = clock;
-    }
 
     @Override
     public void routing(HttpRules rules) {

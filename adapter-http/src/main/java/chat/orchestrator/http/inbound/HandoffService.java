@@ -14,17 +14,8 @@ import java.util.Optional;
  * Hand-off to people for operators ({@code ADMIN_ACCESS_TOKEN} or an admin JWT): hand a conversation to people, so the bot records
  * its messages without answering them, and hand it back. Both are idempotent; an unknown conversation is a 404.
  */
-public final class HandoffService implements HttpService {
+record HandoffService(Handoffs handoffs, JsonBody body, JsonResponses json) implements HttpService {
     private static final System.Logger LOG = System.getLogger(HandoffService.class.getName());
-    private final Handoffs handoffs;
-    private final JsonBody body;
-    private final JsonResponses json;
-
-    public HandoffService(Handoffs handoffs, JsonBody body, JsonResponses json) {
-        this.handoffs = handoffs;
-        this.body = body;
-        this.json = json;
-    }
 
     @Override
     public void routing(HttpRules rules) {

@@ -17,20 +17,10 @@ import java.util.Map;
  * readiness needs every store reachable (503 otherwise, so a balancer stops sending work this instance cannot
  * accept, and from the start of a shutdown); {@code /health} reports "degraded" with 200 when a store is down, for dashboards.
  */
-public final class HealthService implements HttpService {
-    private final JsonResponses json;
-    private final StorageDescription storage;
-    private final List<HealthPort> components;
-    private final Clock clock;
-    private final Readiness readiness;
-
-    HealthService(JsonResponses json, StorageDescription storage, List<HealthPort> components, Clock clock,
-                  Readiness readiness) {
-        this.readiness = readiness;
-        this.json = json;
-        this.storage = storage;
-        this.components = List.copyOf(components);
-        this.clock = clock;
+record HealthService(JsonResponses json, StorageDescription storage, List<HealthPort> components, Clock clock,
+                     Readiness readiness) implements HttpService {
+    HealthService {
+        components = List.copyOf(components);
     }
 
     @Override

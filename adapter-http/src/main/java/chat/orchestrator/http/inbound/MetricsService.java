@@ -13,15 +13,9 @@ import java.util.function.Supplier;
  * {@code GET /metrics}: the Prometheus text exposition of whatever registry the composition root keeps (this module
  * does not know the metrics library). Open by default, as scrapers expect; with a token, only its bearer may read.
  */
-public final class MetricsService implements HttpService {
+record MetricsService(Supplier<String> scrape) implements HttpService {
     /** Prometheus' text format, version 0.0.4: what every Prometheus server and agent reads. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
-    private final Supplier<String> scrape;
-
-    public MetricsService(Supplier<String> scrape) {
-        this.scrape = scrape;
-    }
 
     @Override
     public void routing(HttpRules rules) {

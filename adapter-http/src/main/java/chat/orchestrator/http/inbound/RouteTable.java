@@ -81,7 +81,7 @@ final class RouteTable {
             routes.add(new Route(method, full, access));
             matchers.add(new Matcher(method, PathMatchers.create(full)));
             target.route(method, full, (request, response) -> {
-                access.check(request);
+                access.require(request);
                 handler.handle(request, response);
             });
             return this;

@@ -19,22 +19,11 @@ import java.util.TreeMap;
  * Which adapters serve, with their hosts, the AI's URL and model and the Pancake page, is shown only to an admin (the
  * admin token or an admin JWT): an anonymous caller learns nothing that helps it aim at the stores behind the server.
  */
-public final class StatusService implements HttpService {
-    private final JsonResponses json;
-    private final StorageDescription storage;
-    private final List<HealthPort> components;
-    private final ChatJobs chatJobs;
-    private final Map<String, String> adaptersInUse;
-    private final AdminAuthenticator admins;
-
-    public StatusService(JsonResponses json, StorageDescription storage, List<HealthPort> components, ChatJobs chatJobs,
-                         Map<String, String> adaptersInUse, AdminAuthenticator admins) {
-        this.admins = admins;
-        this.json = json;
-        this.storage = storage;
-        this.components = List.copyOf(components);
-        this.chatJobs = chatJobs;
-        this.adaptersInUse = Map.copyOf(adaptersInUse);
+record StatusService(JsonResponses json, StorageDescription storage, List<HealthPort> components, ChatJobs chatJobs,
+                     Map<String, String> adaptersInUse, AdminAuthenticator admins) implements HttpService {
+    StatusService {
+        components = List.copyOf(components);
+        adaptersInUse = Map.copyOf(adaptersInUse);
     }
 
     @Override

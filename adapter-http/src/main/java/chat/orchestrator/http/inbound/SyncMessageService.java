@@ -11,22 +11,8 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 
 /** {@code POST /api/v1/enhanced-handle-message}: one Pancake message in, the outcome that covers it out. */
-public final class SyncMessageService implements HttpService {
-    private final MessageHandler messages;
-    private final JsonBody body;
-    private final JsonResponses json;
-    private final StorageDescription storage;
-    private final Clock clock;
-
-    public SyncMessageService(MessageHandler messages, JsonBody body, JsonResponses json,
-                              StorageDescription storage, Clock clock) {
-        this.messages = messages;
-        this.body = body;
-        this.json = json;
-        this.storage = storage;
-        this.clock = clock;
-    }
-
+record SyncMessageService(MessageHandler messages, JsonBody body, JsonResponses json, StorageDescription storage,
+                          Clock clock) implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("", this::handle);

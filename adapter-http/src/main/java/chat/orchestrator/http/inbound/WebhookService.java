@@ -15,24 +15,11 @@ import java.util.Optional;
 /**
  * {@code POST /api/v1/pancake/webhook}: Pancake's own payload. Answers as soon as the message is recorded and
  * accepted (the answer goes on in the background), since Pancake stops calling a backend that is slow or fails
- * often; a duplicate is acknowledged, never an error.
+ * often; a duplicate is acknowledged, never an error. With a signature, requests must be signed (and
+ * {@link Access#webhook} must guard the route).
  */
-public final class WebhookService implements HttpService {
-    private final MessageSubmitter submit;
-    private final Optional<WebhookSignature> signature;
-    private final JsonBody body;
-    private final JsonResponses json;
-    private final Clock clock;
-
-    /** With a signature, requests must be signed (and {@link Access#webhook} must guard the route). */
-    public WebhookService(MessageSubmitter submit, Optional<WebhookSignature> signature, JsonBody body, JsonResponses json, Clock clock) {
-        this.submit = submit;
-        this.signature = signature;
-        this.body = body;
-        this.json = json;
-        this.clock = clock;
-    }
-
+record WebhookService(MessageSubmitter submit, Optional<WebhookSignature> signature, JsonBody body, JsonResponses json,
+                      Clock clock) implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/webhook", this::handle);
@@ -43,8 +30,8 @@ public final class WebhookService implements HttpService {
         // found present is now checked against the body.
         byte[] raw = body.readBytes(request);
         if (signature.isPresent() && !signature.get().verifies(raw,
-                Access.Webhook.presentedSignature(request).orElseThrow())) {
-            throw new ApiException(Access.Webhook.invalidSignature());
+                Access.presentedSignature(request).orElseThrow())) {
+            throw new ApiException(Access.invalidSignature());
         }
         JsonNode payload = body.parseObject(raw);
         Object answer;
