@@ -34,14 +34,14 @@ record ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, JsonBody body,
             json.error(response, ApiError.unavailable(submitted.failure()));
             return;
         }
-        String[] said = switch (submitted.start()) {
-            case LOCK_ACQUIRED -> new String[] {"ai_processing_started",
-                "The AI is answering; follow the job for the result.", "lock_acquired"};
-            case JOINED_RUNNING_WORK -> new String[] {"locked",
-                "The conversation is being answered; these messages joined that answer.", "joined_running_job"};
-            default -> new String[] {"completed", "These messages were answered before.", "already_answered"};
+        Start start = switch (submitted.start()) {
+            case LOCK_ACQUIRED -> new Start("ai_processing_started",
+                    "The AI is answering; follow the job for the result.", "lock_acquired");
+            case JOINED_RUNNING_WORK -> new Start("locked",
+                    "The conversation is being answered; these messages joined that answer.", "joined_running_job");
+            default -> new Start("completed", "These messages were answered before.", "already_answered");
         };
-        json.send(response, Status.OK_200, new Accepted(true, said[0], said[1], said[2], null,
+        json.send(response, Status.OK_200, new Accepted(true, start.status(), start.message(), start.action(), null,
                 submitted.job().id().toString(),
                 submitted.fencingToken().isPresent() ? Long.toString(submitted.fencingToken().getAsLong()) : null,
                 chat.conversationId().value(), chat.burst().size(), botProfiles.current().botName(),
@@ -57,6 +57,10 @@ record ChatService(ChatJobs chatJobs, BotProfilePort botProfiles, JsonBody body,
         Job job = chatJobs.cancel(jobId(request), "cancelled by request").orElseThrow(ChatService::notFound);
         json.send(response, Status.OK_200, new Cancelled(true,
                 job.status() == chat.orchestrator.core.port.JobStatus.CANCELLED, JobJson.of(job)));
+    }
+
+    /** How the submission started, as the answer says it. */
+    private record Start(String status, String message, String action) {
     }
 
     /** The answer to a new message: {@code error} is always null here, {@code lock_id} null when joined. */
