@@ -9,6 +9,7 @@ import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.AnalyticsPort;
+import chat.orchestrator.core.port.CommittedAnswer;
 import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
@@ -17,6 +18,7 @@ import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -105,16 +107,19 @@ public final class InMemoryHistory implements HistoryPort {
     }
 
     @Override
-    public synchronized FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit) {
+    public synchronized FenceRaised raiseFence(ConversationId conversationId, FencingToken token,
+                                               FenceRaised.Reads reads) {
         ConversationHistory history = conversations.get(conversationId);
         if (history == null) {
             return new FenceRaised(FencedWrite.committed(), List.of());
         }
         if (!history.admits(token.value())) {
-            return new FenceRaised(FencedWrite.stale(history.highestFencingToken), List.of());
+            return FenceRaised.refused((FencedWrite.Refused) FencedWrite.stale(history.highestFencingToken));
         }
         return new FenceRaised(FencedWrite.committed(),
-                unansweredLimit <= 0 ? List.of() : unanswered(conversationId, unansweredLimit));
+                reads.unansweredLimit() == 0 ? List.of() : unanswered(conversationId, reads.unansweredLimit()),
+                answeredAmong(conversationId, reads.batch()), history.handoff,
+                reads.recentTurns() == 0 ? List.of() : recentTurns(conversationId, reads.recentTurns()));
     }
 
     @Override
@@ -128,7 +133,7 @@ public final class InMemoryHistory implements HistoryPort {
     }
 
     @Override
-    public synchronized FencedWrite recordAnswer(AiRun run, Instant dispatchFrom) {
+    public synchronized CommittedAnswer commitAnswer(AiRun run, Instant dispatchFrom, Optional<Duration> holderClaim) {
         ConversationHistory history = history(run.conversationId());
         if (run.messageIds().stream().anyMatch(id -> !history.messages.containsKey(id))) {
             throw new IllegalArgumentException("run " + run.id() + " of conversation " + run.conversationId()
@@ -136,17 +141,18 @@ public final class InMemoryHistory implements HistoryPort {
         }
         // Checked before the fence is raised: a refused write must leave no trace, not even a raised fence.
         if (run.fencingToken().value() < history.highestFencingToken) {
-            return FencedWrite.stale(history.highestFencingToken);
+            return new CommittedAnswer(FencedWrite.stale(history.highestFencingToken), Optional.empty());
         }
         if (run.messageIds().stream().anyMatch(history.answeredBy::containsKey)) {
-            return FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED);
+            return new CommittedAnswer(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED), Optional.empty());
         }
         history.admits(run.fencingToken().value());
         history.sentRuns.put(run.id(), run);
         consume(run.conversationId(), history, run.messageIds(), run.id());
         run.handoff().ifPresent(handoff -> history.handoff = Optional.of(handoff));
         deliveries.queue(run, dispatchFrom);
-        return FencedWrite.committed();
+        return new CommittedAnswer(FencedWrite.committed(),
+                holderClaim.flatMap(claimFor -> outbox.claimCommitted(run.id(), claimFor)));
     }
 
     /** Consumed by a run id that names no sent run: dedup and recovery see them answered, no answer covers them. */

@@ -63,6 +63,23 @@ final class InMemoryOutbox implements OutboxPort {
         }
     }
 
+    /**
+     * The holder's claim on the answer it has just stored, inside the history's monitor (HistoryPort#commitAnswer):
+     * made only when the answer heads its conversation and the claim would not withhold it; otherwise empty, and the
+     * holder claims through {@link #claimNext}.
+     */
+    Optional<ClaimedDelivery> claimCommitted(RunId runId, Duration claimFor) {
+        synchronized (history) {
+            Entry entry = history.deliveries.entries.get(runId);
+            boolean heads = history.deliveries.head(entry.conversationId()).filter(head -> head == entry).isPresent();
+            boolean withheld = entry.run.handoff().isEmpty() && history.handedOff(entry.conversationId());
+            if (!heads || withheld) {
+                return Optional.empty();
+            }
+            return Optional.of(claim(entry, history.clock().instant(), claimFor));
+        }
+    }
+
     @Override
     public boolean renew(ClaimedDelivery claim, Duration claimFor) {
         synchronized (history) {

@@ -6,6 +6,7 @@ import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.RunId;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +44,9 @@ final class InMemoryOutboxEntries {
             this.run = run;
             this.sequence = sequence;
             this.nextAttemptAt = dispatchFrom;
-            this.queuedAt = run.finishedAt();
-            this.updatedAt = run.finishedAt();
+            // Microseconds, as a database keeps them: the horizon a claim reports is the same from every store.
+            this.queuedAt = run.finishedAt().truncatedTo(ChronoUnit.MICROS);
+            this.updatedAt = queuedAt;
             for (int i = 0; i < run.reply().actions().size(); i++) {
                 actionStatus.put(i, DeliveryReport.Status.PENDING);
             }

@@ -42,10 +42,6 @@ final class AiRunRows {
             AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT, AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES,
             AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS, AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT,
             AI_RUNS.PAGE_ID, AI_RUNS.CREATED_AT);
-    private static final RenderedSql INSERT_ACTION = RenderedSql.insert(MESSAGE_ACTIONS, insert -> insert,
-            MESSAGE_ACTIONS.ID, MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.CONVERSATION_ID, MESSAGE_ACTIONS.ACTION_INDEX,
-            MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS, MESSAGE_ACTIONS.IDEMPOTENCY_KEY,
-            MESSAGE_ACTIONS.CREATED_AT, MESSAGE_ACTIONS.UPDATED_AT);
     private static final RenderedSql STORED_ACTIONS = RenderedSql.of(DSL.select(MESSAGE_ACTIONS.RUN_ID,
                             MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD,
                             MESSAGE_ACTIONS.STATUS)
@@ -68,22 +64,6 @@ final class AiRunRows {
     /** When the run answered, at the precision the store keeps (microseconds). */
     static Instant answeredAt(AiRun run) {
         return run.finishedAt().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /**
-     * Stores the answer's actions, each pending until a delivery attempt reports on it. Every row carries the
-     * delivery's idempotency key (the run id), the key every attempt of this delivery sends (invariant 3).
-     */
-    static void insertActions(DSLContext sql, AiRun run, Instant now) {
-        List<Object[]> rows = new ArrayList<>();
-        List<Action> actions = run.reply().actions();
-        for (int index = 0; index < actions.size(); index++) {
-            Action action = actions.get(index);
-            rows.add(new Object[] {UUID.randomUUID(), run.id().value(), run.conversationId().value(), index,
-                    action.type().wireName(), Json.of(action.data()), PENDING, run.id().toString(), now, now});
-        }
-        // One JDBC batch: the outbox rows cost one round trip whatever the number of actions.
-        INSERT_ACTION.executeBatch(sql, rows);
     }
 
     /** The answer as it was stored: the run's reply fields and its actions in their order. */

@@ -1,13 +1,10 @@
 package chat.orchestrator.postgres;
 
-import static chat.orchestrator.postgres.schema.Sequences.DELIVERIES_COMMIT_SEQ;
 import static chat.orchestrator.postgres.schema.Tables.AI_RUNS;
-import static chat.orchestrator.postgres.schema.Tables.DELIVERIES;
 
 import chat.orchestrator.core.domain.ActionType;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.PageId;
-import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.Delivery;
 import chat.orchestrator.core.port.DeliveryState;
@@ -36,12 +33,6 @@ import org.jooq.impl.DSL;
 final class DeliveryRows {
     static final String PENDING = name(DeliveryState.PENDING);
 
-    /** commit_seq last: it is computed in SQL, not a value, so the values keep the columns' order. */
-    private static final RenderedSql QUEUE = RenderedSql.insert(DELIVERIES,
-            insert -> insert.set(DELIVERIES.COMMIT_SEQ, DELIVERIES_COMMIT_SEQ.nextval()), DELIVERIES.RUN_ID,
-            DELIVERIES.CONVERSATION_ID, DELIVERIES.STATUS, DELIVERIES.NEXT_ATTEMPT_AT, DELIVERIES.QUEUED_AT,
-            DELIVERIES.UPDATED_AT);
-
     private static final RenderedSql RUNS = RenderedSql.of(DSL.selectFrom(AI_RUNS)
             .where(AI_RUNS.ID.eq(DSL.any(DSL.param("ids", UUID[].class)))), "ids");
 
@@ -54,16 +45,6 @@ final class DeliveryRows {
 
     static DeliveryState state(String name) {
         return DeliveryState.valueOf(name.toUpperCase(Locale.ROOT));
-    }
-
-    /**
-     * Queues the answer of a run whose fence was just admitted. commit_seq is taken here, after the fence locked
-     * the conversation row: fenced writes of one conversation are serialized by that lock, so a conversation's
-     * commit_seq values follow the order in which its answers committed (whatever their finished_at).
-     */
-    static void queue(DSLContext sql, AiRun run, Instant dispatchFrom, Instant now) {
-        QUEUE.execute(sql, run.id().value(), run.conversationId().value(), PENDING, micros(dispatchFrom),
-                AiRunRows.answeredAt(run), now);
     }
 
     /** The claimed rows as their claimer gets them: each answer rebuilt from its stored run and actions. */

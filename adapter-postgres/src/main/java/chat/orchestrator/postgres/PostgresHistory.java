@@ -5,21 +5,28 @@ import static chat.orchestrator.postgres.schema.Tables.CONVERSATIONS;
 import static chat.orchestrator.postgres.schema.Tables.MESSAGES;
 
 import chat.orchestrator.core.domain.AiReply;
+import chat.orchestrator.core.domain.PageId;
+import chat.orchestrator.core.domain.Action;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.domain.SenderType;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.Delivery;
+import chat.orchestrator.core.port.CommittedAnswer;
+import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.RecordOutcome;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +37,7 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Name;
 import org.jooq.impl.DSL;
 
@@ -111,6 +119,102 @@ public final class PostgresHistory implements HistoryPort {
                             MESSAGES.ANSWERED_BY.isNull()),
             "run_id", "conversation_id", "message_ids");
 
+    /**
+     * The fence at the start of a pass and everything the pass reads, sent as one script: one round trip, one
+     * implicit transaction. The raise comes first and waits for the conversation row's lock; each read after it is a
+     * statement of its own, whose snapshot is taken once that lock is ours, so it holds everything committed before
+     * the fence (one statement with the update in a CTE would read a snapshot taken before it waited for the lock).
+     * The reads run whether or not the fence rose; a refused fence's are dropped. Results: the raise's count, the
+     * conversation's highest token and hand-off, its unanswered messages, the batch's answered ones, its recent
+     * turns (newest first).
+     */
+    private static final SqlScript FENCE_AND_READS = SqlScript.of(RAISE_FENCE,
+            """
+            select max_fencing_token, handoff_since, handoff_by, handoff_reason, handoff_activity_at
+              from conversations where id = :id
+            """,
+            """
+            select conversation_id, message_id, content, sender_id, sender_type, sent_at, metadata::text
+              from messages where conversation_id = :id and answered_by is null
+             order by sent_at, message_id limit :unanswered_limit
+            """,
+            ANSWERED, RecentTurnsQuery.LAST_TURNS);
+
+    /**
+     * An answer's fenced commit in one round trip, two statements in one implicit transaction. The first takes the
+     * conversation row's lock (the lock the fence's update takes); the second, whose snapshot is therefore taken
+     * once the lock is ours, decides and writes: the fence admits the run only if its token is at least the highest,
+     * all its messages are recorded and none is answered (read after the lock: an answer committed while this one
+     * waited is seen), and every write hangs off that admission, so a refused run writes nothing. One statement
+     * could not keep this: its snapshot would predate the lock, and it would miss an answer committed meanwhile.
+     * The deliveries row is claimed at once for its holder (claim_token, claimed_until by the database's clock)
+     * when asked, nothing else of the conversation is pending, and it would not be withheld (no stored hand-off
+     * after this write, or the answer itself transfers): the case where claimNext would claim it right after.
+     * The last select reports: admitted, the highest token, how many of the messages this run or any run answered,
+     * how many are recorded, the claim. Its subqueries read the statement's snapshot: the rows before this write.
+     */
+    private static final SqlScript COMMIT_ANSWER = SqlScript.of(
+            """
+            select id from conversations where id = :conversation for no key update
+            """,
+            """
+            with admitted as (
+                update conversations
+                   set max_fencing_token = :token, updated_at = :now,
+                       handoff_since = case when :hands_off then cast(:handoff_since as timestamptz) else handoff_since end,
+                       handoff_by = case when :hands_off then cast(:handoff_by as varchar) else handoff_by end,
+                       handoff_reason = case when :hands_off then cast(:handoff_reason as varchar) else handoff_reason end,
+                       handoff_activity_at = case when :hands_off then cast(:handoff_activity_at as timestamptz)
+                                                  else handoff_activity_at end
+                 where id = :conversation and max_fencing_token <= :token
+                   and not exists (select 1 from messages where conversation_id = :conversation
+                                      and message_id = any(:ids) and answered_by is not null)
+                   and (select count(*) from messages where conversation_id = :conversation
+                           and message_id = any(:ids)) = :consumed
+                returning handoff_since),
+            run as (
+                insert into ai_runs (id, conversation_id, message_ids, response_text, intent, confidence, entities,
+                                     model, processing_time_ms, fencing_token, outcome, finished_at, page_id, created_at)
+                select :run, :conversation, :message_ids, :text, :intent, :confidence, cast(:entities as jsonb),
+                       :model, :processing_ms, :token, 'sent', :finished_at, cast(:page as varchar), :now
+                  from admitted
+                returning id),
+            marked as (
+                update messages set answered_by = run.id from run
+                 where conversation_id = :conversation and message_id = any(:ids) and answered_by is null
+                returning 1),
+            actions as (
+                insert into message_actions (id, run_id, conversation_id, action_index, action_type, payload, status,
+                                             idempotency_key, created_at, updated_at)
+                select gen_random_uuid(), run.id, :conversation, action.ordinality - 1, action.type,
+                       cast(action.payload as jsonb), 'pending', :key, :now, :now
+                  from run, unnest(cast(:action_types as varchar[]), cast(:action_payloads as varchar[]))
+                       with ordinality as action(type, payload, ordinality)
+                returning 1),
+            delivery as (
+                insert into deliveries (run_id, conversation_id, status, next_attempt_at, queued_at, updated_at,
+                                        commit_seq, claim_token, claimed_until)
+                select run.id, :conversation, 'pending', :dispatch_from, :finished_at, :now,
+                       nextval('deliveries_commit_seq'),
+                       case when holder.claims then gen_random_uuid() end,
+                       case when holder.claims then now() + :claim_micros * interval '1 microsecond' end
+                  from run, admitted,
+                       lateral (select :claim and (:transfers or admitted.handoff_since is null)
+                                   and not exists (select 1 from deliveries pending
+                                                    where pending.conversation_id = :conversation
+                                                      and pending.status = 'pending') as claims) holder
+                returning claim_token, claimed_until)
+            select (select count(*) from admitted),
+                   (select max_fencing_token from conversations where id = :conversation),
+                   (select count(*) from messages where conversation_id = :conversation and message_id = any(:ids)
+                       and answered_by = :run),
+                   (select count(*) from messages where conversation_id = :conversation and message_id = any(:ids)
+                       and answered_by is not null),
+                   (select count(*) from messages where conversation_id = :conversation and message_id = any(:ids)),
+                   (select claim_token from delivery),
+                   (select claimed_until from delivery)
+            """);
+
     private final Database database;
     private final Clock clock;
 
@@ -166,27 +270,46 @@ public final class PostgresHistory implements HistoryPort {
     }
 
     /**
-     * The fence alone, at lease start: the same conditional update the writes begin with, committed on its own. A
-     * conversation with no row has no message recorded, so nothing a paused holder could write: committed.
+     * The fence and the pass's reads in one round trip ({@link #FENCE_AND_READS}). A conversation with no row has no
+     * message recorded, so nothing a paused holder could write: committed, and nothing to read.
      */
     @Override
-    public FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit) {
-        List<InboundMessage> unanswered = new ArrayList<>();
-        FencedWrite write = fencedWrite(attempt("raise the fence to " + token.value(), conversationId), sql -> {
-            if (raise(sql, conversationId, token.value(), clock.instant()) == 0) {
-                highestToken(sql, conversationId).ifPresent(highest -> {
-                    throw Refusal.stale(highest);
-                });
-            }
-            // After the raise, in its transaction: a statement of its own, so its snapshot is taken once the row lock
-            // is ours and holds everything committed before it (one statement's snapshot would predate the lock).
-            if (unansweredLimit > 0) {
-                unanswered.addAll(RecoveryQueries.unansweredQuery(sql, conversationId, unansweredLimit)
-                        .fetch(RecoveryQueries::inboundMessage));
-            }
-            return FencedWrite.committed();
-        });
-        return new FenceRaised(write, write instanceof FencedWrite.Committed ? unanswered : List.of());
+    public FenceRaised raiseFence(ConversationId conversationId, FencingToken token, FenceRaised.Reads reads) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("token", token.value());
+        values.put("updated_at", clock.instant());
+        values.put("id", conversationId.value());
+        values.put("at_least", token.value());
+        values.put("unanswered_limit", reads.unansweredLimit());
+        values.put("conversation_id", conversationId.value());
+        values.put("message_ids", values(reads.batch()));
+        values.put("conversation", conversationId.value());
+        values.put("same_conversation", conversationId.value());
+        values.put("limit", reads.recentTurns());
+        return database.statement(attempt("raise the fence to " + token.value(), conversationId),
+                sql -> FENCE_AND_READS.run(sql, values, results -> {
+                    List<Object[]> row = results.get(1).rows();
+                    if (row.isEmpty()) {
+                        return new FenceRaised(FencedWrite.committed(), List.of());
+                    }
+                    if (results.get(0).updateCount() == 0) {
+                        return FenceRaised.refused(
+                                (FencedWrite.Refused) FencedWrite.stale(((Number) row.getFirst()[0]).longValue()));
+                    }
+                    Object[] conversation = row.getFirst();
+                    Optional<Handoff> handoff = conversation[1] == null ? Optional.empty()
+                            : Optional.of(new Handoff((Instant) conversation[1],
+                                    Handoff.By.fromWireName((String) conversation[2]), (String) conversation[3],
+                                    (Instant) conversation[4]));
+                    List<InboundMessage> unanswered = results.get(2).rows().stream().map(m -> new InboundMessage(
+                            MessageId.of((String) m[1]), ConversationId.of((String) m[0]), (String) m[2],
+                            (String) m[3], SenderType.parse((String) m[4]), (Instant) m[5],
+                            Json.stringMap(JSONB.valueOf((String) m[6])))).toList();
+                    Set<MessageId> answered = results.get(3).rows().stream().map(m -> MessageId.of((String) m[0]))
+                            .collect(Collectors.toSet());
+                    return new FenceRaised(FencedWrite.committed(), unanswered, answered, handoff,
+                            RecentTurnsQuery.turns(results.get(4).rows()));
+                }));
     }
 
     @Override
@@ -200,37 +323,95 @@ public final class PostgresHistory implements HistoryPort {
     }
 
     /**
-     * Fence, consume, queue: the run, its messages marked answered, its actions, and its deliveries row (pending,
-     * due for the dispatchers from {@code dispatchFrom}, commit_seq taken under the fence's lock), in one transaction.
+     * Fence, consume, queue, and perhaps claim, in one round trip ({@link #COMMIT_ANSWER}): the run, its messages
+     * marked answered, its actions, its deliveries row (pending, due for the dispatchers from {@code dispatchFrom},
+     * commit_seq taken under the fence's lock) and the hand-off a transfer starts; the row is written already
+     * claimed for its holder when {@code holderClaim} is present, nothing older of the conversation is pending and
+     * the claim would not withhold it. A refusal writes nothing, not even the fence.
      */
     @Override
-    public FencedWrite recordAnswer(AiRun run, Instant dispatchFrom) {
+    public CommittedAnswer commitAnswer(AiRun run, Instant dispatchFrom, Optional<Duration> holderClaim) {
         Objects.requireNonNull(dispatchFrom, "dispatchFrom");
-        return fencedWrite(attempt("record answer run " + run.id(), run.conversationId()), sql -> {
-            Instant now = clock.instant();
-            admit(sql, run, now);
-            Set<MessageId> consumed = Set.copyOf(run.messageIds());
-            Map<MessageId, UUID> answered = answered(sql, run.conversationId(), consumed);
-            if (!answered.isEmpty()) {
-                // The same run again (a retry after a lost commit acknowledgement) is already durable.
-                boolean byThisRun = answered.size() == consumed.size()
-                        && answered.values().stream().allMatch(run.id().value()::equals);
-                if (byThisRun) {
-                    return FencedWrite.committed();
-                }
-                throw Refusal.alreadyAnswered();
-            }
-            AiRunRows.insertRun(sql, run, AiRunRows.SENT, now);
-            int marked = MARK_ANSWERED.execute(sql, run.id().value(), run.conversationId().value(), values(consumed));
-            if (marked != consumed.size()) {
-                throw new IllegalArgumentException("run " + run.id() + " of conversation " + run.conversationId()
-                        + " answers messages that were never recorded: record every message before answering it");
-            }
-            AiRunRows.insertActions(sql, run, now);
-            DeliveryRows.queue(sql, run, dispatchFrom, now);
-            run.handoff().ifPresent(handoff -> HandoffRows.set(sql, run.conversationId(), Optional.of(handoff)));
-            return FencedWrite.committed();
-        });
+        Objects.requireNonNull(holderClaim, "holderClaim");
+        holderClaim.ifPresent(OutboxClaims::micros);
+        Instant now = clock.instant();
+        AiReply reply = run.reply();
+        String[] consumed = run.messageIds().stream().map(MessageId::value).distinct().toArray(String[]::new);
+        List<Action> actions = reply.actions();
+        Optional<Handoff> handoff = run.handoff();
+        Map<String, Object> values = new HashMap<>();
+        values.put("conversation", run.conversationId().value());
+        values.put("token", run.fencingToken().value());
+        values.put("now", now);
+        values.put("ids", consumed);
+        values.put("consumed", consumed.length);
+        values.put("hands_off", handoff.isPresent());
+        values.put("handoff_since", handoff.map(h -> DeliveryRows.micros(h.since())).orElse(null));
+        values.put("handoff_by", handoff.map(h -> h.by().wireName()).orElse(null));
+        values.put("handoff_reason", handoff.map(Handoff::reason).orElse(null));
+        values.put("handoff_activity_at", handoff.map(Handoff::lastActivity).orElse(null));
+        values.put("run", run.id().value());
+        values.put("message_ids", run.messageIds().stream().map(MessageId::value).toArray(String[]::new));
+        values.put("text", reply.text());
+        values.put("intent", reply.intent());
+        values.put("confidence", reply.confidence());
+        values.put("entities", Json.of(reply.entities()).data());
+        values.put("model", reply.model());
+        values.put("processing_ms", reply.processingTime().toMillis());
+        values.put("finished_at", AiRunRows.answeredAt(run));
+        values.put("page", run.pageId().map(PageId::value).orElse(null));
+        values.put("action_types", actions.stream().map(a -> a.type().wireName()).toArray(String[]::new));
+        values.put("action_payloads", actions.stream().map(a -> Json.of(a.data()).data()).toArray(String[]::new));
+        values.put("key", run.id().toString());
+        values.put("dispatch_from", DeliveryRows.micros(dispatchFrom));
+        values.put("claim", holderClaim.isPresent());
+        values.put("transfers", handoff.isPresent());
+        values.put("claim_micros", holderClaim.map(OutboxClaims::micros).orElse(1L));
+        return database.statement(attempt("record answer run " + run.id(), run.conversationId()),
+                sql -> COMMIT_ANSWER.run(sql, values, results -> {
+                    Object[] outcome = results.get(1).rows().getFirst();
+                    long admitted = ((Number) outcome[0]).longValue();
+                    if (admitted == 1) {
+                        return new CommittedAnswer(FencedWrite.committed(), outcome[5] == null ? Optional.empty()
+                                : Optional.of(claimed(run, (UUID) outcome[5], (Instant) outcome[6])));
+                    }
+                    if (outcome[1] == null) {
+                        throw new IllegalArgumentException("conversation " + run.conversationId()
+                                + " has no recorded message: record messages before storing a run that answers them");
+                    }
+                    long highest = ((Number) outcome[1]).longValue();
+                    if (highest > run.fencingToken().value()) {
+                        return new CommittedAnswer(FencedWrite.stale(highest), Optional.empty());
+                    }
+                    if (((Number) outcome[4]).longValue() != consumed.length) {
+                        throw new IllegalArgumentException("run " + run.id() + " of conversation "
+                                + run.conversationId() + " answers messages that were never recorded: record every "
+                                + "message before answering it");
+                    }
+                    if (((Number) outcome[2]).longValue() == consumed.length) {
+                        // The same run again (a retry after a lost commit acknowledgement) is already durable.
+                        return new CommittedAnswer(FencedWrite.committed(), Optional.empty());
+                    }
+                    if (((Number) outcome[3]).longValue() > 0) {
+                        return new CommittedAnswer(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED),
+                                Optional.empty());
+                    }
+                    throw new IllegalStateException("answer run " + run.id() + " neither stored nor refused");
+                }));
+    }
+
+    /**
+     * The holder's claim on the answer it has just stored, built from the run instead of read back: what a claim
+     * rebuilds from the rows (the reply as stored, processing time in whole milliseconds; answered and queued at the
+     * run's finish, to the microsecond; nothing delivered, no attempts).
+     */
+    private static ClaimedDelivery claimed(AiRun run, UUID token, Instant claimedUntil) {
+        AiReply reply = run.reply();
+        AiReply stored = new AiReply(reply.text(), reply.intent(), reply.confidence(), reply.entities(), reply.model(),
+                Duration.ofMillis(reply.processingTime().toMillis()), reply.actions());
+        Delivery delivery = new Delivery(run.conversationId(), run.id(), run.fencingToken(), stored,
+                AiRunRows.answeredAt(run), Set.of(), run.pageId());
+        return new ClaimedDelivery(delivery, token.toString(), claimedUntil, 0, AiRunRows.answeredAt(run));
     }
 
     /**

@@ -16,6 +16,7 @@ import chat.orchestrator.core.port.UndeliveredAnswer;
 import chat.orchestrator.postgres.schema.tables.records.DeliveriesRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,6 +78,36 @@ public final class PostgresOutbox implements OutboxPort {
                             MESSAGE_ACTIONS.ACTION_INDEX.eq(DSL.param("action_index", MESSAGE_ACTIONS.ACTION_INDEX))),
             "status", "attempts", "attempts_again", "error", "updated_at", "run_id", "action_index");
 
+    /**
+     * An attempt that delivered its answer or leaves it due again, recorded in one statement: the deliveries row,
+     * owner-checked on the claim token, and, only if that matched, its actions from the report (as
+     * {@link #RECORD_ACTION} does, one row per reported action). The actions' right-hand sides see the rows before
+     * the update. Returns whether the claim was still this one's.
+     */
+    private static final SqlScript RECORD = SqlScript.of("""
+            with owned as (
+                update deliveries
+                   set status = :status, attempts = attempts + :counted,
+                       last_error = coalesce(nullif(:error, ''), last_error), next_attempt_at = :next_attempt_at,
+                       claim_token = null, claimed_until = null, updated_at = :at,
+                       settled_at = cast(:settled_at as timestamptz)
+                 where run_id = :run and claim_token = :token and status = 'pending'
+                returning run_id),
+            actions as (
+                update message_actions
+                   set status = case when message_actions.status in ('delivered', 'skipped')
+                                     then message_actions.status else report.status end,
+                       attempts = message_actions.attempts + report.attempts,
+                       retry_count = greatest(0, message_actions.attempts + report.attempts - 1),
+                       last_error = coalesce(nullif(report.error, ''), message_actions.last_error),
+                       updated_at = :at
+                  from owned, unnest(cast(:indexes as int[]), cast(:statuses as varchar[]), cast(:attempts as int[]),
+                                     cast(:errors as varchar[])) as report(action_index, status, attempts, error)
+                 where message_actions.run_id = owned.run_id and message_actions.action_index = report.action_index
+                returning 1)
+            select count(*) from owned
+            """);
+
     private final Database database;
 
     public PostgresOutbox(DataSource dataSource) {
@@ -131,6 +162,28 @@ public final class PostgresOutbox implements OutboxPort {
         Instant at = DeliveryRows.micros(attempt.at());
         boolean settled = attempt.state() != DeliveryState.PENDING;
         String error = attempt.report().firstError();
+        boolean endedUndelivered = attempt.state() == DeliveryState.REJECTED
+                || attempt.state() == DeliveryState.DEAD_LETTER;
+        if (!endedUndelivered) {
+            // Delivered, or due again: no hand-off can be lifted, so the whole record is one statement.
+            List<ActionDelivery> actions = attempt.report().actions();
+            Map<String, Object> values = new HashMap<>();
+            values.put("status", DeliveryRows.name(attempt.state()));
+            values.put("counted", attempt.counted() ? 1 : 0);
+            values.put("error", error);
+            values.put("next_attempt_at", DeliveryRows.micros(attempt.nextAttemptAt()));
+            values.put("at", at);
+            values.put("settled_at", settled ? at : null);
+            values.put("run", runId);
+            values.put("token", token.get());
+            values.put("indexes", actions.stream().map(ActionDelivery::index).toArray(Integer[]::new));
+            values.put("statuses", actions.stream().map(a -> AiRunRows.statusName(a.status())).toArray(String[]::new));
+            values.put("attempts", actions.stream().map(ActionDelivery::attempts).toArray(Integer[]::new));
+            values.put("errors", actions.stream().map(ActionDelivery::lastError).toArray(String[]::new));
+            return database.statement(attempt("record a delivery attempt of", claim),
+                    sql -> RECORD.run(sql, values, results -> ((Number) results.getFirst().rows().getFirst()[0])
+                            .longValue() == 1 ? Recorded.RECORDED : Recorded.LOST));
+        }
         return database.transaction(attempt("record a delivery attempt of", claim), sql -> {
             int owned = RECORD_ATTEMPT.execute(sql, DeliveryRows.name(attempt.state()), attempt.counted() ? 1 : 0,
                     error, DeliveryRows.micros(attempt.nextAttemptAt()), at, settled ? at : null, runId, token.get());
@@ -143,9 +196,7 @@ public final class PostgresOutbox implements OutboxPort {
                         AiRunRows.statusName(action.status()), action.attempts(), action.attempts(), action.lastError(),
                         at, runId, action.index()}).toList());
             }
-            boolean endedUndelivered = attempt.state() == DeliveryState.REJECTED
-                    || attempt.state() == DeliveryState.DEAD_LETTER;
-            if (endedUndelivered && transferUndelivered(sql, runId) && HandoffRows.liftTransfer(sql, runId)) {
+            if (transferUndelivered(sql, runId) && HandoffRows.liftTransfer(sql, runId)) {
                 return Recorded.HANDOFF_LIFTED;
             }
             return Recorded.RECORDED;

@@ -39,7 +39,7 @@ final class RecentTurnsQuery {
     private static final Field<String> DELIVERED = DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED));
 
     // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none.
-    private static final RenderedSql LAST_TURNS = RenderedSql.of(DSL.select(MESSAGES.CONTENT.as(TEXT),
+    static final RenderedSql LAST_TURNS = RenderedSql.of(DSL.select(MESSAGES.CONTENT.as(TEXT),
                             MESSAGES.SENT_AT.as(AT), DELIVERIES.COMMIT_SEQ.as(RUN_SEQ), DSL.inline(CUSTOMER).as(KIND),
                             MESSAGES.MESSAGE_ID.as(MESSAGE_ID))
                     .from(MESSAGES)
@@ -61,6 +61,17 @@ final class RecentTurnsQuery {
             "conversation", "same_conversation", "limit");
 
     private RecentTurnsQuery() {
+    }
+
+    /** The turns as {@link #LAST_TURNS} returns them (newest first), read by a {@link SqlScript}: oldest first. */
+    static List<Turn> turns(List<Object[]> newestFirst) {
+        List<Turn> oldestFirst = new ArrayList<>(newestFirst.size());
+        for (int index = newestFirst.size() - 1; index >= 0; index--) {
+            Object[] row = newestFirst.get(index);
+            oldestFirst.add(new Turn(((Number) row[3]).intValue() == CUSTOMER ? Turn.Role.CUSTOMER : Turn.Role.BOT,
+                    (String) row[0], (Instant) row[1]));
+        }
+        return List.copyOf(oldestFirst);
     }
 
     static List<Turn> lastTurns(DSLContext sql, ConversationId conversationId, int maxTurns) {

@@ -38,10 +38,22 @@ final class RenderedSql {
 
     private final String sql;
     private final int parameters;
+    private final List<String> names;
 
-    private RenderedSql(String sql, int parameters) {
+    private RenderedSql(String sql, List<String> names) {
         this.sql = sql;
-        this.parameters = parameters;
+        this.parameters = names.size();
+        this.names = names;
+    }
+
+    /** The SQL, with a {@code ?} per value. */
+    String sql() {
+        return sql;
+    }
+
+    /** The values' names, in the order the SQL takes them: how a {@link SqlScript} binds them. */
+    List<String> names() {
+        return names;
     }
 
     /**
@@ -56,7 +68,7 @@ final class RenderedSql {
             throw new IllegalArgumentException("parameters " + List.of(parameters) + " do not match the query's "
                     + rendered + ": " + RENDERER.render(query));
         }
-        return new RenderedSql(RENDERER.render(query), parameters.length);
+        return new RenderedSql(RENDERER.render(query), List.of(parameters));
     }
 
     /**

@@ -18,11 +18,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.CommittedAnswer;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.RunId;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +104,68 @@ class FencedWritesTest {
         assertEquals(1, database.sql().fetchCount(AI_RUNS));
         assertEquals(1, database.sql().fetchCount(DELIVERIES));
         assertNull(answeredBy(second));
+    }
+
+    /**
+     * The one-round-trip commit and fence read rest on this: the statement that decides runs after the one that
+     * waited for the conversation row's lock, so its snapshot holds an answer committed while it waited. (Were the
+     * two one statement, its snapshot would predate the lock, and the burst would be answered twice.)
+     */
+    @Test
+    void anAnswerCommittedWhileTheCommitWaitedForTheRowLock_isSeen_andRefusesIt() throws Exception {
+        UUID other = UUID.randomUUID();
+        CommittedAnswer committed = whileAnotherHolderAnswersFirst(other, () -> history.commitAnswer(
+                run(conversation, 2, reply("second holder"), first), BASE, Optional.of(Duration.ofSeconds(30))));
+
+        assertEquals(FencedWrite.refused(FencedWrite.Reason.ALREADY_ANSWERED), committed.write());
+        assertEquals(other, answeredBy(first));
+        assertEquals(1, database.sql().fetchCount(AI_RUNS));
+        assertEquals(0, database.sql().fetchCount(DELIVERIES));
+    }
+
+    @Test
+    void anAnswerCommittedWhileTheFenceWaitedForTheRowLock_isReadAsAnswered() throws Exception {
+        FenceRaised fence = whileAnotherHolderAnswersFirst(UUID.randomUUID(), () -> history.raiseFence(conversation,
+                new FencingToken(2), new FenceRaised.Reads(Set.of(first.id(), second.id()), 10, 10)));
+
+        assertInstanceOf(FencedWrite.Committed.class, fence.write());
+        assertEquals(Set.of(first.id()), fence.answered());
+        assertEquals(List.of(second), fence.unanswered());
+        assertEquals(2L, highestToken());
+    }
+
+    /**
+     * Runs {@code work} while another transaction holds the conversation row's lock (as a holder's commit does), and
+     * that transaction, once the work waits for the lock, stores run {@code other} answering {@code first}.
+     */
+    private <T> T whileAnotherHolderAnswersFirst(UUID other, Callable<T> work) throws Exception {
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (Connection holder = database.pool().getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.execute("select id from conversations where id = '" + conversation.value()
+                        + "' for no key update");
+                statement.execute("insert into ai_runs (id, conversation_id, message_ids, response_text, intent,"
+                        + " confidence, entities, model, processing_time_ms, fencing_token, outcome, finished_at)"
+                        + " values ('" + other + "', '" + conversation.value() + "', array['first'], 'Dạ', 'x', 0.5,"
+                        + " '{}', 'm', 1, 1, 'sent', now())");
+                statement.execute("update messages set answered_by = '" + other + "' where conversation_id = '"
+                        + conversation.value() + "' and message_id = 'first'");
+            }
+            Future<T> waiting = executor.submit(work);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (database.sql().fetchCount(DSL.table("pg_stat_activity"),
+                    DSL.field("wait_event_type").eq("Lock")) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the work never waited for the row lock");
+                }
+                Thread.sleep(10);
+            }
+            holder.commit();
+            return waiting.get(10, TimeUnit.SECONDS);
+        } finally {
+            executor.shutdownNow();
+        }
     }
 
     @Test

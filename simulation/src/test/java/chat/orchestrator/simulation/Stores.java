@@ -5,6 +5,7 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.CommittedAnswer;
 import chat.orchestrator.core.port.DeliveryAttempt;
 import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
@@ -225,12 +226,27 @@ final class Stores {
                 case "raiseFence" -> {
                     if (((FenceRaised) result).write() instanceof FencedWrite.Committed) {
                         checker.fenceRaised(thread.id, (ConversationId) args[0], (FencingToken) args[1]);
+                        if (args[2] instanceof FenceRaised.Reads) {
+                            // A pass reads history with its fence, after its state snapshot: what it knows of is
+                            // everything waiting now (pending at the snapshot, or recorded unanswered at the fence).
+                            checker.snapshotTaken(thread.id, (ConversationId) args[0]);
+                        }
                     }
                 }
                 case "recordAnswer" -> {
                     if (result instanceof FencedWrite.Committed) {
                         checker.answerCommitted(thread.id, (AiRun) args[0]);
                     }
+                }
+                case "commitAnswer" -> {
+                    // One step that stores the answer and may claim it for its holder: both are reported.
+                    CommittedAnswer committed = (CommittedAnswer) result;
+                    if (committed.write() instanceof FencedWrite.Committed) {
+                        checker.answerCommitted(thread.id, (AiRun) args[0]);
+                    }
+                    @SuppressWarnings("unchecked")
+                    Optional<Duration> claimFor = (Optional<Duration>) args[2];
+                    committed.claim().ifPresent(c -> checker.claimed(c, claimFor.orElseThrow()));
                 }
                 case "recordDiscarded" -> {
                     if (result instanceof FencedWrite.Committed) {

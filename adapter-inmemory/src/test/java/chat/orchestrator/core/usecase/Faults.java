@@ -5,6 +5,7 @@ import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A port that behaves as the real one except for the named methods: they throw, as a store does when it goes away,
@@ -28,6 +29,19 @@ final class Faults {
 
     static <T> T overriding(Class<T> port, T real, Supplier<Object> answer, String... methods) {
         return overriding(port, real, () -> true, answer, methods);
+    }
+
+    /** The port whose {@code method} answers what the real one does, changed by {@code change}. */
+    static <T> T mapping(Class<T> port, T real, String method, UnaryOperator<Object> change) {
+        Object proxy = Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, (self, called, args) -> {
+            try {
+                Object result = called.invoke(real, args);
+                return called.getName().equals(method) ? change.apply(result) : result;
+            } catch (InvocationTargetException thrown) {
+                throw thrown.getCause();
+            }
+        });
+        return port.cast(proxy);
     }
 
     private static <T> T overriding(Class<T> port, T real, Supplier<Boolean> now, Supplier<Object> answer,

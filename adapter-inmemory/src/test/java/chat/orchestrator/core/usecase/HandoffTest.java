@@ -15,6 +15,7 @@ import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.AiPort;
+import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LifecycleEvents;
@@ -196,10 +197,15 @@ class HandoffTest {
         rig.arrive(message(conversation, "m0", 0, "Xin chào"));
         AtomicBoolean staleReadGiven = new AtomicBoolean();
         // The pass reads a hand-off that an operator resumes before the burst is stored as the people's.
-        HistoryPort resumedAfterTheRead = Faults.overriding(HistoryPort.class, rig.history,
-                () -> staleReadGiven.compareAndSet(false, true)
-                        ? Optional.of(Handoff.starting(rig.clock.instant(), Handoff.By.ADMIN, ""))
-                        : rig.history.handoff(conversation), "handoff");
+        HistoryPort resumedAfterTheRead = Faults.mapping(HistoryPort.class, rig.history, "raiseFence",
+                read -> {
+                    FenceRaised fence = (FenceRaised) read;
+                    return staleReadGiven.compareAndSet(false, true)
+                            ? new FenceRaised(fence.write(), fence.unanswered(), fence.answered(),
+                                    Optional.of(Handoff.starting(rig.clock.instant(), Handoff.By.ADMIN, "")),
+                                    fence.recentTurns())
+                            : fence;
+                });
         InboundMessage ask = rig.arrive(message(conversation, "m1", 1_000, "Còn lịch sáng thứ Hai không?"));
         WaitingCaller caller = new WaitingCaller(ask.id());
 

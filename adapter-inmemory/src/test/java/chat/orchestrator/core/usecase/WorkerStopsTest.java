@@ -74,7 +74,7 @@ class WorkerStopsTest {
     @Test
     void aBugInTheLoop_failsTheCallerForGood_andLetsTheLockGo() throws Exception {
         HistoryPort broken = Faults.failing(HistoryPort.class, rig.history, new IllegalStateException("bug"),
-                "recentTurns");
+                "commitAnswer");
 
         rig.worker(rig.locks, rig.state, broken, WorkerRig::echo, WorkerRig.SETTINGS).run(take(), Optional.of(caller));
 

@@ -6,6 +6,7 @@ import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.Turn;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,18 @@ public interface HistoryPort {
      * {@link #unanswered}), read after the fence so nothing committed before it is missed. A holder merges them into
      * its batch: a message whose pending entry the state store lost is answered with its burst, not apart later.
      */
-    FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit);
+    default FenceRaised raiseFence(ConversationId conversationId, FencingToken token, int unansweredLimit) {
+        return raiseFence(conversationId, token, FenceRaised.Reads.unanswered(unansweredLimit));
+    }
+
+    /**
+     * {@link #raiseFence(ConversationId, FencingToken)} and, once it holds, in the same step, everything a pass reads
+     * from history: up to {@code reads.unansweredLimit()} unanswered messages (as {@link #unanswered}), those of
+     * {@code reads.batch()} an answer consumed (as {@link #answeredAmong}), the stored hand-off (as {@link #handoff})
+     * and the last {@code reads.recentTurns()} turns (as {@link #recentTurns}). Every read sees everything committed
+     * before the fence rose: nothing an older holder stored is missed, and no older holder stores anything after.
+     */
+    FenceRaised raiseFence(ConversationId conversationId, FencingToken token, FenceRaised.Reads reads);
 
     /** Stores a run whose answer went stale, so the cost is visible; never part of the context afterwards. */
     FencedWrite recordDiscarded(AiRun run);
@@ -59,7 +71,19 @@ public interface HistoryPort {
      * it. Refused if the run's token is stale or if any of its messages was already answered. When the answer hands
      * the conversation off ({@link AiRun#handoff()}), the hand-off is stored in the same write.
      */
-    FencedWrite recordAnswer(AiRun run, Instant dispatchFrom);
+    default FencedWrite recordAnswer(AiRun run, Instant dispatchFrom) {
+        return commitAnswer(run, dispatchFrom, Optional.empty()).write();
+    }
+
+    /**
+     * {@link #recordAnswer} and, with {@code holderClaim} present, in the same step, the holder's claim on the answer
+     * for that long by the store's clock, as {@link OutboxPort#claimNext} would make it, when nothing older of the
+     * conversation waits in the outbox and the answer would not be withheld there (a conversation with a stored
+     * hand-off, an answer with no transfer): then the holder sends it at once, with no claim of its own. Otherwise
+     * (an older answer waits, or the claim would withhold) no claim is made and the holder claims as before. The
+     * claimed delivery is the stored answer's: no attempts, nothing delivered, queued at {@link AiRun#finishedAt}.
+     */
+    CommittedAnswer commitAnswer(AiRun run, Instant dispatchFrom, Optional<Duration> holderClaim);
 
     /**
      * A burst received while people have the conversation: marks the messages consumed with no answer (they are

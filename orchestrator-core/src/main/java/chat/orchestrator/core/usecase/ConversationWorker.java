@@ -14,6 +14,7 @@ import chat.orchestrator.core.domain.MessageOutcome.NewerMessage;
 import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.domain.TimestampOrder;
 import chat.orchestrator.core.port.AiRun;
+import chat.orchestrator.core.port.CommittedAnswer;
 import chat.orchestrator.core.port.FenceRaised;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.HistoryPort;
@@ -129,32 +130,34 @@ public final class ConversationWorker {
             return STOP;
         }
         quietWindow.await(conversation);
-        // The fence rises to our token before anything is read: a paused older holder can no longer commit. With it
-        // comes what history holds unanswered, so a message the state store lost is answered in its burst.
-        FenceRaised fence = history.raiseFence(conversation, lease.fencingToken(), settings.maxBatchSize());
+        // The pending burst first, then the fence, which rises to our token before history is read: a paused older
+        // holder can no longer commit. With it, in one step, comes what the pass needs from history: what it holds
+        // unanswered (a message the state store lost is answered in its burst; one that joined pending after the
+        // snapshot was recorded before it, so it is there too), which of the burst an answer already consumed, the
+        // stored hand-off and the turns for the AI.
+        PendingSnapshot read = state.snapshot(conversation, settings.maxBatchSize());
+        FenceRaised fence = history.raiseFence(conversation, lease.fencingToken(),
+                new FenceRaised.Reads(ids(read.batch()), settings.maxBatchSize(), settings.contextTurns()));
         if (fence.write() instanceof FencedWrite.Refused refused) {
             return superseded(lease, List.of(), caller, refused);
         }
-        PendingSnapshot read = state.snapshot(conversation, settings.maxBatchSize());
         List<InboundMessage> unanswered = fence.unanswered();
         if (!unanswered.stream().map(InboundMessage::id).collect(Collectors.toSet()).containsAll(read.bodiless())) {
-            // The store lost bodies of messages that came after the fence read history: read it again for them (a
-            // rare second read, only when Redis evicts or fails over between the two).
+            // A bodiless id not among history's unanswered: the read stopped at its limit, or it was answered.
             unanswered = history.unanswered(conversation, settings.maxBatchSize());
         }
         PendingSnapshot snapshot = withUnanswered(read, unanswered);
-        List<InboundMessage> batch = unanswered(lease, snapshot.batch(), caller);
+        List<InboundMessage> batch = unanswered(lease, snapshot.batch(), fence.answered(), caller);
         if (batch.isEmpty()) {
             return release(lease);
         }
-        Optional<Handoff> handoff = handoffs.active(conversation);
+        Optional<Handoff> handoff = handoffs.activeOf(fence.handoff());
         if (handoff.isPresent()) {
             return withPeople(lease, batch, caller, handoff.get());
         }
         // Everything pending at the snapshot, including what a full batch left out: only ids beyond these are newer.
         Set<MessageId> known = snapshot.ids();
-        ConversationContext context = new ConversationContext(conversation,
-                history.recentTurns(conversation, settings.contextTurns()), batch);
+        ConversationContext context = new ConversationContext(conversation, fence.recentTurns(), batch);
         long aiStarted = scheduler.nanoTime();
         AiCallResult result = aiCall.call(lease, context, known);
         told(conversation, result, Duration.ofNanos(scheduler.nanoTime() - aiStarted));
@@ -199,10 +202,15 @@ public final class ConversationWorker {
         return new PendingSnapshot(batch, ids);
     }
 
-    /** The batch minus what a stored answer already consumed (a crash between commit and removal). */
-    private List<InboundMessage> unanswered(Lease lease, List<InboundMessage> pending, Optional<WaitingCaller> caller) {
+    /**
+     * The batch minus what a stored answer already consumed (a crash between commit and removal), as the fence's read
+     * found it: only the state store's part of the batch can be answered, history's unanswered part is not.
+     */
+    private List<InboundMessage> unanswered(Lease lease, List<InboundMessage> pending, Set<MessageId> answeredAmongRead,
+                                            Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
-        Set<MessageId> answered = history.answeredAmong(conversation, ids(pending));
+        Set<MessageId> answered = pending.stream().map(InboundMessage::id).filter(answeredAmongRead::contains)
+                .collect(Collectors.toSet());
         if (answered.isEmpty()) {
             return pending;
         }
@@ -219,8 +227,10 @@ public final class ConversationWorker {
             return restart(lease, batch, known, caller, Optional.of(reply));
         }
         AiRun run = run(lease, batch, reply);
-        FencedWrite write = history.recordAnswer(run, run.finishedAt().plus(settings.delivery().holderGrace()));
-        if (write instanceof FencedWrite.Refused refused) {
+        // The commit claims the answer for its holder too, when nothing older of the conversation waits.
+        CommittedAnswer committed = history.commitAnswer(run, run.finishedAt().plus(settings.delivery().holderGrace()),
+                Optional.of(settings.delivery().claimFor()));
+        if (committed.write() instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, caller, refused);
         }
         events.burstAnswered(lease.conversationId(), run.id(), batch.size());
@@ -228,7 +238,8 @@ public final class ConversationWorker {
         // Removal fails if the lease was lost after the commit, or the state store just went away; the answer
         // stands (it was fenced) and is delivered all the same, and the next holder drops its messages as answered.
         boolean stillHolder = removeAnswered(lease, batch);
-        DeliveryReport report = outbox.deliverOwn(lease.conversationId(), run.id(), reply.actions());
+        DeliveryReport report = outbox.deliverOwn(lease.conversationId(), run.id(), reply.actions(),
+                committed.claim());
         WaitingCaller.completeIfAmong(caller, ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
         LOG.log(Level.INFO, "conversation={0} run={1} answered={2} delivered={3}/{4}", lease.conversationId(),

@@ -32,7 +32,12 @@ public final class Handoffs {
 
     /** The conversation's hand-off if people have it now. */
     public Optional<Handoff> active(ConversationId conversationId) {
-        return history.handoff(conversationId).filter(h -> h.activeAt(clock.instant(), idleTimeout));
+        return activeOf(history.handoff(conversationId));
+    }
+
+    /** The stored hand-off, already read (with a pass's fence), if people have the conversation now. */
+    public Optional<Handoff> activeOf(Optional<Handoff> stored) {
+        return stored.filter(h -> h.activeAt(clock.instant(), idleTimeout));
     }
 
     /** The hand-offs in force among these conversations, read at once. */

@@ -132,6 +132,19 @@ public final class OutboxDispatcher implements AutoCloseable {
      */
     public DeliveryReport deliverOwn(ConversationId conversation, RunId own, List<Action> actions)
             throws InterruptedException {
+        return deliverOwn(conversation, own, actions, Optional.empty());
+    }
+
+    /**
+     * {@link #deliverOwn(ConversationId, RunId, List)}, with the claim the holder's commit made when nothing older of
+     * the conversation was waiting ({@code HistoryPort#commitAnswer}): then the answer goes out at once, with no
+     * claim of its own; without one, through the backlog's claims.
+     */
+    public DeliveryReport deliverOwn(ConversationId conversation, RunId own, List<Action> actions,
+                                     Optional<ClaimedDelivery> claimed) throws InterruptedException {
+        if (claimed.isPresent()) {
+            return attempt(claimed.get()).report();
+        }
         for (int delivered = 0; delivered <= HOLDER_BACKLOG_LIMIT; delivered++) {
             Optional<ClaimedDelivery> next = outbox.claimNext(conversation, settings.claimFor());
             if (next.isEmpty()) {

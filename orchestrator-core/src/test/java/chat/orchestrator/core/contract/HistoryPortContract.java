@@ -181,6 +181,48 @@ public abstract class HistoryPortContract {
         assertEquals(List.of(), refused.unanswered(), "a refused fence reads nothing");
     }
 
+    /**
+     * A pass reads with its fence everything it needs, each read as the plain method gives it: what is unanswered,
+     * which of its batch is answered, the stored hand-off and the recent turns.
+     */
+    @Test
+    void theFenceReadsWhatThePassNeeds_asTheMethodsThatReadEachWould() {
+        ConversationId conversation = newConversation();
+        InboundMessage a = message(conversation, "a", 0, "Cho mình hỏi giá");
+        InboundMessage b = message(conversation, "b", 1, "còn lịch không ạ");
+        InboundMessage c = message(conversation, "c", 2, "thứ 7");
+        history.record(a);
+        history.record(b);
+        history.record(c);
+        assertInstanceOf(FencedWrite.Committed.class, answer(run(conversation, 1, reply("Dạ còn ạ"), a)));
+        Handoff handoff = new Handoff(Instant.parse("2099-01-01T00:00:00.123456Z"), Handoff.By.ADMIN, "operator",
+                Instant.parse("2099-01-01T00:00:00.123456Z"));
+        assertTrue(history.handOff(conversation, handoff));
+
+        FenceRaised fence = history.raiseFence(conversation, new FencingToken(2),
+                new FenceRaised.Reads(Set.of(a.id(), c.id()), 10, 5));
+
+        assertInstanceOf(FencedWrite.Committed.class, fence.write());
+        assertEquals(List.of(b, c), fence.unanswered());
+        assertEquals(Set.of(a.id()), fence.answered());
+        assertEquals(Optional.of(handoff), fence.handoff());
+        assertEquals(history.recentTurns(conversation, 5), fence.recentTurns());
+        assertEquals(2, fence.recentTurns().size(), "the answered message, then its answer");
+        assertEquals(history.recentTurns(conversation, 1),
+                history.raiseFence(conversation, new FencingToken(2), new FenceRaised.Reads(Set.of(), 0, 1))
+                        .recentTurns());
+        assertEquals(FencedWrite.stale(2), answer(run(conversation, 1, reply("older holder"), b)),
+                "the fence rose: an older holder's answer is refused");
+
+        FenceRaised refused = history.raiseFence(conversation, new FencingToken(1),
+                new FenceRaised.Reads(Set.of(a.id()), 10, 5));
+        assertEquals(FencedWrite.stale(2), refused.write());
+        assertEquals(new FenceRaised(FencedWrite.stale(2), List.of()), refused, "a refused fence reads nothing");
+        FenceRaised nothing = history.raiseFence(newConversation(), new FencingToken(1),
+                new FenceRaised.Reads(Set.of(), 10, 5));
+        assertEquals(new FenceRaised(FencedWrite.committed(), List.of()), nothing);
+    }
+
     @Test
     void raisingTheFenceAtLeaseStart_refusesAnOlderHolderThatHasNotWrittenYet() {
         ConversationId conversation = newConversation();

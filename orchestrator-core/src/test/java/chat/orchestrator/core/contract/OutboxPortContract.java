@@ -22,6 +22,7 @@ import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.domain.Turn;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.CommittedAnswer;
 import chat.orchestrator.core.port.DeliveryAttempt;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.FencedWrite;
@@ -173,6 +174,95 @@ public abstract class OutboxPortContract {
                 .filter(c -> c.runId().equals(run.id())).findFirst().orElseThrow().delivery().pageId());
         assertEquals(Optional.empty(), due.stream()
                 .filter(c -> c.runId().equals(pageless.id())).findFirst().orElseThrow().delivery().pageId());
+    }
+
+    /**
+     * The holder sends the delivery its commit built (HistoryPort#commitAnswer) instead of reading it back; any later
+     * claim rebuilds it from the store. The two must be the same value, so the same bytes go out with the same key
+     * whoever sends: the instant cut to microseconds, the processing time to milliseconds, the actions in their
+     * order with their data, the entities, the page.
+     */
+    @Test
+    void theDeliveryTheHolderBuildsFromItsCommit_equalsTheOneAClaimRebuildsFromTheStore() {
+        ConversationId conversation = newConversation();
+        InboundMessage first = message(conversation, "m-first", 1, "Cho mình đặt lịch");
+        InboundMessage second = message(conversation, "m-second", 2, "thứ 7 nhé");
+        history.record(first);
+        history.record(second);
+        AiReply reply = new AiReply("Dạ, thứ 7 còn lịch 9h và 14h ạ 🙏", "booking", 0.875,
+                Map.of("service", "khám tổng quát", "day", "saturday", "ghi_chú", "\"quoted\" & <b>"), "test-model",
+                Duration.ofNanos(1_234_567_891), List.of(
+                new Action.SendMessage("Dạ, thứ 7 còn lịch ạ"),
+                new Action.SendQuickReplies("Chị chọn giờ nào ạ?", List.of("9h", "14h", "để sau")),
+                new Action.CollectInfo("Cho em xin số điện thoại ạ", List.of("phone", "name")),
+                new Action.ExecuteApi("book", Map.of("slot", "9h", "day", "saturday"))));
+        AiRun run = new AiRun(RunId.random(), conversation, new FencingToken(3), List.of(second.id(), first.id()),
+                reply, T0.plusNanos(987_654_321), Optional.of(new PageId("17841400000000001")));
+        storeClock.accept(T0.plusSeconds(1));
+
+        CommittedAnswer committed = history.commitAnswer(run, T0.plusSeconds(5), Optional.of(CLAIM));
+
+        assertInstanceOf(FencedWrite.Committed.class, committed.write());
+        ClaimedDelivery holders = committed.claim().orElseThrow(() -> new AssertionError("nothing older waits: claimed"));
+        assertEquals(T0.plusSeconds(1).plus(CLAIM), holders.claimedUntil(), "by the store's clock");
+        assertEquals(Optional.empty(), claimNext(conversation, T0.plusSeconds(2)), "the holder's claim is live");
+        assertFalse(claimedRuns(T0.plusSeconds(6)).contains(run.id()), "nor do dispatchers get it while it is");
+
+        ClaimedDelivery rebuilt = claimNext(conversation, T0.plusSeconds(2).plus(CLAIM)).orElseThrow();
+
+        assertEquals(holders.delivery(), rebuilt.delivery());
+        assertEquals(run.id().toString(), rebuilt.delivery().idempotencyKey());
+        assertEquals(T0.plusNanos(987_654_000), rebuilt.delivery().answeredAt());
+        assertEquals(reply.actions(), rebuilt.delivery().actions(), "in their order, with their data");
+        assertEquals(reply.entities(), rebuilt.delivery().reply().entities());
+        assertEquals(holders.queuedAt(), rebuilt.queuedAt());
+        assertEquals(T0.plusNanos(987_654_000), rebuilt.queuedAt());
+        assertEquals(holders.attempts(), rebuilt.attempts());
+        assertNotEquals(holders.claimToken(), rebuilt.claimToken());
+    }
+
+    @Test
+    void theCommitClaimsOnlyWhenNothingOlderWaits_andNeverABotAnswerItWouldWithhold() {
+        ConversationId conversation = newConversation();
+        AiRun older = answered(conversation, "older, still pending");
+        InboundMessage message = message(conversation, "m-next", 50, "còn không ạ");
+        history.record(message);
+        AiRun newer = new AiRun(RunId.random(), conversation, new FencingToken(1), List.of(message.id()),
+                reply("newer"), T0.plusSeconds(1));
+        storeClock.accept(T0.plusSeconds(1));
+
+        CommittedAnswer behind = history.commitAnswer(newer, T0.plusSeconds(1), Optional.of(CLAIM));
+
+        assertInstanceOf(FencedWrite.Committed.class, behind.write());
+        assertEquals(Optional.empty(), behind.claim(), "an older answer waits: the backlog's claim takes them in order");
+        assertEquals(older.id(), claimNext(conversation, T0.plusSeconds(1)).orElseThrow().runId());
+
+        ConversationId withPeople = newConversation();
+        answered(withPeople, "first");
+        ClaimedDelivery first = claimNext(withPeople, T0).orElseThrow();
+        assertTrue(outbox.record(first, delivered(T0)));
+        assertTrue(history.handOff(withPeople, new Handoff(T0, Handoff.By.ADMIN, "operator", T0)));
+        InboundMessage later = message(withPeople, "m-later", 60, "alo");
+        history.record(later);
+        AiRun bot = new AiRun(RunId.random(), withPeople, new FencingToken(1), List.of(later.id()), reply("bot"),
+                T0.plusSeconds(2));
+
+        CommittedAnswer stored = history.commitAnswer(bot, T0.plusSeconds(2), Optional.of(CLAIM));
+
+        assertInstanceOf(FencedWrite.Committed.class, stored.write());
+        assertEquals(Optional.empty(), stored.claim(), "the claim would withhold it: left to claimNext, which does");
+        assertEquals(Optional.empty(), claimNext(withPeople, T0.plusSeconds(2)));
+        assertTrue(listed(DeliveryState.WITHHELD, bot.id()));
+
+        ConversationId refused = newConversation();
+        InboundMessage once = message(refused, "m-once", 70, "hi");
+        history.record(once);
+        history.raiseFence(refused, new FencingToken(5));
+        AiRun stale = new AiRun(RunId.random(), refused, new FencingToken(4), List.of(once.id()), reply("stale"), T0);
+        CommittedAnswer staleWrite = history.commitAnswer(stale, T0, Optional.of(CLAIM));
+        assertInstanceOf(FencedWrite.Refused.class, staleWrite.write());
+        assertEquals(Optional.empty(), staleWrite.claim());
+        assertEquals(Optional.empty(), claimNext(refused, T0), "a refused answer queues nothing");
     }
 
     @Test
