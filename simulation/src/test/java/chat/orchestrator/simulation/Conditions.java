@@ -19,6 +19,8 @@ final class Conditions {
     private double lostResponseRate;
     private double brokenConnectionRate;
     private int answers;
+    /** Since when the AI has refused, while it does (or did, till healed): a caller told so must have met it. */
+    private long aiRefusingFrom = Long.MAX_VALUE;
 
     Conditions(SimulatedPancake.Mode mode) {
         this.mode = mode;
@@ -84,12 +86,20 @@ final class Conditions {
         switch (kind) {
             case AI_SLOW -> aiSlowUntil = until;
             case AI_FAILING -> aiFailingUntil = until;
-            case AI_REFUSING -> aiRefusingUntil = until;
+            case AI_REFUSING -> {
+                aiRefusingUntil = until;
+                aiRefusingFrom = Math.min(aiRefusingFrom, now);
+            }
             case PANCAKE_DOWN -> pancakeDownUntil = until;
             case PANCAKE_LIMITING -> pancakeLimitingUntil = until;
             case PANCAKE_SLOW -> pancakeSlowUntil = until;
             default -> throw new IllegalArgumentException("not a window: " + kind);
         }
+    }
+
+    /** Whether the AI has refused at any time before {@code now}: the only world in which a caller hears so. */
+    boolean aiHasRefused(long now) {
+        return aiRefusingFrom <= now;
     }
 
     /** All faults healed: what quiescence is judged under. The AI's transfers go on; they are not a fault. */

@@ -21,6 +21,10 @@ import java.util.stream.Collectors;
  * plan's AI faults say. Each answer carries a tag, so the checker can tell which burst and which moment made it.
  */
 final class SimulatedAi implements AiPort {
+    /** The model every answer names. */
+    static final String MODEL = "sim-model";
+    /** The longest an answer takes while the AI is not slow. */
+    static final Duration LONGEST_ANSWER = Duration.ofMillis(2_550);
     private final World world;
     private final Stores stores;
     private final Checker checker;
@@ -36,7 +40,7 @@ final class SimulatedAi implements AiPort {
     @Override
     public AiReply answer(ConversationContext context) {
         long latencyMillis = conditions.aiSlow(world.now()) ? 20_000 + world.random().nextInt(40_000)
-                : 50 + world.random().nextInt(2_500);
+                : 50 + world.random().nextInt((int) LONGEST_ANSWER.toMillis() - 50);
         world.block(() -> false, world.now() + Duration.ofMillis(latencyMillis).toNanos());
         if (Thread.currentThread().isInterrupted()) {
             throw new AiUnavailableException("interrupted: the caller no longer wants this answer");
@@ -61,6 +65,6 @@ final class SimulatedAi implements AiPort {
             actions.add(new Action.TransferToAgent("customer asks for a person", tag + " a colleague will answer"));
         }
         String ids = context.burst().stream().map(m -> m.id().value()).collect(Collectors.joining(","));
-        return new AiReply(tag + " to " + ids, "simulated", 0.9, Map.of(), "sim-model", Duration.ZERO, actions);
+        return new AiReply(tag + " to " + ids, "simulated", 0.9, Map.of(), MODEL, Duration.ZERO, actions);
     }
 }
