@@ -22,6 +22,8 @@ import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.usecase.Administration;
+import chat.orchestrator.core.usecase.AiRefusals;
 import chat.orchestrator.core.usecase.ChatJobs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The promises beyond the protocol's invariants, judged from the same record: invariant 9, what each caller is told
@@ -123,8 +126,13 @@ final class Promises {
         due.removeFirst();
     }
 
-    /** The listener one incarnation's orchestrator tells its lifecycle to. */
-    LifecycleEvents events() {
+    /**
+     * The listener one incarnation's orchestrator tells its lifecycle to; {@code refusal} reads that orchestrator's
+     * AI refusal, which a refused call sets (counting on) and an answer clears, before its event is told.
+     */
+    LifecycleEvents events(java.util.function.Supplier<Optional<AiRefusals.Refusal>> refusal,
+                           java.time.Clock clock) {
+        long[] refusedInARow = {0};
         return new LifecycleEvents() {
             @Override
             public void messageReceived(InboundMessage message) {
@@ -185,6 +193,27 @@ final class Promises {
                 if (end == AiCallEnd.REJECTED && !conditions.aiHasRefused(world.now())) {
                     broken("10 (events tell what happened)", "an AI call of " + conversation + " told rejected by an AI"
                             + " that never refused");
+                }
+                Optional<AiRefusals.Refusal> now = refusal.get();
+                if (end == AiCallEnd.REJECTED) {
+                    long expected = refusedInARow[0] + 1;
+                    boolean right = now.filter(r -> r.reason().equals(SimulatedAi.REFUSAL)
+                            && r.lastAt().equals(clock.instant()) && !r.since().isAfter(r.lastAt())
+                            && (refusedInARow[0] == 0 ? r.count() >= 1 : r.count() == expected)).isPresent();
+                    if (!right) {
+                        broken("9 (callers told the truth)", "after a refused AI call of " + conversation
+                                + " the instance reports the refusal " + now + " (" + expected + " in a row?)");
+                    }
+                    refusedInARow[0] = now.map(AiRefusals.Refusal::count).orElse(0L);
+                } else if (end == AiCallEnd.ANSWERED) {
+                    if (now.isPresent()) {
+                        broken("9 (callers told the truth)", "after an answer for " + conversation
+                                + " the instance still reports the refusal " + now.get());
+                    }
+                    refusedInARow[0] = 0;
+                } else {
+                    // A lost lease may or may not follow an answer (which clears the refusal): count afresh.
+                    refusedInARow[0] = 0;
                 }
             }
 
@@ -382,6 +411,65 @@ final class Promises {
         if (!expected.equals(job.reply()) && !forPeopleFirst) {
             broken("9 (callers told the truth)", "job " + job.id() + " completed with " + job.reply().map(
                     AiReply::text) + ", the answer committed for its messages is " + expected.map(AiReply::text));
+        }
+    }
+
+    /**
+     * At quiescence, what an operator reads on any instance: the outbox's figures and lists are the answers the record
+     * saw end in each state, no conversation shows a holder, and a calm world is healthy with nothing stuck.
+     */
+    void administrationSettled(Administration administration, Optional<AiRefusals.Refusal> refusal,
+                               Set<ConversationId> conversations) {
+        Map<DeliveryState, Set<RunId>> ended = new java.util.EnumMap<>(DeliveryState.class);
+        for (DeliveryState state : DeliveryState.values()) {
+            ended.put(state, new java.util.HashSet<>());
+        }
+        checker.outcomes().forEach(o -> ended.get(o.state()).add(o.run().id()));
+        Administration.DeliveryFigures figures = administration.deliveryFigures();
+        Administration.DeliveryFigures expected = new Administration.DeliveryFigures(
+                ended.get(DeliveryState.PENDING).size(), ended.get(DeliveryState.DEAD_LETTER).size(),
+                ended.get(DeliveryState.REJECTED).size(), ended.get(DeliveryState.WITHHELD).size());
+        if (!figures.equals(expected)) {
+            broken("9 (callers told the truth)", "the outbox's figures say " + figures + ", the answers ended "
+                    + expected);
+        }
+        for (DeliveryState state : List.of(DeliveryState.DEAD_LETTER, DeliveryState.REJECTED, DeliveryState.WITHHELD)) {
+            Set<RunId> listed = administration.deliveries(state, 1_000).stream()
+                    .peek(answer -> {
+                        if (answer.state() != state) {
+                            broken("9 (callers told the truth)", "answer " + answer.runId() + " listed as " + state
+                                    + " says " + answer.state());
+                        }
+                    })
+                    .map(chat.orchestrator.core.port.UndeliveredAnswer::runId)
+                    .collect(java.util.stream.Collectors.toSet());
+            if (!listed.equals(ended.get(state))) {
+                broken("9 (callers told the truth)", "the " + state + " answers listed are " + listed + ", not "
+                        + ended.get(state));
+            }
+        }
+        Administration.ConversationListing listing = administration.conversations(0, 1_000);
+        if (listing.total() != listing.conversations().size()
+                || listing.conversations().stream().anyMatch(v -> v.processing()
+                || !conversations.contains(v.state().conversationId()))) {
+            broken("9 (callers told the truth)", "the conversations listed at rest: " + listing);
+        }
+        Administration.ConversationStats stats = administration.stats();
+        if (stats.total() != listing.total() || stats.recent() + stats.old() != stats.total()
+                || stats.activeProcessing() != 0) {
+            broken("9 (callers told the truth)", "the stats at rest " + stats + " against " + listing.total()
+                    + " conversation(s) listed");
+        }
+        Administration.SystemHealth health = administration.health();
+        boolean needOperator = !ended.get(DeliveryState.DEAD_LETTER).isEmpty()
+                || !ended.get(DeliveryState.REJECTED).isEmpty();
+        if (!health.deliveries().equals(figures) || health.totalConversations() != listing.total()
+                || health.activeAiTasks() != 0 || needOperator && health.status() != Administration.Status.DEGRADED
+                || !health.aiRefusal().equals(refusal)) {
+            broken("9 (callers told the truth)", "health at rest: " + health);
+        }
+        if (calm && (health.status() != Administration.Status.HEALTHY || refusal.isPresent())) {
+            broken("11 (a calm world is prompt)", "a calm world at rest is not healthy: " + health);
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
 final class SimulatedAi implements AiPort {
     /** The model every answer names. */
     static final String MODEL = "sim-model";
+    /** What the AI says when it refuses. */
+    static final String REFUSAL = "401 invalid api key (simulated)";
     /** The longest an answer takes while the AI is not slow. */
     static final Duration LONGEST_ANSWER = Duration.ofMillis(2_550);
     private final World world;
@@ -46,7 +48,7 @@ final class SimulatedAi implements AiPort {
             throw new AiUnavailableException("interrupted: the caller no longer wants this answer");
         }
         if (conditions.aiRefusing(world.now())) {
-            throw new AiRejectedException("401 invalid api key (simulated)");
+            throw new AiRejectedException(REFUSAL);
         }
         if (conditions.aiFailing(world.now()) || world.random().nextDouble() < conditions.aiFailRate()) {
             throw new AiUnavailableException("503 overloaded (simulated)");

@@ -149,6 +149,9 @@ final class Simulation {
         if (!checker.failed()) {
             promises.atQuiescence();
             settleJobs();
+            Incarnation reader = instances.stream().map(i -> i.current).filter(java.util.Objects::nonNull)
+                    .findFirst().orElseThrow();
+            promises.administrationSettled(reader.administration, reader.orchestrator.aiRefusal(), conversations);
         }
         return result(checker.violations());
     }
@@ -348,15 +351,18 @@ final class Simulation {
             SimulatedScheduler scheduler = new SimulatedScheduler(world, name + "#" + incarnations++);
             scheduler.skew(skew);
             Stores.Ports ports = stores.portsFor(scheduler);
+            Orchestrator[] built = new Orchestrator[1];
             Orchestrator orchestrator = Orchestrator.builder()
                     .locks(ports.locks()).state(ports.state()).history(ports.history()).outbox(ports.outbox())
                     .ai(new SimulatedAi(world, stores, checker, conditions))
-                    .pancake(new SimulatedPancake(world, checker, conditions)).events(promises.events())
+                    .pancake(new SimulatedPancake(world, checker, conditions))
+                    .events(promises.events(() -> built[0].aiRefusal(), scheduler.clock()))
                     .settings(settings).scheduler(scheduler).build();
+            built[0] = orchestrator;
             ChatJobs chatJobs = new ChatJobs(orchestrator, ports.jobs(), ports.history(), scheduler.clock(),
                     Duration.ofHours(6));
             Administration administration = new Administration(ports.locks(), ports.state(), ports.outbox(),
-                    List.of(), scheduler.clock(), settings.lockTtl(), 1_000);
+                    List.of(), scheduler.clock(), settings.lockTtl(), 1_000, orchestrator::aiRefusal);
             current = new Incarnation(scheduler, orchestrator, chatJobs, administration);
         }
 
