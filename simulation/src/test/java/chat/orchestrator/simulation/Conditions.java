@@ -14,11 +14,14 @@ final class Conditions {
     private long pancakeDownUntil = -1;
     private long pancakeLimitingUntil = -1;
     private long pancakeSlowUntil = -1;
+    private long pancakeRejectingUntil = -1;
     private double aiFailRate;
     private double transferRate;
     private double lostResponseRate;
     private double brokenConnectionRate;
     private int answers;
+    /** Answers Pancake refused an action of, on any instance. */
+    final java.util.Set<chat.orchestrator.core.port.RunId> rejected = new java.util.HashSet<>();
     /** Since when the AI has refused, while it does (or did, till healed): a caller told so must have met it. */
     private long aiRefusingFrom = Long.MAX_VALUE;
 
@@ -52,6 +55,10 @@ final class Conditions {
 
     boolean pancakeLimiting(long now) {
         return now < pancakeLimitingUntil;
+    }
+
+    boolean pancakeRejecting(long now) {
+        return now < pancakeRejectingUntil;
     }
 
     boolean pancakeSlow(long now) {
@@ -93,6 +100,7 @@ final class Conditions {
             case PANCAKE_DOWN -> pancakeDownUntil = until;
             case PANCAKE_LIMITING -> pancakeLimitingUntil = until;
             case PANCAKE_SLOW -> pancakeSlowUntil = until;
+            case PANCAKE_REJECTING -> pancakeRejectingUntil = until;
             default -> throw new IllegalArgumentException("not a window: " + kind);
         }
     }
@@ -105,7 +113,7 @@ final class Conditions {
     /** All faults healed: what quiescence is judged under. The AI's transfers go on; they are not a fault. */
     void heal() {
         aiSlowUntil = aiFailingUntil = aiRefusingUntil = -1;
-        pancakeDownUntil = pancakeLimitingUntil = pancakeSlowUntil = -1;
+        pancakeDownUntil = pancakeLimitingUntil = pancakeSlowUntil = pancakeRejectingUntil = -1;
         aiFailRate = 0;
         lostResponseRate = 0;
         brokenConnectionRate = 0;

@@ -22,7 +22,8 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
     /** The kinds that are faults: a calm plan has none of them, so promptness can be judged in it. */
     static final Set<Kind> FAULTS = EnumSet.of(Kind.CRASH, Kind.ROLLING_RESTART, Kind.REDIS_RESTART,
             Kind.REDIS_LOSES_KEY, Kind.REDIS_DOWN, Kind.POSTGRES_DOWN, Kind.CLOCK_SKEW, Kind.AI_SLOW, Kind.AI_FAILING,
-            Kind.AI_REFUSING, Kind.PANCAKE_DOWN, Kind.PANCAKE_LIMITING, Kind.PANCAKE_SLOW, Kind.FORCE_RELEASE);
+            Kind.AI_REFUSING, Kind.PANCAKE_DOWN, Kind.PANCAKE_LIMITING, Kind.PANCAKE_SLOW, Kind.FORCE_RELEASE,
+            Kind.PANCAKE_REJECTING);
 
     /**
      * The settings a world's instances run with, drawn from its seed, so the quiet window, small batches and the
@@ -42,7 +43,7 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
     enum Kind {
         MESSAGE, CRASH, ROLLING_RESTART, REDIS_RESTART, REDIS_LOSES_KEY, REDIS_DOWN, POSTGRES_DOWN, CLOCK_SKEW,
         AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW,
-        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB
+        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB, PANCAKE_REJECTING
     }
 
     enum Path { SYNC, WEBHOOK, JOB }
@@ -142,6 +143,8 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
             tuning = new Tuning(Duration.ofMillis(window), Duration.ofMillis(window * (1 + random.nextInt(3))),
                     random.nextBoolean() ? 2 : 50, random.nextBoolean());
         }
+        // Pancake refusing sends for a while (a closed messaging window, a revoked page token): answers end REJECTED.
+        maybe(random, 0.15, events, Kind.PANCAKE_REJECTING, conversations, 5_000 + random.nextInt(60_000));
         boolean calm = random.nextDouble() < 0.3;
         if (calm) {
             // A calm world: the same workload and operators, no fault of any kind.

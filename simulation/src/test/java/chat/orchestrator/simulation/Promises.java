@@ -251,6 +251,65 @@ final class Promises {
         };
     }
 
+    // ---- invariant 9: what the outbox records of an attempt ----
+
+    /**
+     * A delivery attempt was recorded: its state is what Pancake did (delivered means every action reached it,
+     * rejected that it refused one), a dead letter is past the delivery horizon and only then, and a failed attempt
+     * is due again after the documented backoff: exponential from the initial wait, capped, half of it jittered,
+     * never sooner than Pancake's Retry-After (itself capped at ten minutes).
+     */
+    void attemptRecorded(ClaimedDelivery claim, DeliveryAttempt attempt) {
+        RunId run = claim.runId();
+        String what = "answer " + run + " recorded " + attempt.state() + " after attempt " + (claim.attempts() + 1);
+        Set<Integer> sent = checker.outcome(run).map(Checker.Outcome::sent).orElse(Set.of());
+        for (DeliveryReport.ActionDelivery action : attempt.report().actions()) {
+            if (action.status() == DeliveryReport.Status.DELIVERED && !sent.contains(action.index())) {
+                broken("9 (callers told the truth)", what + ": action " + action.index() + " reported delivered, "
+                        + "never reached Pancake");
+            }
+        }
+        java.time.Instant horizon = claim.queuedAt().plus(settings.delivery().maxAge());
+        switch (attempt.state()) {
+            case DELIVERED -> {
+                if (sent.size() < claim.delivery().actions().size()) {
+                    broken("9 (callers told the truth)", what + ", Pancake got actions " + sent + " of "
+                            + claim.delivery().actions().size());
+                }
+            }
+            case REJECTED -> {
+                if (!conditions.rejected.contains(run)) {
+                    broken("9 (callers told the truth)", what + ", Pancake never refused it");
+                }
+            }
+            case DEAD_LETTER -> {
+                if (attempt.at().isBefore(horizon)) {
+                    broken("9 (callers told the truth)", what + " before its horizon " + horizon);
+                }
+            }
+            case PENDING -> {
+                if (!attempt.counted()) {
+                    return;
+                }
+                if (!attempt.at().isBefore(horizon)) {
+                    broken("9 (callers told the truth)", what + ", still due past its horizon " + horizon);
+                }
+                long initial = settings.delivery().initialBackoff().toMillis();
+                long cap = settings.delivery().maxBackoff().toMillis();
+                long exponential = Math.min(cap, initial << Math.min(30, claim.attempts()));
+                long asked = attempt.report().retryAfter().map(Duration::toMillis)
+                        .map(ms -> Math.min(ms, Duration.ofMinutes(10).toMillis())).orElse(0L);
+                long wait = Duration.between(attempt.at(), attempt.nextAttemptAt()).toMillis();
+                if (wait < Math.max(asked, exponential / 2) || wait > Math.max(asked, exponential)) {
+                    broken("9 (callers told the truth)", what + " is due again in " + wait + " ms, not in ["
+                            + Math.max(asked, exponential / 2) + ", " + Math.max(asked, exponential) + "]");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
     // ---- invariant 9: what callers are told ----
 
     /** A synchronous caller was answered {@code outcome} for {@code message}, asked at {@code since}. */

@@ -229,7 +229,7 @@ final class Simulation {
                     instance.current.scheduler.skew(instance.skew);
                 }
             }
-            case AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW ->
+            case AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW, PANCAKE_REJECTING ->
                     conditions.window(event.kind(), world.now(), Duration.ofMillis(event.millis()));
             case HAND_OFF -> onInstance(instance, i -> i.orchestrator.handoffs().handOff(conversation, "asked by plan"));
             case RESUME -> onInstance(instance, i -> i.orchestrator.handoffs().resume(conversation));

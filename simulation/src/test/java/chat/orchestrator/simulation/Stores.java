@@ -279,6 +279,9 @@ final class Stores {
                     }
                 }
                 case "recordAttempt" -> {
+                    if (result != OutboxPort.Recorded.LOST && promises != null) {
+                        promises.attemptRecorded((ClaimedDelivery) args[0], (DeliveryAttempt) args[1]);
+                    }
                     if (result != OutboxPort.Recorded.LOST) {
                         checker.attemptRecorded((ClaimedDelivery) args[0], (DeliveryAttempt) args[1]);
                     }
