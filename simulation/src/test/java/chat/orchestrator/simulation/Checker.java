@@ -64,6 +64,7 @@ final class Checker {
         long consumedAt = -1;
         AiRun answeredBy;
         int recordedBy = -1;
+        long recordedAt = -1;
         boolean everWithPeople;
 
         Message(InboundMessage message) {
@@ -133,6 +134,7 @@ final class Checker {
         Message known = message(message);
         if (known.recordedBy < 0) {
             known.recordedBy = thread;
+            known.recordedAt = world.now();
         }
     }
 
@@ -450,7 +452,7 @@ final class Checker {
     // ---- what the promises (callers, events, promptness) ask of the record ----
 
     /** What became of one message: who recorded it first, when it was accepted and consumed, and by what. */
-    record Fate(InboundMessage message, int recordedBy, long acceptedAt, long consumedAt, Optional<String> consumedBy,
+    record Fate(InboundMessage message, int recordedBy, long recordedAt, long acceptedAt, long consumedAt, Optional<String> consumedBy,
                 Optional<AiRun> answeredBy, boolean everWithPeople) {
         boolean withPeople() {
             return consumedBy.filter(by -> by.startsWith("people")).isPresent();
@@ -466,7 +468,7 @@ final class Checker {
     }
 
     private static Fate fate(Message m) {
-        return new Fate(m.message, m.recordedBy, m.acceptedAt, m.consumedAt, Optional.ofNullable(m.consumedBy),
+        return new Fate(m.message, m.recordedBy, m.recordedAt, m.acceptedAt, m.consumedAt, Optional.ofNullable(m.consumedBy),
                 Optional.ofNullable(m.answeredBy), m.everWithPeople);
     }
 

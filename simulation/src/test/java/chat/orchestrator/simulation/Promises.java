@@ -41,6 +41,9 @@ import java.util.Set;
  * answered, and every answer delivered, within a bound set by the settings, and no caller hears of a failure.
  */
 final class Promises {
+    /** How long a sweeper's pass may take between reading what waits and taking the lock, slow stores and all. */
+    private static final Duration SWEEP_RACE = Duration.ofMinutes(1);
+
     private final World world;
     private final Checker checker;
     private final Conditions conditions;
@@ -99,8 +102,8 @@ final class Promises {
             if (result == OutboxPort.Recorded.HANDOFF_LIFTED) {
                 owe(thread, "handoffLifted " + claim.delivery().conversationId() + " " + claim.runId() + " " + state);
             }
-        } else if (port == LockPort.class && method.equals("tryAcquire") && thread.name.startsWith("request-")) {
-            // A request's attempt is always told; a holder's retake after a refused write is not a request's.
+        } else if (port == LockPort.class && method.equals("tryAcquire") && tellsLockAttempts(thread)) {
+            // A request's or the sweeper's attempt is always told; a holder's retake after a refused write is not.
             @SuppressWarnings("unchecked")
             Optional<Lease> lease = (Optional<Lease>) result;
             owe(thread, "lockAttempted " + args[0] + " " + lease.isPresent());
@@ -108,6 +111,10 @@ final class Promises {
                 lockTaken.put(thread, world.now());
             }
         }
+    }
+
+    private static boolean tellsLockAttempts(World.SimThread thread) {
+        return thread.name.startsWith("request-") || thread.name.endsWith("/sweeper");
     }
 
     private void owe(World.SimThread thread, String event) {
@@ -157,7 +164,7 @@ final class Promises {
                 if (took.isNegative() || took.toNanos() > world.now()) {
                     broken("10 (events tell what happened)", "a lock attempt on " + conversation + " took " + took);
                 }
-                if (world.current().name.startsWith("request-")) {
+                if (tellsLockAttempts(world.current())) {
                     told("lockAttempted " + conversation + " " + acquired);
                 }
             }
@@ -244,8 +251,18 @@ final class Promises {
 
             @Override
             public void conversationRecovered(ConversationId conversation) {
-                if (!world.current().name.contains("sweep")) {
+                if (!world.current().name.endsWith("/sweeper")) {
                     broken("10 (events tell what happened)", conversation + " recovered by " + world.current().name);
+                }
+                // Recovered: something of it waited unanswered for a whole lock TTL by this instance's clock.
+                long before = world.now() + Duration.between(world.instant(), clock.instant()).toNanos()
+                        - settings.lockTtl().toNanos();
+                boolean waited = checker.fates().stream().anyMatch(f -> f.message().conversationId().equals(conversation)
+                        && f.recordedAt() >= 0 && f.recordedAt() < before
+                        // A holder may have answered it while the sweeper put it back and took the lock.
+                        && (f.consumedBy().isEmpty() || f.consumedAt() > world.now() - SWEEP_RACE.toNanos()));
+                if (!waited) {
+                    broken("10 (events tell what happened)", conversation + " recovered with nothing waiting a lock TTL");
                 }
             }
         };
