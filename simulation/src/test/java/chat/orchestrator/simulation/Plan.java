@@ -29,14 +29,21 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
      * The settings a world's instances run with, drawn from its seed, so the quiet window, small batches and the
      * cancelling of a stale AI call are all exercised.
      */
-    record Tuning(Duration window, Duration maxWait, int maxBatchSize, boolean cancelOnNewer) {
+    record Tuning(Duration window, Duration maxWait, int maxBatchSize, boolean cancelOnNewer, Duration longestAnswer) {
         /** The production defaults: a quiet window of 800 ms, at most 5 s, batches of 50, stale calls run out. */
-        static final Tuning DEFAULT = new Tuning(Duration.ofMillis(800), Duration.ofSeconds(5), 50, false);
+        static final Tuning DEFAULT = new Tuning(Duration.ofMillis(800), Duration.ofSeconds(5), 50, false,
+                Duration.ofMillis(2_550));
+
+        /** An AI whose answers take up to this long, when it is not slow by a fault. */
+        Tuning withLongestAnswer(Duration value) {
+            return new Tuning(window, maxWait, maxBatchSize, cancelOnNewer, value);
+        }
 
         @Override
         public String toString() {
             return "window " + window.toMillis() + "ms (at most " + maxWait.toMillis() + "ms), batches of "
-                    + maxBatchSize + (cancelOnNewer ? ", stale AI calls cancelled" : "");
+                    + maxBatchSize + (cancelOnNewer ? ", stale AI calls cancelled" : "") + ", answers within "
+                    + longestAnswer.toMillis() + "ms";
         }
     }
 
@@ -141,7 +148,7 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         if (random.nextDouble() < 0.5) {
             long window = random.nextBoolean() ? 0 : 500 + random.nextInt(2_500);
             tuning = new Tuning(Duration.ofMillis(window), Duration.ofMillis(window * (1 + random.nextInt(3))),
-                    random.nextBoolean() ? 2 : 50, random.nextBoolean());
+                    random.nextBoolean() ? 2 : 50, random.nextBoolean(), Tuning.DEFAULT.longestAnswer());
         }
         // Pancake refusing sends for a while (a closed messaging window, a revoked page token): answers end REJECTED.
         maybe(random, 0.15, events, Kind.PANCAKE_REJECTING, conversations, 5_000 + random.nextInt(60_000));
@@ -151,6 +158,10 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
             events.removeIf(e -> FAULTS.contains(e.kind()));
             callFaults = new double[] {0, 0, 0};
             rates = new double[] {0, rates[1], 0, 0};
+        }
+        if (random.nextDouble() < 0.25) {
+            // An AI that takes longer than a third of the lease, or all of it: the holder must renew as it waits.
+            tuning = tuning.withLongestAnswer(Duration.ofSeconds(35));
         }
         events.sort(Comparator.comparingLong(Event::atMillis));
         return new Plan(seed, mode, callFaults, rates, List.copyOf(events), tuning, calm);

@@ -49,13 +49,16 @@ final class Promises {
     private final Conditions conditions;
     private final OrchestratorSettings settings;
     private final boolean calm;
+    private final Duration longestAnswer;
     /** Per simulated thread: the events its heard effects still owe, in order. */
     private final Map<World.SimThread, List<String>> owed = new LinkedHashMap<>();
     private final Map<World.SimThread, Long> workersStarted = new LinkedHashMap<>();
     private final Map<World.SimThread, Object> lastTold = new LinkedHashMap<>();
     private final Map<World.SimThread, Long> lockTaken = new LinkedHashMap<>();
 
-    Promises(World world, Checker checker, Conditions conditions, OrchestratorSettings settings, boolean calm) {
+    Promises(World world, Checker checker, Conditions conditions, OrchestratorSettings settings, boolean calm,
+             Duration longestAnswer) {
+        this.longestAnswer = longestAnswer;
         this.world = world;
         this.checker = checker;
         this.conditions = conditions;
@@ -200,6 +203,10 @@ final class Promises {
                 if (end == AiCallEnd.REJECTED && !conditions.aiHasRefused(world.now())) {
                     broken("10 (events tell what happened)", "an AI call of " + conversation + " told rejected by an AI"
                             + " that never refused");
+                }
+                if (calm && (end == AiCallEnd.LEASE_LOST || end == AiCallEnd.FAILED)) {
+                    broken("11 (a calm world is prompt)", "an AI call of " + conversation + " ended " + end
+                            + " after " + took + " with no fault anywhere");
                 }
                 Optional<AiRefusals.Refusal> now = refusal.get();
                 if (end == AiCallEnd.REJECTED) {
@@ -412,7 +419,8 @@ final class Promises {
                     broken("9 (callers told the truth)", what + ", yet it was never recorded");
                 }
                 Long taken = lockTaken.get(world.current());
-                if (calm && taken != null && taken >= since && fate.filter(f -> f.consumedAt() >= 0
+                boolean waitedItOut = world.now() - since >= settings.answerWait().toNanos();
+                if (calm && taken != null && taken >= since && !waitedItOut && fate.filter(f -> f.consumedAt() >= 0
                         && f.consumedAt() < taken).isEmpty()) {
                     broken("11 (a calm world is prompt)", what + " after its request took the lock itself");
                 }
@@ -549,6 +557,27 @@ final class Promises {
         }
     }
 
+    /**
+     * An operator handed the conversation to people: told a hand-off, it is the one stored (a new one, or the one
+     * already in force); told none, the conversation had no message recorded.
+     */
+    void handedOff(ConversationId conversation, Optional<Handoff> told, Optional<Handoff> stored) {
+        boolean known = checker.fates().stream().anyMatch(f -> f.message().conversationId().equals(conversation));
+        if (told.isPresent() ? !told.equals(stored) : known) {
+            broken("9 (callers told the truth)", "an operator handing " + conversation + " to people was told " + told
+                    + "; stored: " + stored + (known ? "" : ", no message of it recorded"));
+        }
+    }
+
+    /** An operator gave the conversation back to the bot: told so, nothing hands it to people any longer. */
+    void resumed(ConversationId conversation, boolean told, Optional<Handoff> stored) {
+        boolean known = checker.fates().stream().anyMatch(f -> f.message().conversationId().equals(conversation));
+        if (told ? stored.isPresent() : known) {
+            broken("9 (callers told the truth)", "an operator resuming " + conversation + " was told " + told
+                    + "; stored: " + stored + (known ? "" : ", no message of it recorded"));
+        }
+    }
+
     private static String name(MessageOutcome outcome) {
         return outcome.getClass().getSimpleName();
     }
@@ -572,17 +601,23 @@ final class Promises {
     /**
      * Invariant 11: a pass takes at most the quiet window's longest wait, the AI's longest answer and the longest
      * delivery; a message is answered at most two passes after the last message of its conversation that came before
-     * its answer (the pass under way, then the one that includes it), and an answer is delivered within one delivery.
+     * its answer (the pass under way, then the one that includes it; small batches add a pass per batch), and an
+     * answer is delivered within one delivery.
      */
     private void prompt() {
         Duration delivery = Duration.ofSeconds(8);
-        Duration pass = settings.consolidationMaxWait().plus(SimulatedAi.LONGEST_ANSWER).plus(delivery);
-        long answerWithin = pass.multipliedBy(2).plusSeconds(2).toNanos();
+        Duration pass = settings.consolidationMaxWait().plus(longestAnswer).plus(delivery);
         List<Checker.Fate> fates = checker.fates();
         for (Checker.Fate fate : fates) {
             if (fate.consumedAt() < 0 || fate.acceptedAt() < 0) {
                 continue;
             }
+            // Small batches take a pass for each batch of what waits.
+            long ofConversation = fates.stream()
+                    .filter(f -> f.message().conversationId().equals(fate.message().conversationId())).count();
+            long passes = 2 + (settings.maxBatchSize() >= ofConversation ? 0
+                    : (ofConversation + settings.maxBatchSize() - 1) / settings.maxBatchSize());
+            long answerWithin = pass.multipliedBy(passes).plusSeconds(2).toNanos();
             long lastBefore = fates.stream()
                     .filter(f -> f.message().conversationId().equals(fate.message().conversationId()))
                     .mapToLong(Checker.Fate::acceptedAt).filter(at -> at <= fate.consumedAt())

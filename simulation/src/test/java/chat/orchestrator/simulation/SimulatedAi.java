@@ -25,14 +25,15 @@ final class SimulatedAi implements AiPort {
     static final String MODEL = "sim-model";
     /** What the AI says when it refuses. */
     static final String REFUSAL = "401 invalid api key (simulated)";
-    /** The longest an answer takes while the AI is not slow. */
-    static final Duration LONGEST_ANSWER = Duration.ofMillis(2_550);
     private final World world;
     private final Stores stores;
     private final Checker checker;
     private final Conditions conditions;
+    /** The longest an answer takes while the AI is not slow by a fault. */
+    private final Duration longest;
 
-    SimulatedAi(World world, Stores stores, Checker checker, Conditions conditions) {
+    SimulatedAi(World world, Stores stores, Checker checker, Conditions conditions, Duration longest) {
+        this.longest = longest;
         this.world = world;
         this.stores = stores;
         this.checker = checker;
@@ -42,7 +43,7 @@ final class SimulatedAi implements AiPort {
     @Override
     public AiReply answer(ConversationContext context) {
         long latencyMillis = conditions.aiSlow(world.now()) ? 20_000 + world.random().nextInt(40_000)
-                : 50 + world.random().nextInt((int) LONGEST_ANSWER.toMillis() - 50);
+                : 50 + world.random().nextInt((int) longest.toMillis() - 50);
         world.block(() -> false, world.now() + Duration.ofMillis(latencyMillis).toNanos());
         if (Thread.currentThread().isInterrupted()) {
             throw new AiUnavailableException("interrupted: the caller no longer wants this answer");

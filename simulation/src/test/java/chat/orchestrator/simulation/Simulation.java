@@ -4,6 +4,7 @@ import chat.orchestrator.core.DeliverySettings;
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
@@ -79,7 +80,8 @@ final class Simulation {
                 settings.maxBatchSize());
         this.stores = new Stores(world, checker);
         holder[0] = stores;
-        this.promises = new Promises(world, checker, conditions, settings, plan.calm());
+        this.promises = new Promises(world, checker, conditions, settings, plan.calm(),
+                plan.tuning().longestAnswer());
         stores.promises = promises;
         stores.callFaults(plan.callFaults()[0], plan.callFaults()[1], plan.callFaults()[2]);
         conditions.rates(plan.rates()[0], plan.rates()[1], plan.rates()[2], plan.rates()[3]);
@@ -231,8 +233,16 @@ final class Simulation {
             }
             case AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW, PANCAKE_REJECTING ->
                     conditions.window(event.kind(), world.now(), Duration.ofMillis(event.millis()));
-            case HAND_OFF -> onInstance(instance, i -> i.orchestrator.handoffs().handOff(conversation, "asked by plan"));
-            case RESUME -> onInstance(instance, i -> i.orchestrator.handoffs().resume(conversation));
+            case HAND_OFF -> onInstance(instance, i -> {
+                Optional<Handoff> handoff = i.orchestrator.handoffs().handOff(conversation, "asked by plan");
+                promises.handedOff(conversation, handoff, stores.history.handoff(conversation));
+                return handoff;
+            });
+            case RESUME -> onInstance(instance, i -> {
+                boolean resumed = i.orchestrator.handoffs().resume(conversation);
+                promises.resumed(conversation, resumed, stores.history.handoff(conversation));
+                return resumed;
+            });
             case FORCE_RELEASE -> onInstance(instance, i -> i.administration.forceRelease(conversation));
             case CLEANUP -> onInstance(instance, i -> i.administration.removeIdleConversations(Duration.ofSeconds(1)));
             case RETRY_DEAD_LETTERS -> onInstance(instance, i -> {
@@ -354,7 +364,7 @@ final class Simulation {
             Orchestrator[] built = new Orchestrator[1];
             Orchestrator orchestrator = Orchestrator.builder()
                     .locks(ports.locks()).state(ports.state()).history(ports.history()).outbox(ports.outbox())
-                    .ai(new SimulatedAi(world, stores, checker, conditions))
+                    .ai(new SimulatedAi(world, stores, checker, conditions, plan.tuning().longestAnswer()))
                     .pancake(new SimulatedPancake(world, checker, conditions))
                     .events(promises.events(() -> built[0].aiRefusal(), scheduler.clock()))
                     .settings(settings).scheduler(scheduler).build();
