@@ -33,6 +33,8 @@ final class Checker {
     private final World world;
     private final Function<ConversationId, Optional<Handoff>> storedHandoff;
     private final Duration handoffIdleTimeout;
+    /** A burst this long is full: what was waiting beyond it is answered next, in timestamp order. */
+    private final int maxBatchSize;
     private final Map<String, Message> messages = new LinkedHashMap<>();
     private final Map<ConversationId, Long> fences = new LinkedHashMap<>();
     private final Map<RunId, Run> runs = new LinkedHashMap<>();
@@ -42,10 +44,14 @@ final class Checker {
     private final Map<String, Answer> answers = new LinkedHashMap<>();
     private final Map<Integer, Long> lastFenceAt = new LinkedHashMap<>();
     private final Map<Integer, Set<MessageId>> waitingAtSnapshot = new LinkedHashMap<>();
+    /** Holders whose last snapshot filled a batch (answered messages not yet removed count): the rest waits. */
+    private final Set<Integer> fullSnapshots = new HashSet<>();
     private final List<String> violations = new ArrayList<>();
 
-    Checker(World world, Function<ConversationId, Optional<Handoff>> storedHandoff, Duration handoffIdleTimeout) {
+    Checker(World world, Function<ConversationId, Optional<Handoff>> storedHandoff, Duration handoffIdleTimeout,
+            int maxBatchSize) {
         this.world = world;
+        this.maxBatchSize = maxBatchSize;
         this.storedHandoff = storedHandoff;
         this.handoffIdleTimeout = handoffIdleTimeout;
     }
@@ -55,6 +61,11 @@ final class Checker {
         long acceptedAt = -1;
         long lostAt = -1;
         String consumedBy;
+        long consumedAt = -1;
+        AiRun answeredBy;
+        int recordedBy = -1;
+        long recordedAt = -1;
+        boolean everWithPeople;
 
         Message(InboundMessage message) {
             this.message = message;
@@ -70,6 +81,8 @@ final class Checker {
         final Map<Integer, Claim> sentUnder = new LinkedHashMap<>();
         String callbackBytes;
         boolean firstSent;
+        long committedAt;
+        long endedAt = -1;
 
         Run(AiRun run) {
             this.run = run;
@@ -117,8 +130,12 @@ final class Checker {
 
     // ---- what the stores did ----
 
-    void recorded(InboundMessage message) {
-        message(message);
+    void recorded(int thread, InboundMessage message) {
+        Message known = message(message);
+        if (known.recordedBy < 0) {
+            known.recordedBy = thread;
+            known.recordedAt = world.now();
+        }
     }
 
     void accepted(InboundMessage message) {
@@ -146,7 +163,12 @@ final class Checker {
      * Invariant 5, first half: what was waiting when a holder took its snapshot (and it could know of: nothing lost
      * after its last look at durable history), which its next commit must cover.
      */
-    void snapshotTaken(int thread, ConversationId conversation) {
+    void snapshotTaken(int thread, ConversationId conversation, boolean full) {
+        if (full) {
+            fullSnapshots.add(thread);
+        } else {
+            fullSnapshots.remove(thread);
+        }
         long fencedAt = lastFenceAt.getOrDefault(thread, -1L);
         Set<MessageId> waiting = new HashSet<>();
         for (Message m : messages.values()) {
@@ -165,11 +187,23 @@ final class Checker {
             return;
         }
         List<MessageId> missing = waiting.stream().filter(id -> !burst.contains(id))
-                .filter(id -> messages.get(key(conversation, id)).consumedBy == null).sorted().toList();
+                .filter(id -> messages.get(key(conversation, id)).consumedBy == null)
+                .filter(id -> !leftForNextBurst(thread, conversation, burst, id)).sorted().toList();
         if (!missing.isEmpty()) {
             violated("5 (one burst, one answer)", conversation + ": " + what + " " + burst
                     + " leaves out " + missing + ", waiting when its holder took its snapshot, to be answered apart");
         }
+    }
+
+    /** A full burst leaves what came after its last message (by timestamp) for the next one. */
+    private boolean leftForNextBurst(int thread, ConversationId conversation, Collection<MessageId> burst,
+                                     MessageId id) {
+        if (burst.size() < maxBatchSize && !fullSnapshots.contains(thread)) {
+            return false;
+        }
+        java.time.Instant stamp = messages.get(key(conversation, id)).message.timestamp();
+        return burst.stream().map(b -> messages.get(key(conversation, b)).message.timestamp())
+                .noneMatch(t -> t.isAfter(stamp));
     }
 
     void answerGiven(String tag, Answer answer) {
@@ -188,12 +222,14 @@ final class Checker {
         fencedWrite(run.conversationId(), run.fencingToken(), "answer " + run.id());
         coversWaiting(thread, run.conversationId(), run.messageIds(), "answer " + run.id() + " to");
         consume(run.conversationId(), run.messageIds(), "run " + run.id());
+        run.messageIds().forEach(id -> messages.get(key(run.conversationId(), id)).answeredBy = run);
         Answer answer = answers.get(tag(run.reply().text()));
         if (answer != null) {
             Set<MessageId> stale = new HashSet<>(answer.newerPending());
             stale.removeIf(id -> {
                 Message known = messages.get(key(run.conversationId(), id));
-                return known == null || known.lostAt >= 0;
+                return known == null || known.lostAt >= 0
+                        || leftForNextBurst(thread, run.conversationId(), run.messageIds(), id);
             });
             if (!stale.isEmpty()) {
                 violated("4 (never stale)", run.conversationId() + ": answer " + run.id() + " to " + run.messageIds()
@@ -210,6 +246,7 @@ final class Checker {
             }
         }
         Run stored = new Run(run);
+        stored.committedAt = world.now();
         runs.put(run.id(), stored);
         committed.computeIfAbsent(run.conversationId(), c -> new ArrayList<>()).add(stored);
     }
@@ -239,6 +276,7 @@ final class Checker {
         Run run = runs.get(runId);
         if (run != null && run.state == DeliveryState.PENDING) {
             run.state = DeliveryState.WITHHELD;
+            run.endedAt = world.now();
         }
     }
 
@@ -254,6 +292,9 @@ final class Checker {
                         + known.consumedBy);
             }
             known.consumedBy = by;
+            known.everWithPeople |= by.startsWith("people");
+            known.consumedAt = world.now();
+            known.answeredBy = null;
         }
     }
 
@@ -292,6 +333,7 @@ final class Checker {
         Run run = runs.get(claim.runId());
         if (run != null) {
             run.state = attempt.state();
+            run.endedAt = run.state == DeliveryState.PENDING ? -1 : world.now();
         }
     }
 
@@ -299,6 +341,7 @@ final class Checker {
         Run run = runs.get(runId);
         if (run != null) {
             run.state = DeliveryState.PENDING;
+            run.endedAt = -1;
         }
     }
 
@@ -404,6 +447,54 @@ final class Checker {
                                 + "the AI's transfer " + r.run.id() + ", which ended " + r.state + " unsent"));
             }
         }
+    }
+
+    // ---- what the promises (callers, events, promptness) ask of the record ----
+
+    /** What became of one message: who recorded it first, when it was accepted and consumed, and by what. */
+    record Fate(InboundMessage message, int recordedBy, long recordedAt, long acceptedAt, long consumedAt, Optional<String> consumedBy,
+                Optional<AiRun> answeredBy, boolean everWithPeople) {
+        boolean withPeople() {
+            return consumedBy.filter(by -> by.startsWith("people")).isPresent();
+        }
+    }
+
+    Optional<Fate> fate(ConversationId conversation, MessageId id) {
+        return Optional.ofNullable(messages.get(key(conversation, id))).map(Checker::fate);
+    }
+
+    List<Fate> fates() {
+        return messages.values().stream().map(Checker::fate).toList();
+    }
+
+    private static Fate fate(Message m) {
+        return new Fate(m.message, m.recordedBy, m.recordedAt, m.acceptedAt, m.consumedAt, Optional.ofNullable(m.consumedBy),
+                Optional.ofNullable(m.answeredBy), m.everWithPeople);
+    }
+
+    /** What became of one committed answer: when it was committed and ended, in which state, what reached Pancake. */
+    record Outcome(AiRun run, long committedAt, long endedAt, DeliveryState state, Set<Integer> sent) {
+    }
+
+    Optional<Outcome> outcome(RunId run) {
+        return Optional.ofNullable(runs.get(run)).map(Checker::outcome);
+    }
+
+    List<Outcome> outcomes() {
+        return runs.values().stream().map(Checker::outcome).toList();
+    }
+
+    private static Outcome outcome(Run r) {
+        return new Outcome(r.run, r.committedAt, r.endedAt, r.state, Set.copyOf(r.sent));
+    }
+
+    Optional<Answer> answer(String tag) {
+        return Optional.ofNullable(answers.get(tag));
+    }
+
+    /** A promise broken: callers told the wrong thing, an event that does not say what happened, a calm world slow. */
+    void broken(String promise, String what) {
+        violated(promise, what);
     }
 
     int messageCount() {

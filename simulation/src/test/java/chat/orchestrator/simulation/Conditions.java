@@ -14,11 +14,16 @@ final class Conditions {
     private long pancakeDownUntil = -1;
     private long pancakeLimitingUntil = -1;
     private long pancakeSlowUntil = -1;
+    private long pancakeRejectingUntil = -1;
     private double aiFailRate;
     private double transferRate;
     private double lostResponseRate;
     private double brokenConnectionRate;
     private int answers;
+    /** Answers Pancake refused an action of, on any instance. */
+    final java.util.Set<chat.orchestrator.core.port.RunId> rejected = new java.util.HashSet<>();
+    /** Since when the AI has refused, while it does (or did, till healed): a caller told so must have met it. */
+    private long aiRefusingFrom = Long.MAX_VALUE;
 
     Conditions(SimulatedPancake.Mode mode) {
         this.mode = mode;
@@ -50,6 +55,10 @@ final class Conditions {
 
     boolean pancakeLimiting(long now) {
         return now < pancakeLimitingUntil;
+    }
+
+    boolean pancakeRejecting(long now) {
+        return now < pancakeRejectingUntil;
     }
 
     boolean pancakeSlow(long now) {
@@ -84,18 +93,27 @@ final class Conditions {
         switch (kind) {
             case AI_SLOW -> aiSlowUntil = until;
             case AI_FAILING -> aiFailingUntil = until;
-            case AI_REFUSING -> aiRefusingUntil = until;
+            case AI_REFUSING -> {
+                aiRefusingUntil = until;
+                aiRefusingFrom = Math.min(aiRefusingFrom, now);
+            }
             case PANCAKE_DOWN -> pancakeDownUntil = until;
             case PANCAKE_LIMITING -> pancakeLimitingUntil = until;
             case PANCAKE_SLOW -> pancakeSlowUntil = until;
+            case PANCAKE_REJECTING -> pancakeRejectingUntil = until;
             default -> throw new IllegalArgumentException("not a window: " + kind);
         }
+    }
+
+    /** Whether the AI has refused at any time before {@code now}: the only world in which a caller hears so. */
+    boolean aiHasRefused(long now) {
+        return aiRefusingFrom <= now;
     }
 
     /** All faults healed: what quiescence is judged under. The AI's transfers go on; they are not a fault. */
     void heal() {
         aiSlowUntil = aiFailingUntil = aiRefusingUntil = -1;
-        pancakeDownUntil = pancakeLimitingUntil = pancakeSlowUntil = -1;
+        pancakeDownUntil = pancakeLimitingUntil = pancakeSlowUntil = pancakeRejectingUntil = -1;
         aiFailRate = 0;
         lostResponseRate = 0;
         brokenConnectionRate = 0;

@@ -1,10 +1,13 @@
 package chat.orchestrator.simulation;
 
 import chat.orchestrator.inmemory.InMemoryStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -12,13 +15,42 @@ import java.util.stream.Collectors;
  * timestamps, entry paths and retried webhooks), the faults and the operators' actions, each at a virtual time.
  * Shrinking a failure removes events while it still fails, so the plan that is printed is a small one.
  */
-record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[] rates, List<Event> events) {
+record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[] rates, List<Event> events,
+            Tuning tuning, boolean calm) {
     static final int INSTANCES = 3;
+
+    /** The kinds that are faults: a calm plan has none of them, so promptness can be judged in it. */
+    static final Set<Kind> FAULTS = EnumSet.of(Kind.CRASH, Kind.ROLLING_RESTART, Kind.REDIS_RESTART,
+            Kind.REDIS_LOSES_KEY, Kind.REDIS_DOWN, Kind.POSTGRES_DOWN, Kind.CLOCK_SKEW, Kind.AI_SLOW, Kind.AI_FAILING,
+            Kind.AI_REFUSING, Kind.PANCAKE_DOWN, Kind.PANCAKE_LIMITING, Kind.PANCAKE_SLOW, Kind.FORCE_RELEASE,
+            Kind.PANCAKE_REJECTING);
+
+    /**
+     * The settings a world's instances run with, drawn from its seed, so the quiet window, small batches and the
+     * cancelling of a stale AI call are all exercised.
+     */
+    record Tuning(Duration window, Duration maxWait, int maxBatchSize, boolean cancelOnNewer, Duration longestAnswer) {
+        /** The production defaults: a quiet window of 800 ms, at most 5 s, batches of 50, stale calls run out. */
+        static final Tuning DEFAULT = new Tuning(Duration.ofMillis(800), Duration.ofSeconds(5), 50, false,
+                Duration.ofMillis(2_550));
+
+        /** An AI whose answers take up to this long, when it is not slow by a fault. */
+        Tuning withLongestAnswer(Duration value) {
+            return new Tuning(window, maxWait, maxBatchSize, cancelOnNewer, value);
+        }
+
+        @Override
+        public String toString() {
+            return "window " + window.toMillis() + "ms (at most " + maxWait.toMillis() + "ms), batches of "
+                    + maxBatchSize + (cancelOnNewer ? ", stale AI calls cancelled" : "") + ", answers within "
+                    + longestAnswer.toMillis() + "ms";
+        }
+    }
 
     enum Kind {
         MESSAGE, CRASH, ROLLING_RESTART, REDIS_RESTART, REDIS_LOSES_KEY, REDIS_DOWN, POSTGRES_DOWN, CLOCK_SKEW,
         AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW,
-        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB
+        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB, PANCAKE_REJECTING
     }
 
     enum Path { SYNC, WEBHOOK, JOB }
@@ -110,8 +142,29 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         maybe(random, 0.2, events, Kind.CLEANUP, conversations, 0);
         maybe(random, 0.3, events, Kind.RETRY_DEAD_LETTERS, conversations, 0);
         maybe(random, 0.1, events, Kind.CANCEL_JOB, conversations, 0);
+        // Drawn after everything else, so the plans of earlier versions (and the seeds their notes cite) stay the same
+        // but for these.
+        Tuning tuning = Tuning.DEFAULT;
+        if (random.nextDouble() < 0.5) {
+            long window = random.nextBoolean() ? 0 : 500 + random.nextInt(2_500);
+            tuning = new Tuning(Duration.ofMillis(window), Duration.ofMillis(window * (1 + random.nextInt(3))),
+                    random.nextBoolean() ? 2 : 50, random.nextBoolean(), Tuning.DEFAULT.longestAnswer());
+        }
+        // Pancake refusing sends for a while (a closed messaging window, a revoked page token): answers end REJECTED.
+        maybe(random, 0.15, events, Kind.PANCAKE_REJECTING, conversations, 5_000 + random.nextInt(60_000));
+        boolean calm = random.nextDouble() < 0.3;
+        if (calm) {
+            // A calm world: the same workload and operators, no fault of any kind.
+            events.removeIf(e -> FAULTS.contains(e.kind()));
+            callFaults = new double[] {0, 0, 0};
+            rates = new double[] {0, rates[1], 0, 0};
+        }
+        if (random.nextDouble() < 0.25) {
+            // An AI that takes longer than a third of the lease, or all of it: the holder must renew as it waits.
+            tuning = tuning.withLongestAnswer(Duration.ofSeconds(35));
+        }
         events.sort(Comparator.comparingLong(Event::atMillis));
-        return new Plan(seed, mode, callFaults, rates, List.copyOf(events));
+        return new Plan(seed, mode, callFaults, rates, List.copyOf(events), tuning, calm);
     }
 
     private static void maybe(Random random, double odds, List<Event> events, Kind kind, int conversations,
@@ -126,11 +179,11 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
     Plan without(int index) {
         List<Event> fewer = new ArrayList<>(events);
         fewer.remove(index);
-        return new Plan(seed, mode, callFaults, rates, List.copyOf(fewer));
+        return new Plan(seed, mode, callFaults, rates, List.copyOf(fewer), tuning, calm);
     }
 
     String describe() {
-        return "seed " + seed + ", " + mode + " mode, port faults " + java.util.Arrays.toString(callFaults)
+        return "seed " + seed + ", " + mode + " mode" + (calm ? ", calm" : "") + ", " + tuning + ", port faults " + java.util.Arrays.toString(callFaults)
                 + ", rates " + java.util.Arrays.toString(rates) + ":\n"
                 + events.stream().map(e -> "  " + e).collect(Collectors.joining("\n"));
     }

@@ -21,12 +21,19 @@ import java.util.stream.Collectors;
  * plan's AI faults say. Each answer carries a tag, so the checker can tell which burst and which moment made it.
  */
 final class SimulatedAi implements AiPort {
+    /** The model every answer names. */
+    static final String MODEL = "sim-model";
+    /** What the AI says when it refuses. */
+    static final String REFUSAL = "401 invalid api key (simulated)";
     private final World world;
     private final Stores stores;
     private final Checker checker;
     private final Conditions conditions;
+    /** The longest an answer takes while the AI is not slow by a fault. */
+    private final Duration longest;
 
-    SimulatedAi(World world, Stores stores, Checker checker, Conditions conditions) {
+    SimulatedAi(World world, Stores stores, Checker checker, Conditions conditions, Duration longest) {
+        this.longest = longest;
         this.world = world;
         this.stores = stores;
         this.checker = checker;
@@ -36,13 +43,13 @@ final class SimulatedAi implements AiPort {
     @Override
     public AiReply answer(ConversationContext context) {
         long latencyMillis = conditions.aiSlow(world.now()) ? 20_000 + world.random().nextInt(40_000)
-                : 50 + world.random().nextInt(2_500);
+                : 50 + world.random().nextInt((int) longest.toMillis() - 50);
         world.block(() -> false, world.now() + Duration.ofMillis(latencyMillis).toNanos());
         if (Thread.currentThread().isInterrupted()) {
             throw new AiUnavailableException("interrupted: the caller no longer wants this answer");
         }
         if (conditions.aiRefusing(world.now())) {
-            throw new AiRejectedException("401 invalid api key (simulated)");
+            throw new AiRejectedException(REFUSAL);
         }
         if (conditions.aiFailing(world.now()) || world.random().nextDouble() < conditions.aiFailRate()) {
             throw new AiUnavailableException("503 overloaded (simulated)");
@@ -61,6 +68,6 @@ final class SimulatedAi implements AiPort {
             actions.add(new Action.TransferToAgent("customer asks for a person", tag + " a colleague will answer"));
         }
         String ids = context.burst().stream().map(m -> m.id().value()).collect(Collectors.joining(","));
-        return new AiReply(tag + " to " + ids, "simulated", 0.9, Map.of(), "sim-model", Duration.ZERO, actions);
+        return new AiReply(tag + " to " + ids, "simulated", 0.9, Map.of(), MODEL, Duration.ZERO, actions);
     }
 }

@@ -39,6 +39,20 @@ final class SimulatedPancake implements PancakePort {
             pause(200);
             return undelivered(delivery, report, 0, "503 Pancake unavailable (simulated)", Optional.empty());
         }
+        if (conditions.pancakeRejecting(world.now())) {
+            pause(100);
+            conditions.rejected.add(delivery.runId());
+            int first = (int) java.util.stream.IntStream.range(0, size)
+                    .filter(i -> delivery.deliveredActions().contains(i)).count();
+            List<ActionDelivery> refused = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                Status status = delivery.deliveredActions().contains(i) ? Status.DELIVERED
+                        : i == first ? Status.REJECTED : Status.PENDING;
+                refused.add(new ActionDelivery(i, delivery.actions().get(i).type(), status, status == Status.DELIVERED
+                        ? 0 : 1, status == Status.REJECTED ? "403 outside the messaging window (simulated)" : ""));
+            }
+            return new DeliveryReport(refused);
+        }
         if (conditions.pancakeLimiting(world.now())) {
             pause(100);
             return undelivered(delivery, report, 0, "4029 rate limited (simulated)",

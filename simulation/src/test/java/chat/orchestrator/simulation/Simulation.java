@@ -4,6 +4,7 @@ import chat.orchestrator.core.DeliverySettings;
 import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.Handoff;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
@@ -49,12 +50,15 @@ final class Simulation {
     private static final long MAX_STEPS = 400_000;
 
     private final Plan plan;
+    private final OrchestratorSettings settings;
     private final World world;
     private final Checker checker;
     private final Stores stores;
     private final Conditions conditions;
+    private final Promises promises;
     private final List<Instance> instances = new ArrayList<>();
     private final List<UUID> jobs = new ArrayList<>();
+    private final Set<UUID> cancelledJobs = new LinkedHashSet<>();
     private final Set<ConversationId> conversations = new LinkedHashSet<>();
 
     /** What a run came to: the first violations (empty when it passed) and how much it did. */
@@ -66,12 +70,19 @@ final class Simulation {
 
     private Simulation(Plan plan) {
         this.plan = plan;
+        this.settings = SETTINGS.withConsolidation(plan.tuning().window(), plan.tuning().maxWait())
+                .withMaxBatchSize(plan.tuning().maxBatchSize())
+                .withCancelOnNewerMessage(plan.tuning().cancelOnNewer());
         this.world = new World(plan.seed());
         this.conditions = new Conditions(plan.mode());
         Stores[] holder = new Stores[1];
-        this.checker = new Checker(world, c -> holder[0].history.handoff(c), SETTINGS.handoffIdleTimeout());
+        this.checker = new Checker(world, c -> holder[0].history.handoff(c), SETTINGS.handoffIdleTimeout(),
+                settings.maxBatchSize());
         this.stores = new Stores(world, checker);
         holder[0] = stores;
+        this.promises = new Promises(world, checker, conditions, settings, plan.calm(),
+                plan.tuning().longestAnswer());
+        stores.promises = promises;
         stores.callFaults(plan.callFaults()[0], plan.callFaults()[1], plan.callFaults()[2]);
         conditions.rates(plan.rates()[0], plan.rates()[1], plan.rates()[2], plan.rates()[3]);
     }
@@ -137,12 +148,33 @@ final class Simulation {
             checker.atQuiescence(conversations.stream()
                     .filter(c -> stores.rawLocks().inspect(c).isPresent()).collect(Collectors.toSet()));
         }
+        if (!checker.failed()) {
+            promises.atQuiescence();
+            settleJobs();
+            Incarnation reader = instances.stream().map(i -> i.current).filter(java.util.Objects::nonNull)
+                    .findFirst().orElseThrow();
+            promises.administrationSettled(reader.administration, reader.orchestrator.aiRefusal(), conversations);
+        }
         return result(checker.violations());
     }
 
     private Result result(List<String> violations) {
         return new Result(plan, List.copyOf(violations.subList(0, Math.min(5, violations.size()))), world.steps(),
                 checker.messageCount(), checker.answerCount(), world.instant().toString());
+    }
+
+    /** Every chat job, read back through a running instance once everything settled. */
+    private void settleJobs() {
+        Incarnation reader = instances.stream().map(i -> i.current).filter(java.util.Objects::nonNull).findFirst()
+                .orElseThrow();
+        for (UUID id : jobs) {
+            Optional<chat.orchestrator.core.port.Job> job = reader.jobs.find(id);
+            if (job.isPresent()) {
+                promises.jobSettled(job.get(), cancelledJobs.contains(id));
+            } else if (plan.calm()) {
+                checker.broken("9 (callers told the truth)", "job " + id + " is gone in a calm world");
+            }
+        }
     }
 
     private boolean noLockHeld() {
@@ -199,10 +231,18 @@ final class Simulation {
                     instance.current.scheduler.skew(instance.skew);
                 }
             }
-            case AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW ->
+            case AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW, PANCAKE_REJECTING ->
                     conditions.window(event.kind(), world.now(), Duration.ofMillis(event.millis()));
-            case HAND_OFF -> onInstance(instance, i -> i.orchestrator.handoffs().handOff(conversation, "asked by plan"));
-            case RESUME -> onInstance(instance, i -> i.orchestrator.handoffs().resume(conversation));
+            case HAND_OFF -> onInstance(instance, i -> {
+                Optional<Handoff> handoff = i.orchestrator.handoffs().handOff(conversation, "asked by plan");
+                promises.handedOff(conversation, handoff, stores.history.handoff(conversation));
+                return handoff;
+            });
+            case RESUME -> onInstance(instance, i -> {
+                boolean resumed = i.orchestrator.handoffs().resume(conversation);
+                promises.resumed(conversation, resumed, stores.history.handoff(conversation));
+                return resumed;
+            });
             case FORCE_RELEASE -> onInstance(instance, i -> i.administration.forceRelease(conversation));
             case CLEANUP -> onInstance(instance, i -> i.administration.removeIdleConversations(Duration.ofSeconds(1)));
             case RETRY_DEAD_LETTERS -> onInstance(instance, i -> {
@@ -213,8 +253,14 @@ final class Simulation {
                 }
                 return true;
             });
-            case CANCEL_JOB -> onInstance(instance, i -> jobs.isEmpty() ? Optional.empty()
-                    : i.jobs.cancel(jobs.get(world.random().nextInt(jobs.size())), "cancelled by plan"));
+            case CANCEL_JOB -> onInstance(instance, i -> {
+                if (jobs.isEmpty()) {
+                    return Optional.empty();
+                }
+                UUID job = jobs.get(world.random().nextInt(jobs.size()));
+                cancelledJobs.add(job);
+                return i.jobs.cancel(job, "cancelled by plan");
+            });
         }
     }
 
@@ -267,14 +313,24 @@ final class Simulation {
     }
 
     private boolean take(Incarnation incarnation, InboundMessage message, Plan.Path path) {
+        long since = world.now();
         return switch (path) {
-            case SYNC -> !(incarnation.orchestrator.handle(message) instanceof MessageOutcome.Failed);
-            case WEBHOOK -> switch (incarnation.orchestrator.submit(message)) {
-                case Submission.Started started -> true;
-                case Submission.Decided decided -> !(decided.outcome() instanceof MessageOutcome.Failed);
-            };
+            case SYNC -> {
+                MessageOutcome outcome = incarnation.orchestrator.handle(message);
+                promises.answered(message, outcome, since);
+                yield !(outcome instanceof MessageOutcome.Failed);
+            }
+            case WEBHOOK -> {
+                Submission submission = incarnation.orchestrator.submit(message);
+                promises.submitted(message, submission, since);
+                yield switch (submission) {
+                    case Submission.Started started -> true;
+                    case Submission.Decided decided -> !(decided.outcome() instanceof MessageOutcome.Failed);
+                };
+            }
             case JOB -> {
                 ChatJobs.Submitted submitted = incarnation.jobs.submit(message.conversationId(), List.of(message));
+                promises.jobSubmitted(submitted);
                 jobs.add(submitted.job().id());
                 yield submitted.failure().isEmpty();
             }
@@ -305,15 +361,18 @@ final class Simulation {
             SimulatedScheduler scheduler = new SimulatedScheduler(world, name + "#" + incarnations++);
             scheduler.skew(skew);
             Stores.Ports ports = stores.portsFor(scheduler);
+            Orchestrator[] built = new Orchestrator[1];
             Orchestrator orchestrator = Orchestrator.builder()
                     .locks(ports.locks()).state(ports.state()).history(ports.history()).outbox(ports.outbox())
-                    .ai(new SimulatedAi(world, stores, checker, conditions))
+                    .ai(new SimulatedAi(world, stores, checker, conditions, plan.tuning().longestAnswer()))
                     .pancake(new SimulatedPancake(world, checker, conditions))
-                    .settings(SETTINGS).scheduler(scheduler).build();
+                    .events(promises.events(() -> built[0].aiRefusal(), scheduler.clock()))
+                    .settings(settings).scheduler(scheduler).build();
+            built[0] = orchestrator;
             ChatJobs chatJobs = new ChatJobs(orchestrator, ports.jobs(), ports.history(), scheduler.clock(),
-                    Duration.ofHours(1));
+                    Duration.ofHours(6));
             Administration administration = new Administration(ports.locks(), ports.state(), ports.outbox(),
-                    List.of(), scheduler.clock(), SETTINGS.lockTtl(), 1_000);
+                    List.of(), scheduler.clock(), settings.lockTtl(), 1_000, orchestrator::aiRefusal);
             current = new Incarnation(scheduler, orchestrator, chatJobs, administration);
         }
 

@@ -15,6 +15,7 @@ import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.OutboxPort;
+import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.RecordOutcome;
 import chat.orchestrator.core.port.RunId;
 import chat.orchestrator.core.port.StatePort;
@@ -56,6 +57,8 @@ final class Stores {
     private double failRate;
     private double lostRate;
     private double delayRate;
+    /** Told of every effect whose answer reached its caller. */
+    Promises promises;
 
     Stores(World world, Checker checker) {
         this.world = world;
@@ -187,6 +190,9 @@ final class Stores {
         if (roll < failRate + lostRate) {
             throw new StoreUnavailableException(store + " answer lost (simulated timeout)");
         }
+        if (promises != null) {
+            promises.heard(port, method.getName(), args, result);
+        }
         return result;
     }
 
@@ -212,7 +218,8 @@ final class Stores {
                         checker.accepted((InboundMessage) args[0]);
                     }
                 }
-                case "snapshot" -> checker.snapshotTaken(thread.id, (ConversationId) args[0]);
+                case "snapshot" -> checker.snapshotTaken(thread.id, (ConversationId) args[0],
+                        ((PendingSnapshot) result).batch().size() >= (Integer) args[1]);
                 default -> {
                 }
             }
@@ -220,7 +227,7 @@ final class Stores {
             switch (method) {
                 case "record" -> {
                     if (result == RecordOutcome.NEW) {
-                        checker.recorded((InboundMessage) args[0]);
+                        checker.recorded(thread.id, (InboundMessage) args[0]);
                     }
                 }
                 case "raiseFence" -> {
@@ -288,6 +295,9 @@ final class Stores {
                     }
                 }
                 case "recordAttempt" -> {
+                    if (result != OutboxPort.Recorded.LOST && promises != null) {
+                        promises.attemptRecorded((ClaimedDelivery) args[0], (DeliveryAttempt) args[1]);
+                    }
                     if (result != OutboxPort.Recorded.LOST) {
                         checker.attemptRecorded((ClaimedDelivery) args[0], (DeliveryAttempt) args[1]);
                     }

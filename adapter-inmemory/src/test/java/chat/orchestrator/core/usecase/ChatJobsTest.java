@@ -92,6 +92,21 @@ class ChatJobsTest {
         assertEquals(1, rig.history.sentRuns().size(), "answered once");
     }
 
+    /** Found by the simulation (seed 13): a retried request for a message still in another worker's hands. */
+    @Test
+    void aRetriedBurstStillBeingAnswered_joinsTheRunningWork_notAlreadyAnswered() {
+        ChatJobs jobs = jobs(rig.state, jobStore);
+        Lease other = rig.locks.tryAcquire(conversation, WorkerRig.TTL).orElseThrow();
+        jobs.submit(conversation, burst);
+
+        ChatJobs.Submitted again = jobs.submit(conversation, burst);
+
+        assertEquals(ChatJobs.Start.JOINED_RUNNING_WORK, again.start());
+        assertEquals(JobStatus.PROCESSING, again.job().status());
+        rig.worker(WorkerRig::echo).run(other, Optional.empty());
+        assertEquals(JobStatus.COMPLETED, jobs.find(again.job().id()).orElseThrow().status());
+    }
+
     @Test
     void aBurstThatCannotBeRecorded_failsItsJob() {
         ChatJobs jobs = jobs(Faults.failing(StatePort.class, rig.state, new StoreUnavailableException("redis down"),

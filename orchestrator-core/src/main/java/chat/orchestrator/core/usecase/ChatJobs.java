@@ -91,7 +91,12 @@ public final class ChatJobs {
             }
         }
         if (start == Start.ALREADY_ANSWERED) {
-            return new Submitted(completeFromHistory(job), start, token, "");
+            Job complete = completeFromHistory(job);
+            if (complete.status() == JobStatus.COMPLETED) {
+                return new Submitted(complete, start, token, "");
+            }
+            // Seen before but not answered yet: a retried request for messages still in another worker's hands.
+            start = Start.JOINED_RUNNING_WORK;
         }
         Job processing = move(job, JobStatus.PROCESSING, Optional.empty(), "");
         return new Submitted(processing, start, token, "");
