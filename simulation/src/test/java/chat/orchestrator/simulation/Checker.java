@@ -163,6 +163,10 @@ final class Checker {
      * Invariant 5, first half: what was waiting when a holder took its snapshot (and it could know of: nothing lost
      * after its last look at durable history), which its next commit must cover.
      */
+    boolean fullSnapshot(int thread) {
+        return fullSnapshots.contains(thread);
+    }
+
     void snapshotTaken(int thread, ConversationId conversation, boolean full) {
         if (full) {
             fullSnapshots.add(thread);

@@ -13,6 +13,7 @@ import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
+import chat.orchestrator.core.port.CommittedAnswer;
 import chat.orchestrator.core.port.DeliveryAttempt;
 import chat.orchestrator.core.port.DeliveryState;
 import chat.orchestrator.core.port.FencedWrite;
@@ -77,8 +78,10 @@ final class Promises {
         World.SimThread thread = world.current();
         if (port == HistoryPort.class) {
             switch (method) {
-                case "recordAnswer" -> {
-                    if (result instanceof FencedWrite.Committed) {
+                case "recordAnswer", "commitAnswer" -> {
+                    FencedWrite write = result instanceof CommittedAnswer committed ? committed.write()
+                            : (FencedWrite) result;
+                    if (write instanceof FencedWrite.Committed) {
                         AiRun run = (AiRun) args[0];
                         owe(thread, "burstAnswered " + run.conversationId() + " " + run.id() + " "
                                 + run.messageIds().size());

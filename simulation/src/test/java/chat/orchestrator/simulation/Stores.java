@@ -233,10 +233,13 @@ final class Stores {
                 case "raiseFence" -> {
                     if (((FenceRaised) result).write() instanceof FencedWrite.Committed) {
                         checker.fenceRaised(thread.id, (ConversationId) args[0], (FencingToken) args[1]);
-                        if (args[2] instanceof FenceRaised.Reads) {
+                        if (args[2] instanceof FenceRaised.Reads reads) {
                             // A pass reads history with its fence, after its state snapshot: what it knows of is
-                            // everything waiting now (pending at the snapshot, or recorded unanswered at the fence).
-                            checker.snapshotTaken(thread.id, (ConversationId) args[0]);
+                            // everything waiting now (pending at the snapshot, or recorded unanswered at the fence),
+                            // and a full page of history fills its batch as a full snapshot does.
+                            checker.snapshotTaken(thread.id, (ConversationId) args[0],
+                                    ((FenceRaised) result).unanswered().size() >= reads.unansweredLimit()
+                                            || checker.fullSnapshot(thread.id));
                         }
                     }
                 }
