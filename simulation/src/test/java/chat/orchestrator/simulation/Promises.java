@@ -56,6 +56,7 @@ final class Promises {
     private final Map<World.SimThread, Long> workersStarted = new LinkedHashMap<>();
     private final Map<World.SimThread, Object> lastTold = new LinkedHashMap<>();
     private final Map<World.SimThread, Long> lockTaken = new LinkedHashMap<>();
+    private final Map<World.SimThread, Integer> received = new LinkedHashMap<>();
 
     Promises(World world, Checker checker, Conditions conditions, OrchestratorSettings settings, boolean calm,
              Duration longestAnswer) {
@@ -153,6 +154,7 @@ final class Promises {
                     broken("10 (events tell what happened)", "message " + message.id() + " received on "
                             + world.current().name);
                 }
+                received.merge(world.current(), 1, Integer::sum);
             }
 
             @Override
@@ -339,8 +341,18 @@ final class Promises {
 
     // ---- invariant 9: what callers are told ----
 
+    /** Each message a caller hands in is told received once, before anything else of it. */
+    private void receivedOnce(InboundMessage message) {
+        Integer times = received.remove(world.current());
+        if (times == null || times != 1) {
+            broken("10 (events tell what happened)", message.id() + " told received " + (times == null ? 0 : times)
+                    + " time(s) for one request");
+        }
+    }
+
     /** A synchronous caller was answered {@code outcome} for {@code message}, asked at {@code since}. */
     void answered(InboundMessage message, MessageOutcome outcome, long since) {
+        receivedOnce(message);
         if (lastTold.remove(world.current()) != outcome) {
             broken("10 (events tell what happened)", message.id() + ": the caller's outcome " + name(outcome)
                     + " is not the one its event told");
@@ -350,6 +362,7 @@ final class Promises {
 
     /** A webhook caller's message was submitted: decided at once, or started in a worker whose outcome follows. */
     void submitted(InboundMessage message, Submission submission, long since) {
+        receivedOnce(message);
         if (lastTold.remove(world.current()) != submission) {
             broken("10 (events tell what happened)", message.id() + ": the submission is not the one its event told");
         }
@@ -462,7 +475,9 @@ final class Promises {
     }
 
     /** A chat job's request came back: its job must say how its messages were taken in. */
-    void jobSubmitted(ChatJobs.Submitted submitted) {
+    void jobSubmitted(InboundMessage message, ChatJobs.Submitted submitted) {
+        receivedOnce(message);
+        lastTold.remove(world.current());
         boolean failed = submitted.start() == ChatJobs.Start.FAILED;
         boolean holder = submitted.start() == ChatJobs.Start.LOCK_ACQUIRED;
         if (submitted.failure().isEmpty() == failed || failed && submitted.job().status() != JobStatus.FAILED

@@ -330,7 +330,7 @@ final class Simulation {
             }
             case JOB -> {
                 ChatJobs.Submitted submitted = incarnation.jobs.submit(message.conversationId(), List.of(message));
-                promises.jobSubmitted(submitted);
+                promises.jobSubmitted(message, submitted);
                 jobs.add(submitted.job().id());
                 yield submitted.failure().isEmpty();
             }
