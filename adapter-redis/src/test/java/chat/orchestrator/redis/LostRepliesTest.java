@@ -55,7 +55,7 @@ class LostRepliesTest {
     @Test
     void anAcquireWhoseReplyWasLostIsRetriedIntoTheSameLease() {
         loseTheReplyOfTheFirstScriptCall();
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
         ConversationId conversation = newConversation();
 
         Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
@@ -81,7 +81,7 @@ class LostRepliesTest {
     @Test
     void aFloorRaiseWhoseReplyWasLostIsRetriedIntoTheSameCounter() {
         loseTheReplyOfTheFirstScriptCall();
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
         ConversationId conversation = newConversation();
         // A day past the server clock, so the next token comes from the counter, not from the clock.
         long floor = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000;
@@ -99,7 +99,7 @@ class LostRepliesTest {
             calls.incrementAndGet();
             throw new JedisDataException("ERR something Redis said");
         }).when(flaky).evalsha(anyString(), anyList(), anyList());
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
 
         assertThrows(JedisDataException.class, () -> locks.tryAcquire(newConversation(), TTL));
         assertEquals(1, calls.get());
@@ -110,7 +110,7 @@ class LostRepliesTest {
         doAnswer(invocation -> {
             throw new JedisConnectionException("connection reset");
         }).when(flaky).evalsha(anyString(), anyList(), anyList());
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
 
         assertThrows(chat.orchestrator.core.port.StoreUnavailableException.class,
                 () -> locks.tryAcquire(newConversation(), TTL));
