@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -163,6 +164,28 @@ final class Costs {
             }
         }
         return ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * Waits until {@code messages} messages of conversations named {@code prefix}… are recorded, all answered, and
+     * none of their deliveries waits: the webhook answers before the work is done, so the counters are read after.
+     */
+    void awaitAnswered(String prefix, long messages, Duration budget) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = connect();
+                 Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT (SELECT count(*) FROM messages WHERE conversation_id"
+                         + " LIKE '" + prefix + "%' AND answered_by IS NOT NULL), (SELECT count(*) FROM deliveries"
+                         + " WHERE conversation_id LIKE '" + prefix + "%' AND status = 'pending')")) {
+                row.next();
+                if (row.getLong(1) >= messages && row.getLong(2) == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the webhook's messages were not all answered and delivered within " + budget);
     }
 
     /** Starts {@link #statements}'s count afresh. */
