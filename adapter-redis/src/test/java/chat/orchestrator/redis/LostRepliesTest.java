@@ -12,7 +12,9 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -115,6 +118,42 @@ class LostRepliesTest {
         assertThrows(chat.orchestrator.core.port.StoreUnavailableException.class,
                 () -> locks.tryAcquire(newConversation(), TTL));
         verify(flaky, times(RedisTestServers.FAST_RETRY.maxAttempts())).evalsha(anyString(), anyList(), anyList());
+    }
+
+    @Test
+    void anAdmissionWhoseReplyWasLostIsRetriedIntoTheSameAcceptAndTheSameLease() {
+        loseTheRepliesOfTheFirstPipeline();
+        RedisState state = new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
+        RedisLocks locks = new RedisLocks(redis, keys, state);
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "hello");
+
+        Admission admission = locks.acceptAndTryAcquire(hello, TTL);
+
+        // The script ran twice with the same tokens: accepted, not a duplicate, and the lease it took the first time.
+        assertEquals(AcceptOutcome.ACCEPTED, admission.accept());
+        Lease lease = admission.lease().orElseThrow();
+        assertEquals(Long.toString(lease.fencingToken().value()), client.get(keys.conversation(conversation).fence()));
+        assertEquals(lease.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
+        assertEquals(1, state.conversation(conversation).orElseThrow().totalMessages(), "counted once");
+        verify(flaky, times(2)).pipelined();
+    }
+
+    /** The first pipeline runs on the server, then its replies are lost on the way back. */
+    private void loseTheRepliesOfTheFirstPipeline() {
+        AtomicInteger pipelines = new AtomicInteger();
+        doAnswer(invocation -> {
+            AbstractPipeline real = (AbstractPipeline) invocation.callRealMethod();
+            if (pipelines.incrementAndGet() > 1) {
+                return real;
+            }
+            AbstractPipeline lossy = spy(real);
+            doAnswer(sync -> {
+                sync.callRealMethod();
+                throw new JedisConnectionException("replies lost after the pipeline ran");
+            }).when(lossy).sync();
+            return lossy;
+        }).when(flaky).pipelined();
     }
 
     private void loseTheReplyOfTheFirstScriptCall() {

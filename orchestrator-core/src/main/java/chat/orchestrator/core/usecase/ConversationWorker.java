@@ -251,14 +251,16 @@ public final class ConversationWorker {
         events.burstAnswered(lease.conversationId(), run.id(), batch.size());
         run.handoff().ifPresent(stored -> events.handedOff(lease.conversationId(), stored.by()));
         DeliveryReport report = outbox.deliverOwn(lease.conversationId(), run.id(), reply.actions());
+        // After delivery, in one step with the release check. Until then the answered ids stay pending under our
+        // lock, which nobody else can take: a crash before this leaves them to the next holder, which drops them
+        // as answered (history says so), as when the lease is lost after the commit. Before the caller is told, so
+        // a caller whose next message follows at once finds the conversation free, not held by this pass.
+        Next next = removeAnsweredAndRelease(lease, batch);
         WaitingCaller.completeIfAmong(caller, ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
         LOG.log(Level.INFO, "conversation={0} run={1} answered={2} delivered={3}/{4}", lease.conversationId(),
                 run.id(), batch.size(), report.delivered(), report.actions().size());
-        // After delivery, in one step with the release check. Until then the answered ids stay pending under our
-        // lock, which nobody else can take: a crash before this leaves them to the next holder, which drops them
-        // as answered (history says so), as when the lease is lost after the commit.
-        return removeAnsweredAndRelease(lease, batch);
+        return next;
     }
 
     /**
@@ -271,11 +273,12 @@ public final class ConversationWorker {
         if (write instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, caller, refused);
         }
+        Next next = removeAnsweredAndRelease(lease, batch);
         Handoff touched = new Handoff(handoff.since(), handoff.by(), handoff.reason(), now);
         WaitingCaller.completeIfAmong(caller, ids(batch), id -> new MessageOutcome.HandedOff(id, touched));
         LOG.log(Level.INFO, "conversation={0} handed off ({1}): {2} message(s) recorded for people, not answered",
                 lease.conversationId(), handoff.by().wireName(), batch.size());
-        return removeAnsweredAndRelease(lease, batch);
+        return next;
     }
 
     /**
