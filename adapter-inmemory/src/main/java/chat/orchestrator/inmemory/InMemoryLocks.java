@@ -1,21 +1,58 @@
 package chat.orchestrator.inmemory;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockInfo;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.ReleaseOutcome;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** {@link LockPort} for one process: leases expire by the store's clock, fencing counters never reset. */
 public final class InMemoryLocks implements LockPort {
     private final InMemoryStore store;
+    /** The state over the same store, for the combined steps; its monitor is the store's, as is ours. */
+    private final InMemoryState state;
 
     public InMemoryLocks(InMemoryStore store) {
         this.store = store;
+        this.state = new InMemoryState(store);
+    }
+
+    @Override
+    public Admission acceptAndTryAcquire(InboundMessage message, Duration ttl) {
+        synchronized (store) {
+            AcceptOutcome accepted = state.accept(message);
+            return new Admission(accepted, tryAcquire(message.conversationId(), ttl));
+        }
+    }
+
+    @Override
+    public LeaseCheck renewReadingPending(Lease lease, Duration ttl) {
+        synchronized (store) {
+            if (!renew(lease, ttl)) {
+                return new LeaseCheck.Lost();
+            }
+            return new LeaseCheck.Held(state.pendingIds(lease.conversationId()));
+        }
+    }
+
+    @Override
+    public ReleaseOutcome removeAndReleaseIfNoPending(Lease lease, Set<MessageId> answered) {
+        synchronized (store) {
+            if (!state.removePending(lease, answered)) {
+                return ReleaseOutcome.NOT_OWNER;
+            }
+            return releaseIfNoPending(lease);
+        }
     }
 
     @Override

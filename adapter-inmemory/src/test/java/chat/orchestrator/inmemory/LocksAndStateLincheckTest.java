@@ -5,8 +5,10 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.PendingSnapshot;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +100,39 @@ public class LocksAndStateLincheckTest {
                 : String.valueOf(state.removePending(lease, IDS.get(message)));
     }
 
+    /** The hot path's admission: accept, then the lock attempt, one step; the outcome without the random owner. */
+    @Operation
+    public String acceptAndTryAcquire(@Param(name = "thread") int thread,
+                                      @Param(name = "conversation") int conversation,
+                                      @Param(name = "message") int message) {
+        Admission admission = locks.acceptAndTryAcquire(MESSAGES[conversation][message], LIVE);
+        admission.lease().ifPresent(l -> held[slot(thread)][conversation] = l);
+        return admission.accept() + "/" + admission.lease().map(l -> l.fencingToken().value()).orElse(-1L);
+    }
+
+    /** The check after the AI: renewed with every pending id (sorted, to print alike), or lost. */
+    @Operation
+    public String renewReadingPending(@Param(name = "thread") int thread,
+                                      @Param(name = "conversation") int conversation) {
+        Lease lease = held[slot(thread)][conversation];
+        if (lease == null) {
+            return "no lease";
+        }
+        return switch (locks.renewReadingPending(lease, LIVE)) {
+            case LeaseCheck.Held renewed -> new TreeSet<>(renewed.pendingIds().stream().map(MessageId::value).toList())
+                    .toString();
+            case LeaseCheck.Lost lost -> "lost";
+        };
+    }
+
+    @Operation
+    public String removeAndReleaseIfNoPending(@Param(name = "thread") int thread,
+                                              @Param(name = "conversation") int conversation,
+                                              @Param(name = "message") int message) {
+        Lease lease = held[slot(thread)][conversation];
+        return lease == null ? "no lease" : locks.removeAndReleaseIfNoPending(lease, IDS.get(message)).name();
+    }
+
     @Operation
     public boolean forceRelease(@Param(name = "conversation") int conversation) {
         return locks.forceRelease(CONVERSATIONS[conversation]);
@@ -153,6 +188,11 @@ public class LocksAndStateLincheckTest {
                 .addCustomScenario(scenario(List.of(call(test, "tryAcquire", 0, 0, true), call(test, "accept", 0, 0)),
                         List.of(call(test, "removePending", 0, 0, 0), call(test, "releaseIfNoPending", 0, 0)),
                         List.of(call(test, "accept", 0, 1), call(test, "snapshot", 0))))
+                // The hot path: a holder removing its answered burst and letting go, in one step, while a message is
+                // admitted (accepted, then the lock tried): it is seen pending, or it gets the lock.
+                .addCustomScenario(scenario(List.of(call(test, "acceptAndTryAcquire", 0, 0, 0)),
+                        List.of(call(test, "renewReadingPending", 0, 0), call(test, "removeAndReleaseIfNoPending", 0, 0, 0)),
+                        List.of(call(test, "acceptAndTryAcquire", 1, 0, 1), call(test, "inspect", 0))))
                 // Two workers taking over a lease that ran out: one wins, with the next fencing token.
                 .addCustomScenario(scenario(List.of(call(test, "tryAcquire", 0, 0, false)),
                         List.of(call(test, "tryAcquire", 0, 0, true), call(test, "release", 0, 0)),

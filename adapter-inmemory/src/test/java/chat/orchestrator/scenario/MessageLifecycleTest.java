@@ -256,6 +256,22 @@ class MessageLifecycleTest {
     }
 
     /** The caller is answered before the worker's final release check, so the release is observed eventually. */
+    @Test
+    void aCallerToldItsAnswer_findsTheConversationFree_soItsNextMessageGetsItsOwnAnswer() {
+        try (Harness harness = new Harness(Harness::echo)) {
+            ConversationId conversation = newConversation();
+
+            assertInstanceOf(MessageOutcome.Completed.class,
+                    harness.orchestrator.handle(message(conversation, "m1", 0, "Xin chào")));
+            // No waiting: the pass removed its batch and let go before it told the caller.
+            assertTrue(harness.locks.inspect(conversation).isEmpty(), "released before the caller was told");
+            MessageOutcome next = harness.orchestrator.handle(message(conversation, "m2", 1_000, "one more thing"));
+
+            MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class, next);
+            assertEquals("answer to [m2]", completed.reply().text());
+        }
+    }
+
     static void awaitRelease(Harness harness, ConversationId conversation) {
         await("the lock is released").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
                 .until(() -> harness.locks.inspect(conversation).isEmpty());

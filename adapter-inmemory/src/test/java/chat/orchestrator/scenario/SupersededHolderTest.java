@@ -10,12 +10,17 @@ import chat.orchestrator.core.Orchestrator;
 import chat.orchestrator.core.OrchestratorSettings;
 import chat.orchestrator.core.contract.TestClock;
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockInfo;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.ReleaseOutcome;
+import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.inmemory.InMemoryHistory;
 import chat.orchestrator.inmemory.InMemoryLocks;
 import chat.orchestrator.inmemory.InMemoryState;
@@ -24,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -71,7 +77,7 @@ class SupersededHolderTest {
         AtomicInteger pausedCalls = new AtomicInteger();
         AtomicReference<MessageOutcome> newHolderOutcome = new AtomicReference<>();
         // Its renewals report success, as a renewal that returned just before a GC pause would.
-        LockPort blindLocks = new RenewalAlwaysSucceeds(new InMemoryLocks(store));
+        LockPort blindLocks = new RenewalAlwaysSucceeds(new InMemoryLocks(store), state);
         try (Orchestrator newHolder = orchestrator(new InMemoryLocks(store), Harness::echo);
              Orchestrator pausedHolder = orchestrator(blindLocks, context -> {
                  if (pausedCalls.incrementAndGet() == 1) {
@@ -97,7 +103,7 @@ class SupersededHolderTest {
         AtomicInteger pausedCalls = new AtomicInteger();
         java.util.concurrent.CountDownLatch newHolderAsking = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch letNewHolderAnswer = new java.util.concurrent.CountDownLatch(1);
-        LockPort blindLocks = new RenewalAlwaysSucceeds(new InMemoryLocks(store));
+        LockPort blindLocks = new RenewalAlwaysSucceeds(new InMemoryLocks(store), state);
         java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (Orchestrator newHolder = orchestrator(new InMemoryLocks(store), context -> {
                  newHolderAsking.countDown();
@@ -145,13 +151,25 @@ class SupersededHolderTest {
                 .settings(settings).clock(clock).build();
     }
 
-    private record RenewalAlwaysSucceeds(LockPort locks) implements LockPort {
+    private record RenewalAlwaysSucceeds(LockPort locks, StatePort state) implements LockPort {
         public Optional<Lease> tryAcquire(ConversationId id, Duration ttl) {
             return locks.tryAcquire(id, ttl);
         }
 
+        public Admission acceptAndTryAcquire(InboundMessage message, Duration ttl) {
+            return locks.acceptAndTryAcquire(message, ttl);
+        }
+
         public boolean renew(Lease lease, Duration ttl) {
             return true;
+        }
+
+        public LeaseCheck renewReadingPending(Lease lease, Duration ttl) {
+            return new LeaseCheck.Held(state.pendingIds(lease.conversationId()));
+        }
+
+        public ReleaseOutcome removeAndReleaseIfNoPending(Lease lease, Set<MessageId> answered) {
+            return locks.removeAndReleaseIfNoPending(lease, answered);
         }
 
         public boolean release(Lease lease) {

@@ -1,15 +1,23 @@
 package chat.orchestrator.redis;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockInfo;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.ReleaseOutcome;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * {@link LockPort} on Redis. The lock is a string {@code <fencing token>:<owner token>} set with NX and a PX lease;
@@ -18,7 +26,11 @@ import java.util.UUID;
  */
 public final class RedisLocks implements LockPort {
     private static final System.Logger LOG = System.getLogger(RedisLocks.class.getName());
-    private static final LuaScript ACQUIRE = LuaScript.load("lock-acquire");
+    private static final LuaScript ACQUIRE = LuaScript.load("lock-acquire", "fn-acquire");
+    private static final LuaScript ACCEPT_AND_ACQUIRE =
+            LuaScript.load("state-accept-and-acquire", "fn-accept", "fn-acquire");
+    private static final LuaScript RENEW_READING_PENDING = LuaScript.load("lock-renew-reading-pending");
+    private static final LuaScript REMOVE_AND_RELEASE = LuaScript.load("lock-remove-and-release");
     private static final LuaScript RENEW = LuaScript.load("lock-renew");
     private static final LuaScript RELEASE = LuaScript.load("lock-release");
     private static final LuaScript RELEASE_IF_NO_PENDING = LuaScript.load("lock-release-if-no-pending");
@@ -29,10 +41,60 @@ public final class RedisLocks implements LockPort {
 
     private final RetryingRedis redis;
     private final RedisKeys keys;
+    /** The state over the same keys: its accept arguments and index update go into the combined accept. */
+    private final RedisState state;
 
-    RedisLocks(RetryingRedis redis, RedisKeys keys) {
+    RedisLocks(RetryingRedis redis, RedisKeys keys, RedisState state) {
         this.redis = redis;
         this.keys = keys;
+        this.state = state;
+    }
+
+    /**
+     * One script accepts and then tries the lock; the admin index update (another slot in a cluster) is sent in
+     * the same round trip. Both tokens are drawn before the call, so a retry after a lost reply is the same accept
+     * and the same acquirer.
+     */
+    @Override
+    public Admission acceptAndTryAcquire(InboundMessage message, Duration ttl) {
+        ConversationId conversationId = message.conversationId();
+        RedisKeys.ConversationKeys key = keys.conversation(conversationId);
+        String acceptToken = UUID.randomUUID().toString();
+        String owner = UUID.randomUUID().toString();
+        List<String> args = new ArrayList<>(state.acceptArguments(message, acceptToken, "accept"));
+        args.add(owner);
+        args.add(millis(ttl));
+        List<?> reply = (List<?>) redis.scriptAlongside(ACCEPT_AND_ACQUIRE,
+                List.of(key.seen(), key.pending(), key.bodies(), key.summary(), key.lock(), key.fence()), args,
+                pipeline -> state.indexOn(pipeline, message), update -> RedisState.indexed(conversationId, update),
+                "accepting message " + message.id() + " and acquiring the lock of conversation " + conversationId);
+        AcceptOutcome accepted = "ACCEPTED".equals(reply.get(0)) ? AcceptOutcome.ACCEPTED : AcceptOutcome.ALREADY_SEEN;
+        long fence = (Long) reply.get(1);
+        return new Admission(accepted, fence == 0 ? Optional.empty()
+                : Optional.of(new Lease(conversationId, owner, new FencingToken(fence))));
+    }
+
+    @Override
+    public LeaseCheck renewReadingPending(Lease lease, Duration ttl) {
+        RedisKeys.ConversationKeys key = keys.conversation(lease.conversationId());
+        List<?> reply = (List<?>) redis.script(RENEW_READING_PENDING, List.of(key.lock(), key.pending()),
+                List.of(lockValue(lease), millis(ttl)), "renewing the lock of conversation " + lease.conversationId());
+        if ((Long) reply.get(0) == 0) {
+            return new LeaseCheck.Lost();
+        }
+        return new LeaseCheck.Held(((List<?>) reply.get(1)).stream().map(id -> MessageId.of((String) id))
+                .collect(Collectors.toUnmodifiableSet()));
+    }
+
+    @Override
+    public ReleaseOutcome removeAndReleaseIfNoPending(Lease lease, Set<MessageId> answered) {
+        RedisKeys.ConversationKeys key = keys.conversation(lease.conversationId());
+        List<String> args = new ArrayList<>(answered.size() + 1);
+        args.add(lockValue(lease));
+        answered.forEach(id -> args.add(id.value()));
+        long verdict = (Long) redis.script(REMOVE_AND_RELEASE, List.of(key.lock(), key.pending(), key.bodies()), args,
+                "removing answered messages and releasing the lock of conversation " + lease.conversationId());
+        return outcome(verdict);
     }
 
     @Override
@@ -65,6 +127,11 @@ public final class RedisLocks implements LockPort {
         RedisKeys.ConversationKeys key = keys.conversation(lease.conversationId());
         long verdict = (Long) redis.script(RELEASE_IF_NO_PENDING, List.of(key.lock(), key.pending()),
                 List.of(lockValue(lease)), "releasing the lock of conversation " + lease.conversationId());
+        return outcome(verdict);
+    }
+
+    /** The release scripts' verdict: 1 released, 0 pending remain, -1 not the owner. */
+    private static ReleaseOutcome outcome(long verdict) {
         if (verdict == 1) {
             return ReleaseOutcome.RELEASED;
         }

@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import redis.clients.jedis.PipeliningBase;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.params.ZRangeParams;
 
@@ -32,7 +34,7 @@ import redis.clients.jedis.params.ZRangeParams;
  */
 public final class RedisState implements StatePort {
     private static final System.Logger LOG = System.getLogger(RedisState.class.getName());
-    private static final LuaScript ACCEPT = LuaScript.load("state-accept");
+    private static final LuaScript ACCEPT = LuaScript.load("state-accept", "fn-accept");
     private static final LuaScript PENDING = LuaScript.load("state-pending");
     private static final LuaScript SNAPSHOT = LuaScript.load("state-snapshot");
     private static final LuaScript REMOVE_PENDING = LuaScript.load("state-remove-pending");
@@ -73,9 +75,7 @@ public final class RedisState implements StatePort {
         String acceptToken = UUID.randomUUID().toString();
         List<?> reply = (List<?>) redis.script(ACCEPT,
                 List.of(key.seen(), key.pending(), key.bodies(), key.summary()),
-                List.of(message.id().value(), acceptToken, Long.toString(scoreOf(message.timestamp())),
-                        message.timestamp().toString(), MessageJson.write(message),
-                        Long.toString(clock.millis()), stateTtlMillis, dedupTtlMillis, mode),
+                acceptArguments(message, acceptToken, mode),
                 attempted + " message " + message.id() + " of conversation " + message.conversationId());
         if (!"ACCEPTED".equals(reply.getFirst())) {
             return false;
@@ -84,6 +84,33 @@ public final class RedisState implements StatePort {
             index(message.conversationId(), Long.parseLong((String) reply.get(1)));
         }
         return true;
+    }
+
+    /** The accept function's arguments (fn-accept.lua, A[1..9]), for this class's scripts and the lock's. */
+    List<String> acceptArguments(InboundMessage message, String acceptToken, String mode) {
+        return List.of(message.id().value(), acceptToken, Long.toString(scoreOf(message.timestamp())),
+                message.timestamp().toString(), MessageJson.write(message),
+                Long.toString(clock.millis()), stateTtlMillis, dedupTtlMillis, mode);
+    }
+
+    /**
+     * Queues the index update of an accept on a pipeline, to go in the accept's round trip. The message's own
+     * score with {@code GT} gives what the summary's newest score would: the index only ever rises to the newest
+     * message accepted. A duplicate's score was indexed when it was first accepted (or the listing prunes it).
+     */
+    Response<Long> indexOn(PipeliningBase pipeline, InboundMessage message) {
+        return pipeline.zadd(keys.conversationIndex(), scoreOf(message.timestamp()),
+                message.conversationId().value(), ZAddParams.zAddParams().gt());
+    }
+
+    /** The index is for the admin listing only: an update that failed is logged, and the next accept writes it. */
+    static void indexed(ConversationId conversationId, Response<?> update) {
+        try {
+            update.get();
+        } catch (RuntimeException failed) {
+            LOG.log(System.Logger.Level.WARNING, "conversation={0} accepted but not indexed: {1}", conversationId,
+                    failed.getMessage());
+        }
     }
 
     @Override

@@ -23,8 +23,8 @@ public final class RedisStore implements AutoCloseable {
         this.client = client;
         this.redis = new RetryingRedis(client, settings.retry(), RedisClients.idleConnectionDropper(client));
         RedisKeys keys = new RedisKeys(settings.keyPrefix());
-        this.locks = new RedisLocks(redis, keys);
         this.state = new RedisState(redis, keys, clock, settings.conversationStateTtl(), settings.dedupTtl());
+        this.locks = new RedisLocks(redis, keys, state);
         this.jobs = new RedisJobs(redis, keys);
         this.stats = new RedisStats(redis);
     }

@@ -5,8 +5,14 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.PipeliningBase;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -19,6 +25,8 @@ final class RetryingRedis implements AutoCloseable {
     private final Retry retry;
     private final int maxAttempts;
     private final Runnable onConnectionFailure;
+    /** A cluster client: keys of different slots are on different nodes, so they share no round trip. */
+    private final boolean clustered;
 
     /**
      * @param onConnectionFailure called after each connection failure, e.g. to drop pooled connections that died
@@ -28,6 +36,7 @@ final class RetryingRedis implements AutoCloseable {
         this.jedis = jedis;
         this.maxAttempts = policy.maxAttempts();
         this.onConnectionFailure = onConnectionFailure;
+        this.clustered = jedis instanceof RedisClusterClient;
         this.retry = Retry.of("redis", RetryConfig.custom()
                 .maxAttempts(policy.maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
@@ -65,6 +74,54 @@ final class RetryingRedis implements AutoCloseable {
     /** Runs a script by its SHA-1; loads it first where the server has none (new, restarted or failed-over). */
     Object script(LuaScript script, List<String> keys, List<String> args, String attempted) {
         return call(attempted, redis -> evalsha(redis, script, keys, args));
+    }
+
+    /**
+     * Runs a script by its SHA-1 with one more command sent in the same round trip ({@code alongside}, e.g. an
+     * update of a key in another cluster slot), retrying both on connection failures, so {@code alongside} must be
+     * idempotent. Answers the script's reply; {@code alongside}'s is handed to {@code whenDone} (a Redis error as
+     * the exception {@link Response#get} throws), for the caller to log: it does not decide the answer. Where the
+     * server has no script, it is loaded and run again by itself; {@code alongside} ran already.
+     *
+     * <p>On a cluster the other key lives on another node, so there is no one round trip to share; and Jedis's
+     * cluster pipeline starts a thread pool for each sync that spans nodes. There the script runs first and
+     * {@code alongside} follows as a call of its own, to one node.
+     */
+    Object scriptAlongside(LuaScript script, List<String> keys, List<String> args,
+                           Function<PipeliningBase, Response<?>> alongside, Consumer<Response<?>> whenDone,
+                           String attempted) {
+        return call(attempted, redis -> {
+            if (clustered) {
+                Object reply = evalsha(redis, script, keys, args);
+                whenDone.accept(pipelined(redis, alongside));
+                return reply;
+            }
+            Response<Object> reply;
+            Response<?> other;
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                reply = pipeline.evalsha(script.sha1(), keys, args);
+                other = alongside.apply(pipeline);
+                pipeline.sync();
+            }
+            whenDone.accept(other);
+            try {
+                return reply.get();
+            } catch (JedisDataException e) {
+                if (!(e instanceof JedisNoScriptException) && !String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                    throw e;
+                }
+                redis.scriptLoad(script.source(), keys.getFirst());
+                return redis.evalsha(script.sha1(), keys, args);
+            }
+        });
+    }
+
+    private static Response<?> pipelined(UnifiedJedis redis, Function<PipeliningBase, Response<?>> command) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            Response<?> response = command.apply(pipeline);
+            pipeline.sync();
+            return response;
+        }
     }
 
     /** The client itself, for what has no retry (health checks answer at once). */

@@ -1,33 +1,4 @@
--- Takes a free conversation lock and draws the next fencing token, in one step.
--- KEYS[1] lock, KEYS[2] fencing counter (expires once the clock has passed it, see below)
--- The token is the counter plus one, but never less than the server's clock in microseconds: if Redis
--- restarts empty, the counter would start again at 1 while PostgreSQL still remembers the old highest
--- token and would refuse every write of the conversation as stale. The clock floor keeps tokens growing
--- across such a loss. Microseconds stay exact in a Lua double until about the year 2255.
--- ARGV[1] owner token, ARGV[2] lease in milliseconds
+-- Takes a free conversation lock and draws the next fencing token, in one step (acquire, fn-acquire.lua).
+-- KEYS[1] lock, KEYS[2] fencing counter; ARGV[1] owner token, ARGV[2] lease in milliseconds
 -- Returns the fencing token of the lease, or 0 when another owner holds the lock.
-local current = redis.call('GET', KEYS[1])
-if current then
-  -- A retry of our own acquire whose reply was lost: the lease is already ours, hand it out again
-  -- rather than leave an orphan lock that nobody releases before its TTL.
-  local separator = string.find(current, ':', 1, true)
-  if separator and string.sub(current, separator + 1) == ARGV[1] then
-    return tonumber(string.sub(current, 1, separator - 1))
-  end
-  return 0
-end
-local now = redis.call('TIME')
-local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
-local fence = tonumber(redis.call('GET', KEYS[2]) or '0') + 1
-if fence < floor then
-  fence = floor
-end
--- The counter only matters while it is at or ahead of the clock: once the clock has passed it, a missing
--- counter gives a token from the clock, higher than every token drawn before. So it expires when the clock
--- has passed it, plus a margin (the lease, at least a minute) against small clock steps; a larger step back is
--- what the PostgreSQL fence and the fencing floor recover from, as after a Redis that lost its data.
-local margin = math.max(tonumber(ARGV[2]), 60000)
--- %d: plain concatenation would print a large token in exponent form (Lua's %.14g).
-redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', string.format('%d', math.floor((fence - floor) / 1000) + margin))
-redis.call('SET', KEYS[1], string.format('%d', fence) .. ':' .. ARGV[1], 'NX', 'PX', ARGV[2])
-return fence
+return acquire(KEYS[1], KEYS[2], ARGV[1], ARGV[2])

@@ -12,7 +12,9 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
 import java.time.Clock;
@@ -21,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -55,7 +58,7 @@ class LostRepliesTest {
     @Test
     void anAcquireWhoseReplyWasLostIsRetriedIntoTheSameLease() {
         loseTheReplyOfTheFirstScriptCall();
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
         ConversationId conversation = newConversation();
 
         Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
@@ -81,7 +84,7 @@ class LostRepliesTest {
     @Test
     void aFloorRaiseWhoseReplyWasLostIsRetriedIntoTheSameCounter() {
         loseTheReplyOfTheFirstScriptCall();
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
         ConversationId conversation = newConversation();
         // A day past the server clock, so the next token comes from the counter, not from the clock.
         long floor = (System.currentTimeMillis() + Duration.ofDays(1).toMillis()) * 1_000;
@@ -99,7 +102,7 @@ class LostRepliesTest {
             calls.incrementAndGet();
             throw new JedisDataException("ERR something Redis said");
         }).when(flaky).evalsha(anyString(), anyList(), anyList());
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
 
         assertThrows(JedisDataException.class, () -> locks.tryAcquire(newConversation(), TTL));
         assertEquals(1, calls.get());
@@ -110,11 +113,47 @@ class LostRepliesTest {
         doAnswer(invocation -> {
             throw new JedisConnectionException("connection reset");
         }).when(flaky).evalsha(anyString(), anyList(), anyList());
-        RedisLocks locks = new RedisLocks(redis, keys);
+        RedisLocks locks = new RedisLocks(redis, keys, new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1)));
 
         assertThrows(chat.orchestrator.core.port.StoreUnavailableException.class,
                 () -> locks.tryAcquire(newConversation(), TTL));
         verify(flaky, times(RedisTestServers.FAST_RETRY.maxAttempts())).evalsha(anyString(), anyList(), anyList());
+    }
+
+    @Test
+    void anAdmissionWhoseReplyWasLostIsRetriedIntoTheSameAcceptAndTheSameLease() {
+        loseTheRepliesOfTheFirstPipeline();
+        RedisState state = new RedisState(redis, keys, Clock.systemUTC(), Duration.ofHours(1), Duration.ofHours(1));
+        RedisLocks locks = new RedisLocks(redis, keys, state);
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "hello");
+
+        Admission admission = locks.acceptAndTryAcquire(hello, TTL);
+
+        // The script ran twice with the same tokens: accepted, not a duplicate, and the lease it took the first time.
+        assertEquals(AcceptOutcome.ACCEPTED, admission.accept());
+        Lease lease = admission.lease().orElseThrow();
+        assertEquals(Long.toString(lease.fencingToken().value()), client.get(keys.conversation(conversation).fence()));
+        assertEquals(lease.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
+        assertEquals(1, state.conversation(conversation).orElseThrow().totalMessages(), "counted once");
+        verify(flaky, times(2)).pipelined();
+    }
+
+    /** The first pipeline runs on the server, then its replies are lost on the way back. */
+    private void loseTheRepliesOfTheFirstPipeline() {
+        AtomicInteger pipelines = new AtomicInteger();
+        doAnswer(invocation -> {
+            AbstractPipeline real = (AbstractPipeline) invocation.callRealMethod();
+            if (pipelines.incrementAndGet() > 1) {
+                return real;
+            }
+            AbstractPipeline lossy = spy(real);
+            doAnswer(sync -> {
+                sync.callRealMethod();
+                throw new JedisConnectionException("replies lost after the pipeline ran");
+            }).when(lossy).sync();
+            return lossy;
+        }).when(flaky).pipelined();
     }
 
     private void loseTheReplyOfTheFirstScriptCall() {

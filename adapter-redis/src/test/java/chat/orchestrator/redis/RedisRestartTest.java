@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.port.Lease;
@@ -119,6 +121,17 @@ class RedisRestartTest {
         FencingToken floor = aDayAheadOfTheClock();
         store.locks().raiseFencingFloor(other, floor);
         assertTrue(store.locks().tryAcquire(other, TTL).orElseThrow().fencingToken().isNewerThan(floor));
+        // The combined accept goes in a pipeline with the index update; its NOSCRIPT is answered there too.
+        try (Jedis admin = new Jedis("127.0.0.1", server.ports().getFirst())) {
+            admin.scriptFlush();
+        }
+        InboundMessage hello = message(newConversation(), "m1", 0, "hello");
+        Admission admitted = store.locks().acceptAndTryAcquire(hello, TTL);
+        assertEquals(AcceptOutcome.ACCEPTED, admitted.accept());
+        assertTrue(admitted.lease().isPresent());
+        assertEquals(Set.of(hello.id()), store.state().pendingIds(hello.conversationId()));
+        assertTrue(store.state().conversations(0, 100).conversations().stream()
+                .anyMatch(c -> c.conversationId().equals(hello.conversationId())), "indexed in the same round trip");
     }
 
     /** Above any token the server clock gives today: lock-acquire never draws less than the clock in µs. */

@@ -111,6 +111,28 @@ final class AppServer implements AutoCloseable {
         throw new IllegalStateException("app-server never became ready");
     }
 
+    /**
+     * One new message as Pancake's webhook sends it; true when the server took it (status processing or queued: the
+     * answer goes on in the background), an exception saying what came if not.
+     */
+    static boolean sendWebhook(HttpClient client, URI endpoint, String conversation, String messageId)
+            throws IOException, InterruptedException {
+        String body = "{\"event_type\":\"messaging\",\"page_id\":\"bench-page\",\"data\":{\"conversation\":{\"id\":\""
+                + conversation + "\",\"type\":\"INBOX\"},\"message\":{\"id\":\"" + messageId
+                + "\",\"from\":{\"id\":\"u-" + conversation + "\"},\"message\":\"Xin chào, tôi muốn đặt lịch\","
+                + "\"created_at\":" + System.currentTimeMillis() / 1000.0 + "}}}";
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(endpoint)
+                .header("Authorization", "Bearer " + MESSAGE_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !(response.body().contains("\"status\":\"processing\"")
+                || response.body().contains("\"status\":\"queued\""))) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + ": "
+                    + response.body().substring(0, Math.min(300, response.body().length())));
+        }
+        return true;
+    }
+
     /** One new message; true when the server answered it (status completed), an exception saying what came if not. */
     static boolean send(HttpClient client, URI endpoint, String conversation, String messageId)
             throws IOException, InterruptedException {

@@ -102,7 +102,9 @@ public final class Comparison {
 
     /**
      * A fixed number of messages to new conversations at 16 connections, with every counter read before and after:
-     * what one message costs in CPU and round trips, whatever else the machine is doing.
+     * what one message costs in CPU and round trips, whatever else the machine is doing. Once through the synchronous
+     * endpoint, then once through Pancake's webhook (which answers at once: its counters are read once every answer
+     * is stored and delivered).
      */
     private void costs(Stores stores, String database, AppServer app, HttpClient client, URI endpoint)
             throws Exception {
@@ -116,12 +118,28 @@ public final class Comparison {
         Thread.sleep(Duration.ofMillis(1_500));
         Costs.Reading after = costs.read();
         long answered = result.operations();
-        System.out.println(Costs.describe(before, after, answered) + (result.errors() == 0 ? ""
+        System.out.println("sync: " + Costs.describe(before, after, answered) + (result.errors() == 0 ? ""
                 : String.format(Locale.ROOT, " (%d errors, first: %s)", result.errors(), result.firstError())));
         costs.statements(answered).forEach(System.out::println);
         table.row("app-server CPU per message, 16 connections (lower is better)", 16,
                 String.format(Locale.ROOT, "%.2f ms", Costs.cpuMillisPerMessage(before, after, answered)), "-",
                 Double.NaN);
+
+        URI webhook = app.uri("/api/v1/pancake/webhook");
+        costs.resetStatements();
+        Costs.Reading beforeHooks = costs.read();
+        Load.Result hooks = Load.each(messages, 16, Duration.ofSeconds(120),
+                sequence -> AppServer.sendWebhook(client, webhook, "hook-" + sequence, "hook-" + sequence));
+        costs.awaitAnswered("hook-", hooks.operations(), Duration.ofSeconds(120));
+        Thread.sleep(Duration.ofMillis(1_500));
+        Costs.Reading afterHooks = costs.read();
+        System.out.println("webhook: " + Costs.describe(beforeHooks, afterHooks, hooks.operations())
+                + (hooks.errors() == 0 ? "" : String.format(Locale.ROOT, " (%d errors, first: %s)", hooks.errors(),
+                hooks.firstError())));
+        costs.statements(hooks.operations()).forEach(System.out::println);
+        table.row("app-server CPU per webhook message, 16 connections (lower is better)", 16,
+                String.format(Locale.ROOT, "%.2f ms",
+                        Costs.cpuMillisPerMessage(beforeHooks, afterHooks, hooks.operations())), "-", Double.NaN);
     }
 
     private static Map<String, String> appEnvironment(Stores stores, String database) throws java.io.IOException {

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +26,7 @@ final class Costs {
 
     /** One reading of every counter. */
     record Reading(double serverCpuSeconds, double redisCpuSeconds, double postgresCpuSeconds,
-                   Map<String, Long> redisCalls, long commits, long rowsWritten) {
+                   Map<String, Long> redisCalls, long redisReads, long commits, long rowsWritten) {
     }
 
     private final Stores stores;
@@ -64,7 +65,7 @@ final class Costs {
     }
 
     Reading read() throws IOException, SQLException {
-        return new Reading(app.cpuSeconds(), redisCpuSeconds(), postgresCpuSeconds(), redisCalls(),
+        return new Reading(app.cpuSeconds(), redisCpuSeconds(), postgresCpuSeconds(), redisCalls(), redisReads(),
                 databaseCounter("xact_commit"), databaseCounter("tup_inserted + tup_updated + tup_deleted"));
     }
 
@@ -72,12 +73,14 @@ final class Costs {
     static String describe(Reading before, Reading after, long messages) {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "per message over %,d messages: CPU app-server %.2f ms, Redis %.3f ms,"
-                        + " PostgreSQL %.2f ms; PostgreSQL %.2f commits, %.2f rows written; Redis %.2f commands:",
+                        + " PostgreSQL %.2f ms; PostgreSQL %.2f commits, %.2f rows written; Redis %.2f round trips,"
+                        + " %.2f commands:",
                 messages, 1000 * (after.serverCpuSeconds() - before.serverCpuSeconds()) / messages,
                 1000 * (after.redisCpuSeconds() - before.redisCpuSeconds()) / messages,
                 1000 * (after.postgresCpuSeconds() - before.postgresCpuSeconds()) / messages,
                 (after.commits() - before.commits()) / (double) messages,
                 (after.rowsWritten() - before.rowsWritten()) / (double) messages,
+                (after.redisReads() - before.redisReads()) / (double) messages,
                 (total(after.redisCalls()) - total(before.redisCalls())) / (double) messages));
         after.redisCalls().forEach((command, calls) -> {
             long delta = calls - before.redisCalls().getOrDefault(command, 0L);
@@ -110,6 +113,22 @@ final class Costs {
         }
         calls.remove("info");
         return calls;
+    }
+
+    /**
+     * Requests Redis has read off its sockets ({@code total_reads_processed}): one per round trip, a pipeline sent
+     * in one write included, where {@code commandstats} counts every command, those a script runs too. The readings'
+     * own few requests are a rounding error over thousands of messages.
+     */
+    private long redisReads() {
+        try (Jedis jedis = new Jedis("127.0.0.1", stores.redisPort)) {
+            for (String line : jedis.info("stats").split("\r?\n")) {
+                if (line.startsWith("total_reads_processed:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        }
+        throw new IllegalStateException("Redis reports no total_reads_processed (older than 6.0?)");
     }
 
     private double redisCpuSeconds() {
@@ -145,6 +164,28 @@ final class Costs {
             }
         }
         return ticks / CLOCK_TICKS_PER_SECOND;
+    }
+
+    /**
+     * Waits until {@code messages} messages of conversations named {@code prefix}… are recorded, all answered, and
+     * none of their deliveries waits: the webhook answers before the work is done, so the counters are read after.
+     */
+    void awaitAnswered(String prefix, long messages, Duration budget) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection connection = connect();
+                 Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT (SELECT count(*) FROM messages WHERE conversation_id"
+                         + " LIKE '" + prefix + "%' AND answered_by IS NOT NULL), (SELECT count(*) FROM deliveries"
+                         + " WHERE conversation_id LIKE '" + prefix + "%' AND status = 'pending')")) {
+                row.next();
+                if (row.getLong(1) >= messages && row.getLong(2) == 0) {
+                    return;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the webhook's messages were not all answered and delivered within " + budget);
     }
 
     /** Starts {@link #statements}'s count afresh. */

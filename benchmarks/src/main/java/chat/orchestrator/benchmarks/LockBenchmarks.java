@@ -63,7 +63,8 @@ public class LockBenchmarks {
             pool.setMaxTotal(POOL);
             pool.setMaxIdle(POOL);
             jedis = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", port)).poolConfig(pool).build();
-            acquire = jedis.scriptLoad(script("lock-acquire"));
+            // lock-acquire calls the function fn-acquire defines, sent with it as the adapter sends it.
+            acquire = jedis.scriptLoad(script("fn-acquire") + "\n" + script("lock-acquire"));
             release = jedis.scriptLoad(script("lock-release"));
             Config config = new Config();
             config.useSingleServer().setAddress("redis://127.0.0.1:" + port)

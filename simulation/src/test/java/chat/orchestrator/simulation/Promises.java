@@ -11,6 +11,7 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.DeliveryReport;
 import chat.orchestrator.core.domain.Submission;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.CommittedAnswer;
@@ -109,11 +110,14 @@ final class Promises {
             if (result == OutboxPort.Recorded.HANDOFF_LIFTED) {
                 owe(thread, "handoffLifted " + claim.delivery().conversationId() + " " + claim.runId() + " " + state);
             }
-        } else if (port == LockPort.class && method.equals("tryAcquire") && tellsLockAttempts(thread)) {
+        } else if (port == LockPort.class && (method.equals("tryAcquire") || method.equals("acceptAndTryAcquire"))
+                && tellsLockAttempts(thread)) {
             // A request's or the sweeper's attempt is always told; a holder's retake after a refused write is not.
             @SuppressWarnings("unchecked")
-            Optional<Lease> lease = (Optional<Lease>) result;
-            owe(thread, "lockAttempted " + args[0] + " " + lease.isPresent());
+            Optional<Lease> lease = result instanceof Admission admission ? admission.lease()
+                    : (Optional<Lease>) result;
+            Object conversation = args[0] instanceof InboundMessage message ? message.conversationId() : args[0];
+            owe(thread, "lockAttempted " + conversation + " " + lease.isPresent());
             if (lease.isPresent()) {
                 lockTaken.put(thread, world.now());
             }

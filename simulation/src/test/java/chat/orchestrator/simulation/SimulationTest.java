@@ -78,8 +78,12 @@ class SimulationTest {
                     + failures.stream().map(f -> f.plan().seed()).limit(20).toList() + "\nby what broke first: "
                     + failures.stream().collect(java.util.stream.Collectors.groupingBy(
                             f -> f.violations().getFirst().replaceAll(" at \\d{4}-.*", "").replaceAll(":.*", ""),
-                            java.util.TreeMap::new, java.util.stream.Collectors.mapping(f -> f.plan().seed(),
-                                    java.util.stream.Collectors.toList())))
+                            java.util.TreeMap::new, java.util.stream.Collectors.collectingAndThen(
+                                    java.util.stream.Collectors.mapping(f -> f.plan().seed(),
+                                            java.util.stream.Collectors.toList()),
+                                    // A broken build fails every seed: the first ten and how many say enough.
+                                    group -> group.size() <= 10 ? group.toString()
+                                            : group.subList(0, 10) + " and " + (group.size() - 10) + " more")))
                     + "\nfirst: seed "
                     + first.plan().seed() + ": " + String.join("\n  ", first.violations())
                     + "\nreplay: " + Simulation.replayCommand(first.plan().seed())

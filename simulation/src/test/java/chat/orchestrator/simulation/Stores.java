@@ -3,6 +3,7 @@ package chat.orchestrator.simulation;
 import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.ClaimedDelivery;
 import chat.orchestrator.core.port.CommittedAnswer;
@@ -206,7 +207,12 @@ final class Stores {
 
     private void observe(Class<?> port, String method, Object[] args, Object result, World.SimThread thread,
                          SimulatedScheduler caller) {
-        if (port == StatePort.class) {
+        if (port == LockPort.class) {
+            // The combined accept and lock attempt of the hot path accepts as StatePort.accept does.
+            if (method.equals("acceptAndTryAcquire") && ((Admission) result).accept() == AcceptOutcome.ACCEPTED) {
+                checker.accepted((InboundMessage) args[0]);
+            }
+        } else if (port == StatePort.class) {
             switch (method) {
                 case "accept" -> {
                     if (result == AcceptOutcome.ACCEPTED) {

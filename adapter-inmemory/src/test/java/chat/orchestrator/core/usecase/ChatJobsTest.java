@@ -12,6 +12,7 @@ import chat.orchestrator.core.port.AiUnavailableException;
 import chat.orchestrator.core.port.Job;
 import chat.orchestrator.core.port.JobPort;
 import chat.orchestrator.core.port.JobStatus;
+import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
@@ -109,8 +110,8 @@ class ChatJobsTest {
 
     @Test
     void aBurstThatCannotBeRecorded_failsItsJob() {
-        ChatJobs jobs = jobs(Faults.failing(StatePort.class, rig.state, new StoreUnavailableException("redis down"),
-                "accept"), jobStore);
+        ChatJobs jobs = jobs(Faults.failing(LockPort.class, rig.locks, new StoreUnavailableException("redis down"),
+                "acceptAndTryAcquire"), rig.state, jobStore);
 
         ChatJobs.Submitted submitted = jobs.submit(conversation, burst);
 
@@ -200,7 +201,11 @@ class ChatJobsTest {
     }
 
     private ChatJobs jobs(StatePort state, JobPort jobPort) {
-        HandleMessage messages = new HandleMessage(rig.locks, state, rig.history, rig.worker(WorkerRig::echo),
+        return jobs(rig.locks, state, jobPort);
+    }
+
+    private ChatJobs jobs(LockPort locks, StatePort state, JobPort jobPort) {
+        HandleMessage messages = new HandleMessage(locks, state, rig.history, rig.worker(WorkerRig::echo),
                 executor, rig.scheduler, WorkerRig.SETTINGS, LifecycleEvents.NONE);
         return new ChatJobs(messages::submit, jobPort, rig.history, rig.clock, JOB_TTL);
     }

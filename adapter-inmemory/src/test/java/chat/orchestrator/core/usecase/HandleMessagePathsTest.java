@@ -14,6 +14,7 @@ import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.time.Duration;
@@ -144,7 +145,9 @@ class HandleMessagePathsTest {
     @Test
     void aStoreThatIsGoneAtSubmit_failsTheCallerRetryably() {
         StoreUnavailableException down = new StoreUnavailableException("redis down");
-        HandleMessage stateGone = handleMessage(Faults.failing(StatePort.class, rig.state, down, "accept"), rig.history);
+        // Accept and the lock attempt are one step of the state store.
+        HandleMessage stateGone = handleMessage(
+                Faults.failing(LockPort.class, rig.locks, down, "acceptAndTryAcquire"), rig.state, rig.history);
         HandleMessage historyGone = handleMessage(rig.state,
                 Faults.failing(HistoryPort.class, rig.history, new StoreUnavailableException("postgres down"), "record"));
 
@@ -169,7 +172,11 @@ class HandleMessagePathsTest {
     }
 
     private HandleMessage handleMessage(StatePort state, HistoryPort history) {
-        return new HandleMessage(rig.locks, state, history, rig.worker(WorkerRig::echo), executor, rig.scheduler, WorkerRig.SETTINGS,
+        return handleMessage(rig.locks, state, history);
+    }
+
+    private HandleMessage handleMessage(LockPort locks, StatePort state, HistoryPort history) {
+        return new HandleMessage(locks, state, history, rig.worker(WorkerRig::echo), executor, rig.scheduler, WorkerRig.SETTINGS,
                 LifecycleEvents.NONE);
     }
 

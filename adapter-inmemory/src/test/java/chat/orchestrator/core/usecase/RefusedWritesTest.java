@@ -15,6 +15,7 @@ import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.core.port.FencedWrite;
 import chat.orchestrator.core.port.FencingToken;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.RunId;
 import java.util.List;
@@ -83,7 +84,8 @@ class RefusedWritesTest {
     void aDiscardRefusedWhileAnotherHolderHasTheConversation_leavesEverythingToIt() throws Exception {
         WaitingCaller caller = new WaitingCaller(first.id());
         // Its renewals report success, as one that returned just before a long pause would.
-        LockPort blind = Faults.overriding(LockPort.class, rig.locks, () -> true, "renew");
+        LockPort blind = Faults.overriding(LockPort.class, Faults.overriding(LockPort.class, rig.locks, () -> true, "renew"),
+                () -> new LeaseCheck.Held(rig.state.pendingIds(conversation)), "renewReadingPending");
         ConversationWorker worker = rig.worker(blind, rig.state, rig.history, ai, WorkerRig.SETTINGS);
         Lease lease = take();
         CompletableFuture<Void> done = CompletableFuture.runAsync(() -> worker.run(lease, Optional.of(caller)));

@@ -11,6 +11,7 @@ import chat.orchestrator.core.domain.ConversationId;
 import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.port.StoreUnavailableException;
 import java.util.List;
@@ -55,10 +56,10 @@ class StaleAnswerTest {
 
     @Test
     void anAnswerStoredWhilePendingCannotBeCleared_isStillDelivered_andTheLockLeftToExpire() throws Exception {
-        StatePort cannotClear = Faults.failing(StatePort.class, rig.state, new StoreUnavailableException("redis down"),
-                "removePending");
+        LockPort cannotClear = Faults.failing(LockPort.class, rig.locks, new StoreUnavailableException("redis down"),
+                "removeAndReleaseIfNoPending");
 
-        rig.worker(rig.locks, cannotClear, rig.history, WorkerRig::echo, WorkerRig.SETTINGS)
+        rig.worker(cannotClear, rig.state, rig.history, WorkerRig::echo, WorkerRig.SETTINGS)
                 .run(take(), Optional.of(caller));
 
         MessageOutcome.Completed completed = assertInstanceOf(MessageOutcome.Completed.class,

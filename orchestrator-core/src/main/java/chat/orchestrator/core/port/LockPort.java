@@ -1,18 +1,43 @@
 package chat.orchestrator.core.port;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
+import chat.orchestrator.core.domain.MessageId;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The per-conversation lock with leases and fencing tokens. Each method is one atomic operation in its store.
- * Must live in the same store as {@link StatePort}: {@link #releaseIfNoPending} reads the pending messages.
+ * Must live in the same store as {@link StatePort}: {@link #releaseIfNoPending} reads the pending messages, and the
+ * combined steps of the hot path ({@link #acceptAndTryAcquire}, {@link #renewReadingPending},
+ * {@link #removeAndReleaseIfNoPending}) change or read both in one atomic operation, one round trip.
  * Methods throw {@link StoreUnavailableException} when the store cannot be reached, never answer "acquired" then.
  */
 public interface LockPort {
 
     /** Takes the lock if free, with a new owner token and the next fencing token of the conversation. */
     Optional<Lease> tryAcquire(ConversationId conversationId, Duration ttl);
+
+    /**
+     * {@link StatePort#accept} then {@link #tryAcquire}, in one atomic step and in that order: the message is in the
+     * pending set before the lock is tried, so a holder that releases only when nothing is pending cannot miss it
+     * (docs/design.md, steps 3 and 8). A message whose id was seen is not added, and the lock is still tried.
+     */
+    Admission acceptAndTryAcquire(InboundMessage message, Duration ttl);
+
+    /**
+     * {@link #renew} and, if the lease is still ours, {@link StatePort#pendingIds}, in one atomic step: the holder
+     * proves it holds the lock and learns whether a newer message made its answer stale, in one round trip.
+     */
+    LeaseCheck renewReadingPending(Lease lease, Duration ttl);
+
+    /**
+     * {@link StatePort#removePending} of {@code answered} then {@link #releaseIfNoPending}, in one atomic step: nothing
+     * is removed or released unless the lease is ours ({@link ReleaseOutcome#NOT_OWNER}); the lock is kept when any
+     * other id is pending, a bodiless one included ({@link ReleaseOutcome#PENDING_REMAIN}).
+     */
+    ReleaseOutcome removeAndReleaseIfNoPending(Lease lease, Set<MessageId> answered);
 
     /** Extends the lease to {@code ttl} from now if it is still this lease's; false if it was lost. */
     boolean renew(Lease lease, Duration ttl);

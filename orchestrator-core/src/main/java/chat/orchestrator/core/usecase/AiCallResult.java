@@ -1,12 +1,20 @@
 package chat.orchestrator.core.usecase;
 
 import chat.orchestrator.core.domain.AiReply;
+import chat.orchestrator.core.domain.MessageId;
+import java.util.Set;
 
 /** How one guarded AI call ended. */
 sealed interface AiCallResult {
 
-    /** The AI answered and the lease was still ours afterwards. */
-    record Answered(AiReply reply) implements AiCallResult {
+    /**
+     * The AI answered and the lease was still ours afterwards (renewed); {@code pendingIds} were pending at that
+     * renewal, read in the same step: an id among them the batch did not know makes the answer stale.
+     */
+    record Answered(AiReply reply, Set<MessageId> pendingIds) implements AiCallResult {
+        public Answered {
+            pendingIds = Set.copyOf(pendingIds);
+        }
     }
 
     /** A newer message arrived and the call was cancelled before it finished. */

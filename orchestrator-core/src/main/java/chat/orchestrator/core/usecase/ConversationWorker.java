@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -93,15 +94,23 @@ public final class ConversationWorker {
      * {@code caller}, when present, is told the outcome covering its message, and always gets one.
      */
     void run(Lease lease, Optional<WaitingCaller> caller) {
+        run(lease, OptionalLong.empty(), caller);
+    }
+
+    /**
+     * As {@link #run(Lease, Optional)}, for a lease granted after {@code acquiredAt} (the {@link Scheduler}'s nano
+     * time): while it is fresh, the first pass does not renew it.
+     */
+    void run(Lease lease, OptionalLong acquiredAt, Optional<WaitingCaller> caller) {
         ConversationId conversation = lease.conversationId();
         Lease current = lease;
         long started = scheduler.nanoTime();
         events.workerStarted(conversation);
         try {
-            Next next = pass(current, caller);
+            Next next = pass(current, acquiredAt, caller);
             while (next instanceof Next.Continue(Lease renewed)) {
                 current = renewed;
-                next = pass(current, caller);
+                next = pass(current, OptionalLong.empty(), caller);
             }
             // The caller's message joined another holder's burst between its accept and our lock, and that holder
             // answered it: as for any caller who found the conversation held, it is in another worker's hands.
@@ -120,11 +129,12 @@ public final class ConversationWorker {
         }
     }
 
-    private Next pass(Lease lease, Optional<WaitingCaller> caller) throws InterruptedException {
+    private Next pass(Lease lease, OptionalLong acquiredAt, Optional<WaitingCaller> caller)
+            throws InterruptedException {
         ConversationId conversation = lease.conversationId();
         // A full lease for every pass: the previous one may have spent most of it delivering, and the quiet window
-        // below does not renew.
-        if (!locks.renew(lease, settings.lockTtl())) {
+        // below does not renew. A lease just granted is full already (see fresh).
+        if (!fresh(acquiredAt) && !locks.renew(lease, settings.lockTtl())) {
             // Whoever holds it now answers what is pending, our caller's message included.
             WaitingCaller.completeIfWaiting(caller, MessageOutcome.Locked::new);
             return STOP;
@@ -166,8 +176,21 @@ public final class ConversationWorker {
             case AiCallResult.Failed failed -> aiFailed(lease, batch, caller, failed.reason());
             case AiCallResult.Rejected rejected -> aiRejected(lease, batch, caller, rejected.reason());
             case AiCallResult.CancelledByNewerMessage cancelled -> restart(lease, batch, known, caller, Optional.empty());
-            case AiCallResult.Answered answered -> answer(lease, batch, known, caller, answered.reply());
+            case AiCallResult.Answered answered -> answer(lease, batch, known, caller, answered);
         };
+    }
+
+    /**
+     * Whether a lease granted after {@code acquiredAt} still has, once the quiet window has passed, more than two
+     * thirds of its TTL: the AI call renews a third of the TTL after it starts, as a renewed lease would need. A
+     * lease that was lost all the same (force-released) is caught by the fence or by the check after the AI.
+     */
+    private boolean fresh(OptionalLong acquiredAt) {
+        if (acquiredAt.isEmpty()) {
+            return false;
+        }
+        Duration age = Duration.ofNanos(scheduler.nanoTime() - acquiredAt.getAsLong());
+        return age.plus(quietWindow.longest()).compareTo(settings.lockTtl().dividedBy(3)) < 0;
     }
 
     private void told(ConversationId conversation, AiCallResult result, Duration took) {
@@ -221,9 +244,11 @@ public final class ConversationWorker {
     }
 
     private Next answer(Lease lease, List<InboundMessage> batch, Set<MessageId> known, Optional<WaitingCaller> caller,
-                        AiReply reply) throws InterruptedException {
-        // By ids: a newer message whose body the store lost has no body to list, yet it makes this answer stale.
-        if (!known.containsAll(state.pendingIds(lease.conversationId()))) {
+                        AiCallResult.Answered answered) throws InterruptedException {
+        AiReply reply = answered.reply();
+        // By ids, read with the lease check after the AI: a newer message whose body the store lost has no body to
+        // list, yet it makes this answer stale.
+        if (!known.containsAll(answered.pendingIds())) {
             return restart(lease, batch, known, caller, Optional.of(reply));
         }
         AiRun run = run(lease, batch, reply);
@@ -235,16 +260,18 @@ public final class ConversationWorker {
         }
         events.burstAnswered(lease.conversationId(), run.id(), batch.size());
         run.handoff().ifPresent(stored -> events.handedOff(lease.conversationId(), stored.by()));
-        // Removal fails if the lease was lost after the commit, or the state store just went away; the answer
-        // stands (it was fenced) and is delivered all the same, and the next holder drops its messages as answered.
-        boolean stillHolder = removeAnswered(lease, batch);
         DeliveryReport report = outbox.deliverOwn(lease.conversationId(), run.id(), reply.actions(),
                 committed.claim());
+        // After delivery, in one step with the release check. Until then the answered ids stay pending under our
+        // lock, which nobody else can take: a crash before this leaves them to the next holder, which drops them
+        // as answered (history says so), as when the lease is lost after the commit. Before the caller is told, so
+        // a caller whose next message follows at once finds the conversation free, not held by this pass.
+        Next next = removeAnsweredAndRelease(lease, batch);
         WaitingCaller.completeIfAmong(caller, ids(batch),
                 id -> new MessageOutcome.Completed(id, reply, report, batch.size()));
         LOG.log(Level.INFO, "conversation={0} run={1} answered={2} delivered={3}/{4}", lease.conversationId(),
                 run.id(), batch.size(), report.delivered(), report.actions().size());
-        return stillHolder ? release(lease) : STOP;
+        return next;
     }
 
     /**
@@ -257,21 +284,27 @@ public final class ConversationWorker {
         if (write instanceof FencedWrite.Refused refused) {
             return refusedWrite(lease, batch, caller, refused);
         }
-        boolean stillHolder = removeAnswered(lease, batch);
+        Next next = removeAnsweredAndRelease(lease, batch);
         Handoff touched = new Handoff(handoff.since(), handoff.by(), handoff.reason(), now);
         WaitingCaller.completeIfAmong(caller, ids(batch), id -> new MessageOutcome.HandedOff(id, touched));
         LOG.log(Level.INFO, "conversation={0} handed off ({1}): {2} message(s) recorded for people, not answered",
                 lease.conversationId(), handoff.by().wireName(), batch.size());
-        return stillHolder ? release(lease) : STOP;
+        return next;
     }
 
-    private boolean removeAnswered(Lease lease, List<InboundMessage> batch) {
+    /**
+     * Removes the stored burst from the pending set and lets the lock go if nothing else waits, in one step. It
+     * fails if the lease was lost after the commit, or the state store just went away; the burst stands (it was
+     * fenced) and the next holder drops its messages as answered. Unreachable, the lease is left to expire.
+     */
+    private Next removeAnsweredAndRelease(Lease lease, List<InboundMessage> batch) {
         try {
-            return state.removePending(lease, ids(batch));
+            ReleaseOutcome outcome = locks.removeAndReleaseIfNoPending(lease, ids(batch));
+            return outcome == ReleaseOutcome.PENDING_REMAIN ? new Next.Continue(lease) : STOP;
         } catch (StoreUnavailableException unreachable) {
             LOG.log(Level.WARNING, "conversation={0} burst stored, pending not cleared ({1}); going on all the same",
                     lease.conversationId(), unreachable.getMessage());
-            return false;
+            return STOP;
         }
     }
 

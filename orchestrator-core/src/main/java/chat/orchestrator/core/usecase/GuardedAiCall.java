@@ -8,6 +8,7 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.AiPort;
 import chat.orchestrator.core.port.AiRejectedException;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.StatePort;
 import java.time.Duration;
@@ -51,11 +52,13 @@ final class GuardedAiCall {
                 try {
                     AiReply reply = scheduler.await(answer, settings.pollInterval());
                     refusals.answered();
-                    // The answer may have taken longer than the lease: prove we still hold it before using it.
-                    if (!locks.renew(lease, settings.lockTtl())) {
+                    // The answer may have taken longer than the lease: prove we still hold it before using it. The same
+                    // step reads what is pending, for the worker's staleness check: one round trip for both.
+                    if (!(locks.renewReadingPending(lease, settings.lockTtl()) instanceof LeaseCheck.Held held)) {
                         return new AiCallResult.LeaseLost();
                     }
-                    return new AiCallResult.Answered(reply.withProcessingTime(Duration.ofNanos(scheduler.nanoTime() - started)));
+                    return new AiCallResult.Answered(
+                            reply.withProcessingTime(Duration.ofNanos(scheduler.nanoTime() - started)), held.pendingIds());
                 } catch (TimeoutException stillRunning) {
                     if (!scheduler.clock().instant().isBefore(nextRenewal)) {
                         if (!locks.renew(lease, settings.lockTtl())) {

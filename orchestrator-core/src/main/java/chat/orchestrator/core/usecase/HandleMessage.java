@@ -7,6 +7,7 @@ import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageOutcome;
 import chat.orchestrator.core.domain.Submission;
 import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.HistoryPort;
 import chat.orchestrator.core.port.Lease;
 import chat.orchestrator.core.port.LifecycleEvents;
@@ -17,6 +18,7 @@ import chat.orchestrator.core.port.StoreUnavailableException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -89,22 +91,26 @@ public final class HandleMessage {
         if (history.record(message) == RecordOutcome.ANSWERED) {
             return new Submission.Decided(duplicate(message));
         }
+        // Accept, then the lock attempt, in one step of the store: the message is pending before the lock is tried.
         // A redelivered id that was never answered (its AI call failed, or its holder died) is not lost: whoever
         // gets the lock answers it. One that is merely in someone's hands is a duplicate for this caller.
-        boolean redelivered = state.accept(message) == AcceptOutcome.ALREADY_SEEN;
         long attempt = scheduler.nanoTime();
-        Optional<Lease> lease = locks.tryAcquire(conversation, settings.lockTtl());
+        Admission admission = locks.acceptAndTryAcquire(message, settings.lockTtl());
+        boolean redelivered = admission.accept() == AcceptOutcome.ALREADY_SEEN;
+        Optional<Lease> lease = admission.lease();
         events.lockAttempted(conversation, lease.isPresent(), Duration.ofNanos(scheduler.nanoTime() - attempt));
         if (lease.isEmpty()) {
             return new Submission.Decided(redelivered ? new MessageOutcome.Duplicate(message.id(), Optional.empty())
                     : new MessageOutcome.Locked(message.id()));
         }
+        // The lease was granted after `attempt`: the worker's first pass can tell whether it is still fresh.
+        OptionalLong acquiredAt = OptionalLong.of(attempt);
         if (redelivered && !state.pendingIds(conversation).contains(message.id())) {
-            start(lease.get(), Optional.empty());
+            start(lease.get(), acquiredAt, Optional.empty());
             return new Submission.Decided(duplicate(message));
         }
         WaitingCaller caller = new WaitingCaller(message.id());
-        if (!start(lease.get(), Optional.of(caller))) {
+        if (!start(lease.get(), acquiredAt, Optional.of(caller))) {
             return new Submission.Decided(new MessageOutcome.Failed(message.id(), "shutting down", true));
         }
         return new Submission.Started(caller.outcome(), lease.get().fencingToken().value());
@@ -112,12 +118,12 @@ public final class HandleMessage {
 
     /** Starts the worker for a lease taken elsewhere (the sweeper); false if shutting down (the lease is let go). */
     boolean startWorker(Lease lease) {
-        return start(lease, Optional.empty());
+        return start(lease, OptionalLong.empty(), Optional.empty());
     }
 
-    private boolean start(Lease lease, Optional<WaitingCaller> caller) {
+    private boolean start(Lease lease, OptionalLong acquiredAt, Optional<WaitingCaller> caller) {
         try {
-            executor.execute(() -> worker.run(lease, caller));
+            executor.execute(() -> worker.run(lease, acquiredAt, caller));
             return true;
         } catch (RejectedExecutionException shuttingDown) {
             locks.release(lease);

@@ -24,6 +24,11 @@ final class QuietWindow {
         this.maxRounds = window.isZero() ? 0 : Math.max(1, maxWait.toMillis() / Math.max(1, window.toMillis()));
     }
 
+    /** The longest {@link #await} waits: nothing when there is no window. */
+    Duration longest() {
+        return window.multipliedBy(maxRounds);
+    }
+
     void await(ConversationId conversationId) throws InterruptedException {
         if (maxRounds == 0) {
             return;

@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import chat.orchestrator.core.domain.ConversationId;
+import chat.orchestrator.core.domain.InboundMessage;
 import chat.orchestrator.core.domain.MessageId;
+import chat.orchestrator.core.port.AcceptOutcome;
+import chat.orchestrator.core.port.Admission;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockInfo;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.ReleaseOutcome;
@@ -183,6 +187,151 @@ public abstract class LockPortContract {
         assertTrue(state.removePending(lease, Set.of(MessageId.of("m1"))));
         assertEquals(ReleaseOutcome.RELEASED, locks.releaseIfNoPending(lease));
         assertTrue(locks.inspect(conversation).isEmpty());
+    }
+
+    @Test
+    void acceptAndTryAcquire_acceptsFirst_thenTakesAFreeLock() {
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
+
+        Admission admission = locks.acceptAndTryAcquire(hello, TTL);
+
+        assertEquals(AcceptOutcome.ACCEPTED, admission.accept());
+        Lease lease = admission.lease().orElseThrow();
+        assertEquals(conversation, lease.conversationId());
+        assertEquals(lease.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
+        assertEquals(Set.of(hello.id()), state.pendingIds(conversation));
+        assertEquals(List.of(hello), state.pending(conversation, 10));
+        assertEquals(1, state.conversation(conversation).orElseThrow().totalMessages(), "a summary like accept's");
+        assertTrue(state.conversations(0, 1_000).conversations().stream()
+                .anyMatch(c -> c.conversationId().equals(conversation)), "listed for the admin");
+        assertEquals(ReleaseOutcome.PENDING_REMAIN, locks.releaseIfNoPending(lease));
+    }
+
+    @Test
+    void acceptAndTryAcquire_onAHeldConversation_acceptsWithoutALease_andLeavesTheHolderAlone() {
+        ConversationId conversation = newConversation();
+        Lease holder = locks.tryAcquire(conversation, TTL).orElseThrow();
+        InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
+
+        Admission admission = locks.acceptAndTryAcquire(hello, TTL);
+
+        assertEquals(new Admission(AcceptOutcome.ACCEPTED, Optional.empty()), admission);
+        assertEquals(holder.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
+        assertEquals(Set.of(hello.id()), state.pendingIds(conversation));
+        assertEquals(ReleaseOutcome.PENDING_REMAIN, locks.releaseIfNoPending(holder), "the holder sees it");
+    }
+
+    @Test
+    void acceptAndTryAcquire_ofASeenId_addsNothing_butStillTriesTheLock() {
+        ConversationId conversation = newConversation();
+        InboundMessage hello = message(conversation, "m1", 0, "Xin chào");
+        Lease first = locks.acceptAndTryAcquire(hello, TTL).lease().orElseThrow();
+        assertEquals(ReleaseOutcome.RELEASED, locks.removeAndReleaseIfNoPending(first, Set.of(hello.id())));
+
+        Admission again = locks.acceptAndTryAcquire(hello, TTL);
+
+        assertEquals(AcceptOutcome.ALREADY_SEEN, again.accept());
+        Lease second = again.lease().orElseThrow();
+        assertTrue(second.fencingToken().isNewerThan(first.fencingToken()));
+        assertEquals(Set.of(), state.pendingIds(conversation), "a seen id is not pending again");
+        assertEquals(ReleaseOutcome.RELEASED, locks.releaseIfNoPending(second));
+    }
+
+    /**
+     * The arrival race (docs/design.md, steps 3 and 8): a message admitted while its holder lets go is either seen
+     * pending by the release check, or admitted after the release and so given the lock. Never neither.
+     */
+    @Test
+    void aMessageAdmittedWhileTheHolderReleases_isSeenByTheHolderOrGetsTheLock() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 100; round++) {
+                ConversationId conversation = newConversation();
+                Lease holder = locks.tryAcquire(conversation, TTL).orElseThrow();
+                InboundMessage late = message(conversation, "late", round, "one more thing");
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Admission> admitted = pool.submit(() -> {
+                    start.await();
+                    return locks.acceptAndTryAcquire(late, TTL);
+                });
+                Future<ReleaseOutcome> released = pool.submit(() -> {
+                    start.await();
+                    return locks.releaseIfNoPending(holder);
+                });
+                start.countDown();
+                boolean gotTheLock = admitted.get().lease().isPresent();
+                ReleaseOutcome release = released.get();
+
+                assertEquals(AcceptOutcome.ACCEPTED, admitted.get().accept());
+                assertEquals(release == ReleaseOutcome.RELEASED, gotTheLock,
+                        "round " + round + ": released " + release + ", admitted with the lock " + gotTheLock);
+                assertEquals(Set.of(late.id()), state.pendingIds(conversation));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void renewReadingPending_renewsTheLease_andReadsEveryPendingId() {
+        ConversationId conversation = newConversation();
+        Lease lease = locks.tryAcquire(conversation, SHORT_TTL).orElseThrow();
+        state.accept(message(conversation, "m1", 0, "hi"));
+        state.accept(message(conversation, "m2", 1_000, "there"));
+
+        LeaseCheck check = locks.renewReadingPending(lease, TTL);
+        letTimePass(SHORT_TTL.multipliedBy(3));
+
+        assertEquals(new LeaseCheck.Held(Set.of(MessageId.of("m1"), MessageId.of("m2"))), check);
+        assertTrue(locks.tryAcquire(conversation, TTL).isEmpty(), "renewed past its first TTL");
+        assertEquals(lease.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
+    }
+
+    @Test
+    void renewReadingPending_ofALostLease_isLost_andChangesNothing() {
+        ConversationId conversation = newConversation();
+        Lease old = locks.tryAcquire(conversation, TTL).orElseThrow();
+        locks.forceRelease(conversation);
+        Lease fresh = locks.tryAcquire(conversation, SHORT_TTL).orElseThrow();
+        state.accept(message(conversation, "m1", 0, "hi"));
+
+        assertEquals(new LeaseCheck.Lost(), locks.renewReadingPending(old, TTL));
+        letTimePass(SHORT_TTL.multipliedBy(3));
+
+        assertTrue(locks.inspect(conversation).isEmpty(), "the other lease was not extended");
+        assertTrue(locks.tryAcquire(conversation, TTL).isPresent());
+    }
+
+    @Test
+    void removeAndReleaseIfNoPending_removesTheAnswered_andReleasesOnlyWhenNothingElseWaits() {
+        ConversationId conversation = newConversation();
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        state.accept(message(conversation, "m1", 0, "hi"));
+        state.accept(message(conversation, "m2", 1_000, "there"));
+
+        assertEquals(ReleaseOutcome.PENDING_REMAIN, locks.removeAndReleaseIfNoPending(lease, Set.of(MessageId.of("m1"))));
+        assertEquals(Set.of(MessageId.of("m2")), state.pendingIds(conversation));
+        assertTrue(locks.inspect(conversation).isPresent(), "kept while m2 waits");
+
+        assertEquals(ReleaseOutcome.RELEASED, locks.removeAndReleaseIfNoPending(lease, Set.of(MessageId.of("m2"))));
+        assertEquals(Set.of(), state.pendingIds(conversation));
+        assertTrue(locks.inspect(conversation).isEmpty());
+        assertEquals(List.of(), state.pending(conversation, 10), "bodies go with the ids");
+    }
+
+    @Test
+    void removeAndReleaseIfNoPending_ofALostLease_removesNothing() {
+        ConversationId conversation = newConversation();
+        Lease old = locks.tryAcquire(conversation, TTL).orElseThrow();
+        locks.forceRelease(conversation);
+        Lease fresh = locks.tryAcquire(conversation, TTL).orElseThrow();
+        state.accept(message(conversation, "m1", 0, "hi"));
+
+        assertEquals(ReleaseOutcome.NOT_OWNER, locks.removeAndReleaseIfNoPending(old, Set.of(MessageId.of("m1"))));
+
+        assertEquals(Set.of(MessageId.of("m1")), state.pendingIds(conversation));
+        assertEquals(fresh.ownerToken(), locks.inspect(conversation).orElseThrow().ownerToken());
     }
 
     @Test

@@ -14,6 +14,7 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.port.AcceptOutcome;
 import chat.orchestrator.core.port.ConversationPage;
 import chat.orchestrator.core.port.Lease;
+import chat.orchestrator.core.port.LeaseCheck;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.PendingSnapshot;
 import chat.orchestrator.core.port.ReleaseOutcome;
@@ -255,6 +256,21 @@ public abstract class StatePortContract {
         assertEquals(List.of(first), snapshot.batch());
         assertEquals(Set.of(first.id()), snapshot.ids());
         assertEquals(Set.of(late.id()), snapshot.bodiless());
+    }
+
+    @Test
+    void aBodilessIdCountsForTheCombinedLockSteps_asForThePlainOnes() {
+        ConversationId conversation = newConversation();
+        InboundMessage answered = message(conversation, "a", 1_000, "hi");
+        InboundMessage lost = message(conversation, "z", 9_000, "still there?");
+        Lease lease = locks.tryAcquire(conversation, TTL).orElseThrow();
+        state.accept(answered);
+        state.accept(lost);
+        loseBody(conversation, lost.id());
+
+        assertEquals(new LeaseCheck.Held(Set.of(answered.id(), lost.id())), locks.renewReadingPending(lease, TTL));
+        assertEquals(ReleaseOutcome.PENDING_REMAIN, locks.removeAndReleaseIfNoPending(lease, Set.of(answered.id())));
+        assertTrue(locks.inspect(conversation).isPresent(), "kept for the next snapshot to report it");
     }
 
     @Test
