@@ -377,11 +377,18 @@ final class Promises {
                     broken("9 (callers told the truth)", message.id() + ": started under token "
                             + started.fencingToken());
                 }
+                // The worker's outcome for this caller, judged when it comes (on whichever thread completes it).
+                Long taken = lockTaken.remove(world.current());
+                started.outcome().thenAccept(outcome -> judge(message, outcome, since, Optional.ofNullable(taken)));
             }
         }
     }
 
     private void judge(InboundMessage message, MessageOutcome outcome, long since) {
+        judge(message, outcome, since, Optional.ofNullable(lockTaken.remove(world.current())));
+    }
+
+    private void judge(InboundMessage message, MessageOutcome outcome, long since, Optional<Long> lockedAt) {
         ConversationId conversation = message.conversationId();
         MessageId id = message.id();
         if (!outcome.messageId().equals(id)) {
@@ -438,7 +445,7 @@ final class Promises {
                 if (fate.isEmpty()) {
                     broken("9 (callers told the truth)", what + ", yet it was never recorded");
                 }
-                Long taken = lockTaken.get(world.current());
+                Long taken = lockedAt.orElse(null);
                 boolean waitedItOut = world.now() - since >= settings.answerWait().toNanos();
                 if (calm && taken != null && taken >= since && !waitedItOut && fate.filter(f -> f.consumedAt() >= 0
                         && f.consumedAt() < taken).isEmpty()) {
@@ -456,7 +463,6 @@ final class Promises {
                 }
             }
         }
-        lockTaken.remove(world.current());
     }
 
     private void reportMatches(String what, AiRun run, DeliveryReport report) {
