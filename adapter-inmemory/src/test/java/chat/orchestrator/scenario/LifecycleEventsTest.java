@@ -48,6 +48,16 @@ class LifecycleEventsTest {
     /** Remembers every event in the order told. */
     static final class RecordingEvents implements LifecycleEvents {
         private final List<Told> told = new ArrayList<>();
+        /** The durations told (lock attempts, AI calls, workers' holds), by event name. */
+        private final List<java.util.Map.Entry<String, Duration>> durations = new ArrayList<>();
+
+        private synchronized void took(String name, Duration duration) {
+            durations.add(java.util.Map.entry(name, duration));
+        }
+
+        synchronized List<java.util.Map.Entry<String, Duration>> durations() {
+            return List.copyOf(durations);
+        }
 
         private synchronized void add(String name, Object... values) {
             told.add(new Told(name, java.util.Arrays.stream(values).map(String::valueOf).toList(), Thread.currentThread()));
@@ -91,6 +101,7 @@ class LifecycleEventsTest {
         @Override
         public void lockAttempted(ConversationId conversation, boolean acquired, Duration took) {
             add("lockAttempted", conversation, acquired, took.isNegative());
+            took("lockAttempted", took);
         }
 
         @Override
@@ -101,11 +112,13 @@ class LifecycleEventsTest {
         @Override
         public void workerStopped(ConversationId conversation, Duration held) {
             add("workerStopped", conversation, held.isNegative());
+            took("workerStopped", held);
         }
 
         @Override
         public void aiCallEnded(ConversationId conversation, AiCallEnd end, Optional<String> model, Duration took) {
             add("aiCallEnded", conversation, end, model.orElse("-"), took.isNegative());
+            took("aiCallEnded", took);
         }
 
         @Override
@@ -281,6 +294,23 @@ class LifecycleEventsTest {
 
             assertEquals(List.of("CANCELLED", "ANSWERED"), events.await("aiCallEnded", all -> all.size() == 2).stream()
                     .map(t -> t.value(1)).toList());
+        }
+    }
+
+    /** Each duration told is a part of the time the message took: none can be longer than the whole. */
+    @Test
+    void theDurationsTold_areWithinTheTimeTheMessageTook() throws Exception {
+        try (Harness harness = new Harness(Clock.systemUTC(), Harness.FAST, Harness::echo, events)) {
+            long before = System.nanoTime();
+            harness.orchestrator.handle(message(newConversation(), "m1", 0, "Xin chào"));
+            events.awaitOne("workerStopped");
+            Duration whole = Duration.ofNanos(System.nanoTime() - before);
+
+            List<java.util.Map.Entry<String, Duration>> told = events.durations();
+            assertEquals(List.of("lockAttempted", "aiCallEnded", "workerStopped"),
+                    told.stream().map(java.util.Map.Entry::getKey).toList());
+            told.forEach(t -> assertTrue(!t.getValue().isNegative() && t.getValue().compareTo(whole) <= 0,
+                    t.getKey() + " told " + t.getValue() + " of a message that took " + whole));
         }
     }
 
