@@ -57,6 +57,7 @@ class TwoOrchestratorsShareOneRedisTest {
     private final Map<String, List<MessageId>> burstOfAnswer = new ConcurrentHashMap<>();
     private final Map<MessageId, AtomicInteger> answersDelivered = new ConcurrentHashMap<>();
     private final AtomicInteger aiCalls = new AtomicInteger();
+    private final Queue<MessageOutcome.Duplicate> duplicates = new ConcurrentLinkedQueue<>();
 
     private RedisStore firstStore;
     private RedisStore secondStore;
@@ -117,7 +118,13 @@ class TwoOrchestratorsShareOneRedisTest {
         assertTrue(answeredTwice.isEmpty(), "answered more than once: " + answeredTwice);
         assertEquals(MESSAGES, answersDelivered.size());
         assertEquals(0, outcomes.getOrDefault(MessageOutcome.Failed.class, 0), "outcomes " + outcomes);
-        assertEquals(0, outcomes.getOrDefault(MessageOutcome.Duplicate.class, 0), "outcomes " + outcomes);
+        // A message recorded but not yet accepted is among history's unanswered, so a holder reading history between
+        // its sender's record and accept may answer it in its own burst; the sender is then told it is a duplicate,
+        // with that answer. Any other duplicate would be a message seen twice.
+        List<MessageOutcome.Duplicate> unexplained = duplicates.stream().filter(d -> d.earlierAnswer()
+                .map(answer -> burstOfAnswer.getOrDefault(answer.text(), List.of()).contains(d.messageId()))
+                .orElse(true)).toList();
+        assertTrue(unexplained.isEmpty(), "duplicates without the answer delivered for them: " + unexplained);
         for (int c = 0; c < CONVERSATIONS; c++) {
             assertTrue(firstStore.state().pendingIds(conversation(c)).isEmpty(), "pending left in " + conversation(c));
         }
@@ -197,6 +204,9 @@ class TwoOrchestratorsShareOneRedisTest {
                         Orchestrator instance = ThreadLocalRandom.current().nextBoolean() ? first : second;
                         MessageOutcome outcome = instance.handle(message);
                         outcomes.merge(outcome.getClass(), 1, Integer::sum);
+                        if (outcome instanceof MessageOutcome.Duplicate duplicate) {
+                            duplicates.add(duplicate);
+                        }
                     }
                     return null;
                 }));
