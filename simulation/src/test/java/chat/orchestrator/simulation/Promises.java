@@ -40,7 +40,9 @@ import java.util.Set;
  * is true of the world (an answer is the one committed for its message, a duplicate was seen before, a failure had a
  * fault behind it); invariant 10, every lifecycle event (what metrics and logs are made of) says what a port call did,
  * and every effect its caller heard is told once; invariant 11, in a calm world (no fault of any kind) every message is
- * answered, and every answer delivered, within a bound set by the settings, and no caller hears of a failure.
+ * answered, and every answer delivered, within a bound set by the settings, and no caller hears of a failure;
+ * invariant 12, every caller is told: a sync caller is never left to wait out its wait once the worker it started has
+ * ended, and a webhook caller told its worker started gets that worker's outcome, unless their process died.
  */
 final class Promises {
     /** How long a sweeper's pass may take between reading what waits and taking the lock, slow stores and all. */
@@ -58,6 +60,9 @@ final class Promises {
     private final Map<World.SimThread, Object> lastTold = new LinkedHashMap<>();
     private final Map<World.SimThread, Long> lockTaken = new LinkedHashMap<>();
     private final Map<World.SimThread, Integer> received = new LinkedHashMap<>();
+    /** Webhook callers whose outcome a worker owes, with the request thread that was told it started. */
+    private final Map<World.SimThread, java.util.concurrent.CompletableFuture<MessageOutcome>> startedCallers =
+            new LinkedHashMap<>();
 
     Promises(World world, Checker checker, Conditions conditions, OrchestratorSettings settings, boolean calm,
              Duration longestAnswer) {
@@ -379,6 +384,7 @@ final class Promises {
                 }
                 // The worker's outcome for this caller, judged when it comes (on whichever thread completes it).
                 Long taken = lockTaken.remove(world.current());
+                startedCallers.put(world.current(), started.outcome());
                 started.outcome().thenAccept(outcome -> judge(message, outcome, since, Optional.ofNullable(taken)));
             }
         }
@@ -610,6 +616,13 @@ final class Promises {
         return outcome.getClass().getSimpleName();
     }
 
+    // ---- invariant 12: every caller is told ----
+
+    /** A sync caller waited out its whole wait although the worker it started had ended without telling it. */
+    void orphaned(String what) {
+        broken("12 (every caller is told)", what);
+    }
+
     // ---- at quiescence ----
 
     /** Invariants 10 and 11 at the end: every effect heard by a living thread told; a calm world prompt throughout. */
@@ -621,6 +634,13 @@ final class Promises {
         });
         workersStarted.keySet().stream().filter(t -> !t.dead()).forEach(t -> broken("10 (events tell what happened)",
                 t.name + " started a worker and never told it stopped"));
+        // A worker owes its webhook caller an outcome (the HTTP layer logs it), unless its process died with it.
+        startedCallers.forEach((request, outcome) -> {
+            if (!outcome.isDone() && !request.owner.killed()) {
+                broken("12 (every caller is told)", request.name + " was told its worker started, and the worker never"
+                        + " told its outcome");
+            }
+        });
         if (calm) {
             prompt();
         }

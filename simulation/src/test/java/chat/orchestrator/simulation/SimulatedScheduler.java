@@ -14,6 +14,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,12 +25,15 @@ import java.util.random.RandomGenerator;
 final class SimulatedScheduler implements Scheduler, World.Owner {
     private final World world;
     private final String instance;
+    private final Consumer<String> orphaned;
     private volatile boolean killed;
     private long skewNanos;
 
-    SimulatedScheduler(World world, String instance) {
+    /** {@code orphaned} hears of a request that waited out its wait when nothing it started could still answer it. */
+    SimulatedScheduler(World world, String instance, Consumer<String> orphaned) {
         this.world = world;
         this.instance = instance;
+        this.orphaned = orphaned;
     }
 
     @Override
@@ -95,6 +99,11 @@ final class SimulatedScheduler implements Scheduler, World.Owner {
                 throw new InterruptedException("wait interrupted");
             }
             if (!future.isDone()) {
+                World.SimThread self = world.current();
+                if (self.awaitsItsWorker && !self.startedOneStillRunning()) {
+                    orphaned.accept(self.name + " waited " + timeout + " for its outcome after every thread it started"
+                            + " had ended");
+                }
                 throw new TimeoutException("not done within " + timeout);
             }
         }

@@ -308,6 +308,7 @@ final class Simulation {
                 taken[0] = false;
             }
         });
+        request.awaitsItsWorker = path == Plan.Path.SYNC;
         world.block(request::done, Long.MAX_VALUE);
         return taken[0];
     }
@@ -358,7 +359,7 @@ final class Simulation {
             if (current != null) {
                 return;
             }
-            SimulatedScheduler scheduler = new SimulatedScheduler(world, name + "#" + incarnations++);
+            SimulatedScheduler scheduler = new SimulatedScheduler(world, name + "#" + incarnations++, promises::orphaned);
             scheduler.skew(skew);
             Stores.Ports ports = stores.portsFor(scheduler);
             Orchestrator[] built = new Orchestrator[1];

@@ -73,6 +73,10 @@ final class World {
     SimThread spawn(Owner owner, String name, Runnable body) {
         SimThread thread = new SimThread(nextId++, owner, name);
         threads.add(thread);
+        SimThread parent = current.get();
+        if (parent != null) {
+            parent.started.add(thread);
+        }
         thread.real = Thread.ofVirtual().name("sim-" + name).unstarted(() -> {
             current.set(thread);
             thread.awaitBaton();
@@ -251,6 +255,10 @@ final class World {
         BooleanSupplier ready = () -> true;
         long deadline = Long.MAX_VALUE;
         boolean disposed;
+        /** The threads this one started, for telling whether anything it started can still complete its waits. */
+        final List<SimThread> started = new ArrayList<>();
+        /** A request thread, whose only wait is for the outcome its own worker owes it. */
+        boolean awaitsItsWorker;
 
         SimThread(int id, Owner owner, String name) {
             this.id = id;
@@ -260,6 +268,11 @@ final class World {
 
         boolean done() {
             return state == State.DONE;
+        }
+
+        /** Whether a thread it started is still running (or yet to run). */
+        boolean startedOneStillRunning() {
+            return started.stream().anyMatch(thread -> !thread.done());
         }
 
         /** Interrupted (by whoever held the baton) since it last ran: seen the same way however the park went. */
