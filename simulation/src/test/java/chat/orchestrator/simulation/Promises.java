@@ -42,7 +42,9 @@ import java.util.Set;
  * and every effect its caller heard is told once; invariant 11, in a calm world (no fault of any kind) every message is
  * answered, and every answer delivered, within a bound set by the settings, and no caller hears of a failure;
  * invariant 12, every caller is told: a sync caller is never left to wait out its wait once the worker it started has
- * ended, and a webhook caller told its worker started gets that worker's outcome, unless their process died.
+ * ended, and a webhook caller told its worker started gets that worker's outcome, unless their process died;
+ * invariant 13, the core has no bug: nothing it catches and logs as one, no caller told of a failure that is not
+ * retryable.
  */
 final class Promises {
     /** How long a sweeper's pass may take between reading what waits and taking the lock, slow stores and all. */
@@ -464,6 +466,10 @@ final class Promises {
                 }
             }
             case MessageOutcome.Failed failed -> {
+                // Every failure a port may cause is retryable; only the worker's own bug is not.
+                if (!failed.retryable()) {
+                    broken("13 (the core has no bug)", what + " (" + failed.reason() + ")");
+                }
                 if (calm) {
                     broken("11 (a calm world is prompt)", what + " (" + failed.reason() + ") in a world with no fault");
                 }
@@ -621,6 +627,13 @@ final class Promises {
     /** A sync caller waited out its whole wait although the worker it started had ended without telling it. */
     void orphaned(String what) {
         broken("12 (every caller is told)", what);
+    }
+
+    // ---- invariant 13: no bug ----
+
+    /** The core caught an exception no port promises (a bug of its own) and logged it. */
+    void bug(String what) {
+        broken("13 (the core has no bug)", what);
     }
 
     // ---- at quiescence ----

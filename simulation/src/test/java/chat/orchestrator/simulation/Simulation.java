@@ -83,6 +83,7 @@ final class Simulation {
         this.promises = new Promises(world, checker, conditions, settings, plan.calm(),
                 plan.tuning().longestAnswer());
         stores.promises = promises;
+        world.bugs = promises::bug;
         stores.callFaults(plan.callFaults()[0], plan.callFaults()[1], plan.callFaults()[2]);
         conditions.rates(plan.rates()[0], plan.rates()[1], plan.rates()[2], plan.rates()[3]);
     }

@@ -9,7 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,10 +22,34 @@ import org.junit.jupiter.api.Test;
  * one-line command that replays it.
  */
 class SimulationTest {
+    /** Kept referenced: a logger configured and then collected loses its level and handler. */
+    private static final Logger CORE_LOG = Logger.getLogger("chat.orchestrator.core");
+
     @BeforeAll
     static void quiet() {
         // The core logs every step of every simulated message; thousands of seeds would print millions of lines.
         Logger.getLogger("").setLevel(Level.OFF);
+        // Only what the core logs with an exception at ERROR: a bug it caught (invariant 13), told to the world of
+        // the thread that logged it.
+        CORE_LOG.setLevel(Level.SEVERE);
+        CORE_LOG.setUseParentHandlers(false);
+        CORE_LOG.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getThrown() != null) {
+                    World.ofCurrentThread().ifPresent(world -> world.bugs.accept(record.getMessage() + ": "
+                            + record.getThrown()));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
     }
 
     @Test

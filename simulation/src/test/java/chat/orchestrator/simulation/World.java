@@ -28,6 +28,11 @@ final class World {
     private volatile boolean handedBack;
     private volatile Thread loop;
     private final ThreadLocal<SimThread> current = new ThreadLocal<>();
+    /** The world each simulated thread belongs to, for what reaches a simulated thread from outside it (a log). */
+    private static final ThreadLocal<World> OF_THREAD = new ThreadLocal<>();
+    /** Hears of a bug the core caught and logged on one of this world's threads. */
+    java.util.function.Consumer<String> bugs = bug -> {
+    };
     private long now;
     private long steps;
     private int nextId;
@@ -79,6 +84,7 @@ final class World {
         }
         thread.real = Thread.ofVirtual().name("sim-" + name).unstarted(() -> {
             current.set(thread);
+            OF_THREAD.set(this);
             thread.awaitBaton();
             try {
                 if (!owner.killed()) {
@@ -103,6 +109,11 @@ final class World {
         });
         thread.real.start();
         return thread;
+    }
+
+    /** The world whose simulated thread is running now, if the caller is on one. */
+    static java.util.Optional<World> ofCurrentThread() {
+        return java.util.Optional.ofNullable(OF_THREAD.get());
     }
 
     /** The simulated thread running now; fails on any other thread. */
