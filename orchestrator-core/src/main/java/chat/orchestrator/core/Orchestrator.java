@@ -11,6 +11,7 @@ import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.PancakePort;
 import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.AiRefusals;
+import chat.orchestrator.core.usecase.CaughtFailures;
 import chat.orchestrator.core.usecase.ConversationWorkers;
 import chat.orchestrator.core.usecase.HandleMessage;
 import chat.orchestrator.core.usecase.Handoffs;
@@ -143,7 +144,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             sweeper.sweepOnce();
         } catch (RuntimeException unreachable) {
             // A store that is down now may be back at the next sweep; a scheduled task that throws is never rerun.
-            LOG.log(System.Logger.Level.WARNING, "sweep failed: {0}", unreachable.getMessage());
+            CaughtFailures.log(LOG, unreachable, "sweep failed");
         }
     }
 
@@ -151,7 +152,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         try {
             dispatcher.dispatchDue();
         } catch (RuntimeException unreachable) {
-            LOG.log(System.Logger.Level.WARNING, "outbox dispatch failed: {0}", unreachable.getMessage());
+            CaughtFailures.log(LOG, unreachable, "outbox dispatch failed");
         }
     }
 

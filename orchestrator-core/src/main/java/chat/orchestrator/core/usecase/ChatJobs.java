@@ -135,7 +135,7 @@ public final class ChatJobs {
                 finish(job, outcome);
             } catch (RuntimeException unreachable) {
                 // The job stays "processing"; reading it later completes it from history.
-                LOG.log(Level.WARNING, "job={0} could not be updated: {1}", job.id(), unreachable.getMessage());
+                CaughtFailures.log(LOG, unreachable, "job={0} could not be updated", job.id());
             }
         });
     }

@@ -105,8 +105,8 @@ public final class OutboxDispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException unreachable) {
             // The store failed while recording: the claim runs out and the answer is due again.
-            LOG.log(Level.WARNING, "conversation={0} run={1} delivery not recorded: {2}",
-                    claim.delivery().conversationId(), claim.runId(), unreachable.getMessage());
+            CaughtFailures.log(LOG, unreachable, "conversation={0} run={1} delivery not recorded",
+                    claim.delivery().conversationId(), claim.runId());
         } finally {
             sendSlots.release();
         }
@@ -286,8 +286,8 @@ public final class OutboxDispatcher implements AutoCloseable {
                         claim.delivery().conversationId(), claim.runId());
             }
         } catch (RuntimeException unreachable) {
-            LOG.log(Level.WARNING, "conversation={0} run={1} claim not renewed: {2}",
-                    claim.delivery().conversationId(), claim.runId(), unreachable.getMessage());
+            CaughtFailures.log(LOG, unreachable, "conversation={0} run={1} claim not renewed",
+                    claim.delivery().conversationId(), claim.runId());
         }
     }
 
