@@ -144,7 +144,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
             sweeper.sweepOnce();
         } catch (RuntimeException unreachable) {
             // A store that is down now may be back at the next sweep; a scheduled task that throws is never rerun.
-            CaughtFailures.log(LOG, unreachable, "sweep failed");
+            CaughtFailures.report(LOG, unreachable, "sweep failed");
         }
     }
 
@@ -152,7 +152,7 @@ public final class Orchestrator implements MessageHandler, MessageSubmitter, Aut
         try {
             dispatcher.dispatchDue();
         } catch (RuntimeException unreachable) {
-            CaughtFailures.log(LOG, unreachable, "outbox dispatch failed");
+            CaughtFailures.report(LOG, unreachable, "outbox dispatch failed");
         }
     }
 

@@ -29,21 +29,30 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
      * The settings a world's instances run with, drawn from its seed, so the quiet window, small batches and the
      * cancelling of a stale AI call are all exercised.
      */
-    record Tuning(Duration window, Duration maxWait, int maxBatchSize, boolean cancelOnNewer, Duration longestAnswer) {
-        /** The production defaults: a quiet window of 800 ms, at most 5 s, batches of 50, stale calls run out. */
+    record Tuning(Duration window, Duration maxWait, int maxBatchSize, boolean cancelOnNewer, Duration longestAnswer,
+                  int sweepPage) {
+        /**
+         * The production defaults: a quiet window of 800 ms, at most 5 s, batches of 50, stale calls run out, the
+         * sweeper reading 1,000 conversations a page.
+         */
         static final Tuning DEFAULT = new Tuning(Duration.ofMillis(800), Duration.ofSeconds(5), 50, false,
-                Duration.ofMillis(2_550));
+                Duration.ofMillis(2_550), 1_000);
 
         /** An AI whose answers take up to this long, when it is not slow by a fault. */
         Tuning withLongestAnswer(Duration value) {
-            return new Tuning(window, maxWait, maxBatchSize, cancelOnNewer, value);
+            return new Tuning(window, maxWait, maxBatchSize, cancelOnNewer, value, sweepPage);
+        }
+
+        /** A sweeper that reads this many conversations a page, so that it pages through a few conversations. */
+        Tuning withSweepPage(int value) {
+            return new Tuning(window, maxWait, maxBatchSize, cancelOnNewer, longestAnswer, value);
         }
 
         @Override
         public String toString() {
             return "window " + window.toMillis() + "ms (at most " + maxWait.toMillis() + "ms), batches of "
                     + maxBatchSize + (cancelOnNewer ? ", stale AI calls cancelled" : "") + ", answers within "
-                    + longestAnswer.toMillis() + "ms";
+                    + longestAnswer.toMillis() + "ms, sweeper pages of " + sweepPage;
         }
     }
 
@@ -148,7 +157,8 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         if (random.nextDouble() < 0.5) {
             long window = random.nextBoolean() ? 0 : 500 + random.nextInt(2_500);
             tuning = new Tuning(Duration.ofMillis(window), Duration.ofMillis(window * (1 + random.nextInt(3))),
-                    random.nextBoolean() ? 2 : 50, random.nextBoolean(), Tuning.DEFAULT.longestAnswer());
+                    random.nextBoolean() ? 2 : 50, random.nextBoolean(), Tuning.DEFAULT.longestAnswer(),
+                    Tuning.DEFAULT.sweepPage());
         }
         // Pancake refusing sends for a while (a closed messaging window, a revoked page token): answers end REJECTED.
         maybe(random, 0.15, events, Kind.PANCAKE_REJECTING, conversations, 5_000 + random.nextInt(60_000));
@@ -162,6 +172,9 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         if (random.nextDouble() < 0.25) {
             // An AI that takes longer than a third of the lease, or all of it: the holder must renew as it waits.
             tuning = tuning.withLongestAnswer(Duration.ofSeconds(35));
+        }
+        if (random.nextBoolean()) {
+            tuning = tuning.withSweepPage(1 + random.nextInt(2));
         }
         events.sort(Comparator.comparingLong(Event::atMillis));
         return new Plan(seed, mode, callFaults, rates, List.copyOf(events), tuning, calm);

@@ -72,7 +72,8 @@ final class Simulation {
         this.plan = plan;
         this.settings = SETTINGS.withConsolidation(plan.tuning().window(), plan.tuning().maxWait())
                 .withMaxBatchSize(plan.tuning().maxBatchSize())
-                .withCancelOnNewerMessage(plan.tuning().cancelOnNewer());
+                .withCancelOnNewerMessage(plan.tuning().cancelOnNewer())
+                .withSweepScanLimit(plan.tuning().sweepPage());
         this.world = new World(plan.seed());
         this.conditions = new Conditions(plan.mode());
         Stores[] holder = new Stores[1];

@@ -54,7 +54,7 @@ class CaughtFailuresTest {
 
     @Test
     void aStoreThatCannotBeReachedIsAWarningOfOneLine() {
-        CaughtFailures.log(LOG, new StoreUnavailableException("Redis down"), "conversation={0} release failed", "c1");
+        CaughtFailures.report(LOG, new StoreUnavailableException("Redis down"), "conversation={0} release failed", "c1");
 
         LogRecord record = records.getFirst();
         assertEquals(Level.WARNING, record.getLevel());
@@ -66,7 +66,7 @@ class CaughtFailuresTest {
     void anythingElseIsABugToldAtErrorWithItsStackTrace() {
         IllegalStateException bug = new IllegalStateException("no such state");
 
-        CaughtFailures.log(LOG, bug, "job={0} could not be updated", "j1");
+        CaughtFailures.report(LOG, bug, "job={0} could not be updated", "j1");
 
         LogRecord record = records.getFirst();
         assertEquals(Level.SEVERE, record.getLevel());

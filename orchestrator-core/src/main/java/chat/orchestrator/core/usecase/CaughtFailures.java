@@ -16,7 +16,7 @@ public final class CaughtFailures {
      * Logs {@code failure}, caught while {@code what} (a {@link MessageFormat} pattern over {@code arguments}, e.g.
      * "conversation={0} release failed") happened.
      */
-    public static void log(System.Logger log, RuntimeException failure, String what, Object... arguments) {
+    public static void report(System.Logger log, RuntimeException failure, String what, Object... arguments) {
         String line = MessageFormat.format(what, arguments) + ": " + failure.getMessage();
         if (failure instanceof StoreUnavailableException) {
             log.log(Level.WARNING, line);

@@ -135,7 +135,7 @@ public final class ChatJobs {
                 finish(job, outcome);
             } catch (RuntimeException unreachable) {
                 // The job stays "processing"; reading it later completes it from history.
-                CaughtFailures.log(LOG, unreachable, "job={0} could not be updated", job.id());
+                CaughtFailures.report(LOG, unreachable, "job={0} could not be updated", job.id());
             }
         });
     }

@@ -402,7 +402,7 @@ public final class ConversationWorker {
             locks.release(lease);
         } catch (RuntimeException unreachable) {
             // The lease expires by itself; nothing else can be done from here.
-            CaughtFailures.log(LOG, unreachable, "conversation={0} release failed", lease.conversationId());
+            CaughtFailures.report(LOG, unreachable, "conversation={0} release failed", lease.conversationId());
         }
     }
 

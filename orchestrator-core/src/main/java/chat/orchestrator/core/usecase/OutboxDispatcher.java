@@ -105,7 +105,7 @@ public final class OutboxDispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException unreachable) {
             // The store failed while recording: the claim runs out and the answer is due again.
-            CaughtFailures.log(LOG, unreachable, "conversation={0} run={1} delivery not recorded",
+            CaughtFailures.report(LOG, unreachable, "conversation={0} run={1} delivery not recorded",
                     claim.delivery().conversationId(), claim.runId());
         } finally {
             sendSlots.release();
@@ -286,7 +286,7 @@ public final class OutboxDispatcher implements AutoCloseable {
                         claim.delivery().conversationId(), claim.runId());
             }
         } catch (RuntimeException unreachable) {
-            CaughtFailures.log(LOG, unreachable, "conversation={0} run={1} claim not renewed",
+            CaughtFailures.report(LOG, unreachable, "conversation={0} run={1} claim not renewed",
                     claim.delivery().conversationId(), claim.runId());
         }
     }
