@@ -24,6 +24,7 @@ import chat.orchestrator.core.port.LifecycleEvents;
 import chat.orchestrator.core.port.LockPort;
 import chat.orchestrator.core.port.OutboxPort;
 import chat.orchestrator.core.port.RunId;
+import chat.orchestrator.core.port.StatePort;
 import chat.orchestrator.core.usecase.Administration;
 import chat.orchestrator.core.usecase.AiRefusals;
 import chat.orchestrator.core.usecase.ChatJobs;
@@ -44,7 +45,8 @@ import java.util.Set;
  * invariant 12, every caller is told: a sync caller is never left to wait out its wait once the worker it started has
  * ended, and a webhook caller told its worker started gets that worker's outcome, unless their process died;
  * invariant 13, the core has no bug: nothing it catches and logs as one, no caller told of a failure that is not
- * retryable.
+ * retryable; invariant 14, in a calm world a holder's snapshot follows a quiet window (see
+ * {@link #quietBeforeSnapshot}).
  */
 final class Promises {
     /** How long a sweeper's pass may take between reading what waits and taking the lock, slow stores and all. */
@@ -85,6 +87,7 @@ final class Promises {
     /** A port call took effect and its caller heard the answer: the events it owes its listeners. */
     void heard(Class<?> port, String method, Object[] args, Object result) {
         World.SimThread thread = world.current();
+        quietWindow(thread, port, method, args);
         if (port == HistoryPort.class) {
             switch (method) {
                 case "recordAnswer", "commitAnswer" -> {
@@ -620,6 +623,60 @@ final class Promises {
 
     private static String name(MessageOutcome outcome) {
         return outcome.getClass().getSimpleName();
+    }
+
+    // ---- invariant 14: a burst is consolidated ----
+
+    /**
+     * The times of each thread's reads of what is pending since its last other port call: a holder's quiet window
+     * is such a run of reads, ended by its snapshot.
+     */
+    private final Map<World.SimThread, List<Long>> pendingReads = new LinkedHashMap<>();
+
+    private void quietWindow(World.SimThread thread, Class<?> port, String method, Object[] args) {
+        if (port == StatePort.class && method.equals("pendingIds")) {
+            pendingReads.computeIfAbsent(thread, t -> new ArrayList<>()).add(world.now());
+            return;
+        }
+        List<Long> reads = pendingReads.remove(thread);
+        // In a calm world only: a delayed or lost read would shift what the reads saw from when they were heard.
+        if (port == StatePort.class && method.equals("snapshot") && calm
+                && !settings.consolidationWindow().isZero()) {
+            quietBeforeSnapshot((ConversationId) args[0], reads == null ? List.of() : reads);
+        }
+    }
+
+    /**
+     * Invariant 14: a holder takes its snapshot after a quiet window, reads of what is pending a window apart, the
+     * last two with no message joining between them, unless it has waited the most it may (as many windows as fit in
+     * the longest wait): so a customer's burst is answered once, and a customer who never stops typing still is.
+     */
+    private void quietBeforeSnapshot(ConversationId conversation, List<Long> reads) {
+        long window = settings.consolidationWindow().toNanos();
+        long rounds = Math.max(1, settings.consolidationMaxWait().toMillis()
+                / Math.max(1, settings.consolidationWindow().toMillis()));
+        String what = "a pass over " + conversation + " took its snapshot after " + reads.size() + " read(s) of what is"
+                + " pending";
+        if (reads.size() < 2 || reads.size() > rounds + 1) {
+            broken("14 (a burst is consolidated)", what + ", not 2 to " + (rounds + 1));
+            return;
+        }
+        for (int i = 1; i < reads.size(); i++) {
+            if (reads.get(i) - reads.get(i - 1) < window) {
+                broken("14 (a burst is consolidated)", what + ", two of them " + Duration.ofNanos(reads.get(i)
+                        - reads.get(i - 1)) + " apart, less than the window");
+                return;
+            }
+        }
+        if (reads.size() == rounds + 1) {
+            return;
+        }
+        long from = reads.get(reads.size() - 2);
+        long to = reads.getLast();
+        checker.fates().stream().filter(f -> f.message().conversationId().equals(conversation)
+                        && f.acceptedAt() > from && f.acceptedAt() < to).findFirst()
+                .ifPresent(joined -> broken("14 (a burst is consolidated)", what + ", though " + joined.message().id()
+                        + " joined between the last two"));
     }
 
     // ---- invariant 12: every caller is told ----
