@@ -59,6 +59,7 @@ final class Checker {
     private static final class Message {
         final InboundMessage message;
         long acceptedAt = -1;
+        int acceptedBy = -1;
         long lostAt = -1;
         String consumedBy;
         long consumedAt = -1;
@@ -138,8 +139,11 @@ final class Checker {
         }
     }
 
-    void accepted(InboundMessage message) {
+    void accepted(int thread, InboundMessage message) {
         Message known = message(message);
+        if (known.acceptedBy < 0) {
+            known.acceptedBy = thread;
+        }
         if (known.acceptedAt < 0 || known.lostAt >= known.acceptedAt) {
             known.acceptedAt = world.now();
         }
@@ -456,7 +460,8 @@ final class Checker {
     // ---- what the promises (callers, events, promptness) ask of the record ----
 
     /** What became of one message: who recorded it first, when it was accepted and consumed, and by what. */
-    record Fate(InboundMessage message, int recordedBy, long recordedAt, long acceptedAt, long consumedAt, Optional<String> consumedBy,
+    record Fate(InboundMessage message, int recordedBy, long recordedAt, long acceptedAt, int acceptedBy, long consumedAt,
+                Optional<String> consumedBy,
                 Optional<AiRun> answeredBy, boolean everWithPeople) {
         boolean withPeople() {
             return consumedBy.filter(by -> by.startsWith("people")).isPresent();
@@ -472,7 +477,8 @@ final class Checker {
     }
 
     private static Fate fate(Message m) {
-        return new Fate(m.message, m.recordedBy, m.recordedAt, m.acceptedAt, m.consumedAt, Optional.ofNullable(m.consumedBy),
+        return new Fate(m.message, m.recordedBy, m.recordedAt, m.acceptedAt, m.acceptedBy, m.consumedAt,
+                Optional.ofNullable(m.consumedBy),
                 Optional.ofNullable(m.answeredBy), m.everWithPeople);
     }
 

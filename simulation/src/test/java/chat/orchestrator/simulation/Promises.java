@@ -389,17 +389,21 @@ final class Promises {
                 }
                 // The worker's outcome for this caller, judged when it comes (on whichever thread completes it).
                 Long taken = lockTaken.remove(world.current());
+                int requester = world.current().id;
                 startedCallers.put(world.current(), started.outcome());
-                started.outcome().thenAccept(outcome -> judge(message, outcome, since, Optional.ofNullable(taken)));
+                started.outcome().thenAccept(outcome -> judge(message, outcome, since, Optional.ofNullable(taken),
+                        requester));
             }
         }
     }
 
     private void judge(InboundMessage message, MessageOutcome outcome, long since) {
-        judge(message, outcome, since, Optional.ofNullable(lockTaken.remove(world.current())));
+        judge(message, outcome, since, Optional.ofNullable(lockTaken.remove(world.current())), world.current().id);
     }
 
-    private void judge(InboundMessage message, MessageOutcome outcome, long since, Optional<Long> lockedAt) {
+    /** {@code requester}: the request thread that handed the message in (a worker may tell a webhook's outcome). */
+    private void judge(InboundMessage message, MessageOutcome outcome, long since, Optional<Long> lockedAt,
+                       int requester) {
         ConversationId conversation = message.conversationId();
         MessageId id = message.id();
         if (!outcome.messageId().equals(id)) {
@@ -420,11 +424,13 @@ final class Promises {
                 }
             }
             case MessageOutcome.Duplicate duplicate -> {
-                // Seen before: recorded by another request, accepted by one (a retry overtook this one), or answered
-                // in another's burst since this one recorded it.
-                if (fate.isEmpty() || fate.get().recordedBy() == world.current().id && fate.get().acceptedAt() < 0
+                // Seen before: recorded by another request, accepted first by another (a retry overtook this one, or
+                // the sweeper put it back), or answered in another's burst since this one recorded it.
+                if (fate.isEmpty() || fate.get().recordedBy() == requester
+                        && (fate.get().acceptedAt() < 0 || fate.get().acceptedBy() == requester)
                         && fate.get().consumedAt() < 0) {
-                    broken("9 (callers told the truth)", what + ", first recorded by this very request, unanswered");
+                    broken("9 (callers told the truth)", what + ", first recorded and accepted by this very request,"
+                            + " unanswered");
                 }
                 duplicate.earlierAnswer().ifPresent(earlier -> {
                     if (fate.flatMap(Checker.Fate::answeredBy).map(AiRun::reply).filter(earlier::equals).isEmpty()) {

@@ -210,18 +210,18 @@ final class Stores {
         if (port == LockPort.class) {
             // The combined accept and lock attempt of the hot path accepts as StatePort.accept does.
             if (method.equals("acceptAndTryAcquire") && ((Admission) result).accept() == AcceptOutcome.ACCEPTED) {
-                checker.accepted((InboundMessage) args[0]);
+                checker.accepted(thread.id, (InboundMessage) args[0]);
             }
         } else if (port == StatePort.class) {
             switch (method) {
                 case "accept" -> {
                     if (result == AcceptOutcome.ACCEPTED) {
-                        checker.accepted((InboundMessage) args[0]);
+                        checker.accepted(thread.id, (InboundMessage) args[0]);
                     }
                 }
                 case "requeue" -> {
                     if ((Boolean) result) {
-                        checker.accepted((InboundMessage) args[0]);
+                        checker.accepted(thread.id, (InboundMessage) args[0]);
                     }
                 }
                 case "snapshot" -> checker.snapshotTaken(thread.id, (ConversationId) args[0],
