@@ -88,6 +88,9 @@ final class Promises {
     void heard(Class<?> port, String method, Object[] args, Object result) {
         World.SimThread thread = world.current();
         quietWindow(thread, port, method, args);
+        if (OPERATORS_PORT_CALLS.contains(method)) {
+            operatorsPortAnswers.put(thread, result);
+        }
         if (port == HistoryPort.class) {
             switch (method) {
                 case "recordAnswer", "commitAnswer" -> {
@@ -629,6 +632,21 @@ final class Promises {
 
     private static String name(MessageOutcome outcome) {
         return outcome.getClass().getSimpleName();
+    }
+
+    // ---- invariant 9: what operators are told ----
+
+    /** The port calls whose answer an operator's call passes on as it is. */
+    private static final Set<String> OPERATORS_PORT_CALLS = Set.of("forceRelease", "removeIdleConversations", "retry");
+    private final Map<World.SimThread, Object> operatorsPortAnswers = new LinkedHashMap<>();
+
+    /** An operator's force release, cleanup or retry was told {@code told}: what its store's call answered. */
+    void operatorTold(String call, Object told) {
+        Object heard = operatorsPortAnswers.remove(world.current());
+        if (!told.equals(heard)) {
+            broken("9 (callers told the truth)", "an operator's " + call + " was told " + told + "; its store answered "
+                    + heard);
+        }
     }
 
     // ---- invariant 14: a burst is consolidated ----

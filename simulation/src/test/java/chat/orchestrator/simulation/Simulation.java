@@ -245,12 +245,20 @@ final class Simulation {
                 promises.resumed(conversation, resumed, stores.history.handoff(conversation));
                 return resumed;
             });
-            case FORCE_RELEASE -> onInstance(instance, i -> i.administration.forceRelease(conversation));
-            case CLEANUP -> onInstance(instance, i -> i.administration.removeIdleConversations(Duration.ofSeconds(1)));
+            case FORCE_RELEASE -> onInstance(instance, i -> {
+                boolean released = i.administration.forceRelease(conversation);
+                promises.operatorTold("forceRelease", released);
+                return released;
+            });
+            case CLEANUP -> onInstance(instance, i -> {
+                long removed = i.administration.removeIdleConversations(Duration.ofSeconds(1));
+                promises.operatorTold("removeIdleConversations", removed);
+                return removed;
+            });
             case RETRY_DEAD_LETTERS -> onInstance(instance, i -> {
                 for (DeliveryState state : List.of(DeliveryState.DEAD_LETTER, DeliveryState.REJECTED)) {
                     for (UndeliveredAnswer answer : i.administration.deliveries(state, 20)) {
-                        i.administration.retryDelivery(answer.runId());
+                        promises.operatorTold("retry", i.administration.retryDelivery(answer.runId()));
                     }
                 }
                 return true;
