@@ -88,6 +88,7 @@ final class Promises {
     void heard(Class<?> port, String method, Object[] args, Object result) {
         World.SimThread thread = world.current();
         quietWindow(thread, port, method, args);
+        leasesUsed(thread, port, method, args, result);
         if (OPERATORS_PORT_CALLS.contains(method)) {
             operatorsPortAnswers.put(thread, result);
         }
@@ -201,6 +202,7 @@ final class Promises {
 
             @Override
             public void workerStopped(ConversationId conversation, Duration held) {
+                letGo(conversation);
                 Long started = workersStarted.remove(world.current());
                 if (started == null || held.toNanos() != world.now() - started) {
                     broken("10 (events tell what happened)", "worker of " + conversation + " stopped after " + held
@@ -646,6 +648,57 @@ final class Promises {
         if (!told.equals(heard)) {
             broken("9 (callers told the truth)", "an operator's " + call + " was told " + told + "; its store answered "
                     + heard);
+        }
+    }
+
+    /**
+     * A dispatch by hand answered how many sends it started, and then whether the instance's sends had all ended
+     * within {@code wait}: the count is the sends this thread started, idle means they have all ended, and not idle
+     * means the whole wait passed.
+     */
+    void dispatched(int started, boolean idle, long since, Duration wait) {
+        World.SimThread thread = world.current();
+        List<World.SimThread> sends = thread.started.stream().filter(t -> t.name.contains("/outbox-send-")).toList();
+        if (started != sends.size()) {
+            broken("9 (callers told the truth)", "a dispatch by hand was told " + started + " sends started; it started "
+                    + sends.size());
+        }
+        if (idle && sends.stream().anyMatch(send -> !send.done())) {
+            broken("9 (callers told the truth)", "a dispatch by hand was told its sends ended while one still runs");
+        }
+        if (!idle && world.now() - since < wait.toNanos()) {
+            broken("9 (callers told the truth)", "a dispatch by hand was told its sends still run after "
+                    + Duration.ofNanos(world.now() - since) + " of its " + wait);
+        }
+    }
+
+    // ---- invariant 11: a worker lets its lease go ----
+
+    /** The lock as the store holds it now, past the fault layer. */
+    java.util.function.Function<ConversationId, Optional<chat.orchestrator.core.port.LockInfo>> lockOf =
+            conversation -> Optional.empty();
+    /** The fencing tokens of the leases each thread has worked under. */
+    private final Map<World.SimThread, Set<Long>> tokensUsed = new LinkedHashMap<>();
+
+    private void leasesUsed(World.SimThread thread, Class<?> port, String method, Object[] args, Object result) {
+        Set<Long> tokens = tokensUsed.computeIfAbsent(thread, t -> new java.util.HashSet<>());
+        if (port == LockPort.class && args.length > 0 && args[0] instanceof Lease lease) {
+            tokens.add(lease.fencingToken().value());
+        } else if (port == LockPort.class && method.equals("tryAcquire") && result instanceof Optional<?> taken) {
+            taken.filter(Lease.class::isInstance).map(Lease.class::cast)
+                    .ifPresent(lease -> tokens.add(lease.fencingToken().value()));
+        } else if (port == HistoryPort.class && method.equals("raiseFence")) {
+            tokens.add(((chat.orchestrator.core.port.FencingToken) args[1]).value());
+        }
+    }
+
+    /** In a calm world a worker that stops has let its lease go: nothing else would free its conversation soon. */
+    private void letGo(ConversationId conversation) {
+        Set<Long> tokens = tokensUsed.remove(world.current());
+        if (calm && tokens != null) {
+            lockOf.apply(conversation).filter(lock -> tokens.contains(lock.fencingToken().value()))
+                    .ifPresent(lock -> broken("11 (a calm world is prompt)", world.current().name + " stopped working "
+                            + conversation + " still holding its lease " + lock.fencingToken().value()));
         }
     }
 

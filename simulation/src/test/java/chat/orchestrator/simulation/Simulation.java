@@ -48,6 +48,8 @@ final class Simulation {
     /** How long after healing everything must have settled. */
     private static final Duration SETTLE_WITHIN = Duration.ofHours(2);
     private static final long MAX_STEPS = 400_000;
+    /** How long an operator's dispatch by hand waits for its sends. */
+    private static final Duration DISPATCH_WAIT = Duration.ofSeconds(20);
 
     private final Plan plan;
     private final OrchestratorSettings settings;
@@ -85,6 +87,7 @@ final class Simulation {
                 plan.tuning().longestAnswer());
         stores.promises = promises;
         world.bugs = promises::bug;
+        promises.lockOf = stores::lockOf;
         stores.callFaults(plan.callFaults()[0], plan.callFaults()[1], plan.callFaults()[2]);
         conditions.rates(plan.rates()[0], plan.rates()[1], plan.rates()[2], plan.rates()[3]);
     }
@@ -262,6 +265,18 @@ final class Simulation {
                     }
                 }
                 return true;
+            });
+            case DISPATCH_NOW -> onInstance(instance, i -> {
+                long since = world.now();
+                int started = i.orchestrator.dispatch();
+                try {
+                    boolean idle = i.orchestrator.awaitDispatched(DISPATCH_WAIT);
+                    promises.dispatched(started, idle, since, DISPATCH_WAIT);
+                    return idle;
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             });
             case CANCEL_JOB -> onInstance(instance, i -> {
                 if (jobs.isEmpty()) {
