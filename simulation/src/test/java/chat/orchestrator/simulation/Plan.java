@@ -59,7 +59,8 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
     enum Kind {
         MESSAGE, CRASH, ROLLING_RESTART, REDIS_RESTART, REDIS_LOSES_KEY, REDIS_DOWN, POSTGRES_DOWN, CLOCK_SKEW,
         AI_SLOW, AI_FAILING, AI_REFUSING, PANCAKE_DOWN, PANCAKE_LIMITING, PANCAKE_SLOW,
-        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB, PANCAKE_REJECTING, DISPATCH_NOW
+        HAND_OFF, RESUME, FORCE_RELEASE, CLEANUP, RETRY_DEAD_LETTERS, CANCEL_JOB, PANCAKE_REJECTING, DISPATCH_NOW,
+        SWEEP_NOW
     }
 
     enum Path { SYNC, WEBHOOK, JOB }
@@ -180,6 +181,9 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
         // minutes, when answers that failed are coming due.
         maybe(random, 0.5, events, Kind.DISPATCH_NOW, conversations, 0);
         maybe(random, 0.5, events, Kind.DISPATCH_NOW, conversations, 0);
+        // The same with the sweeper, when messages of a crashed holder wait for it.
+        maybe(random, 0.5, events, Kind.SWEEP_NOW, conversations, 0);
+        maybe(random, 0.5, events, Kind.SWEEP_NOW, conversations, 0);
         events.sort(Comparator.comparingLong(Event::atMillis));
         return new Plan(seed, mode, callFaults, rates, List.copyOf(events), tuning, calm);
     }
@@ -188,7 +192,7 @@ record Plan(long seed, SimulatedPancake.Mode mode, double[] callFaults, double[]
                               long millis) {
         if (random.nextDouble() < odds) {
             long at = kind == Kind.RETRY_DEAD_LETTERS ? 1_800_000 + random.nextInt(3_600_000)
-                    : random.nextInt(kind == Kind.RESUME ? 240_000 : kind == Kind.DISPATCH_NOW ? 600_000 : 150_000);
+                    : random.nextInt(kind == Kind.RESUME ? 240_000 : kind == Kind.DISPATCH_NOW || kind == Kind.SWEEP_NOW ? 600_000 : 150_000);
             events.add(new Event(at, kind, random.nextInt(conversations), -1, random.nextInt(INSTANCES), millis, null));
         }
     }

@@ -282,6 +282,7 @@ final class Promises {
 
             @Override
             public void conversationRecovered(ConversationId conversation) {
+                recoveries.merge(world.current(), 1, Integer::sum);
                 if (!world.current().name.endsWith("/sweeper")) {
                     broken("10 (events tell what happened)", conversation + " recovered by " + world.current().name);
                 }
@@ -639,13 +640,15 @@ final class Promises {
     // ---- invariant 9: what operators are told ----
 
     /** The port calls whose answer an operator's call passes on as it is. */
-    private static final Set<String> OPERATORS_PORT_CALLS = Set.of("forceRelease", "removeIdleConversations", "retry");
+    private static final Set<String> OPERATORS_PORT_CALLS = Set.of("forceRelease", "removeIdleConversations", "retry",
+            "update");
     private final Map<World.SimThread, Object> operatorsPortAnswers = new LinkedHashMap<>();
 
     /** An operator's force release, cleanup or retry was told {@code told}: what its store's call answered. */
     void operatorTold(String call, Object told) {
         Object heard = operatorsPortAnswers.remove(world.current());
-        if (!told.equals(heard)) {
+        // A call that found nothing to act on (a job already gone) made no store call and answers nothing.
+        if (!told.equals(heard) && !(heard == null && told.equals(Optional.empty()))) {
             broken("9 (callers told the truth)", "an operator's " + call + " was told " + told + "; its store answered "
                     + heard);
         }
@@ -699,6 +702,23 @@ final class Promises {
             lockOf.apply(conversation).filter(lock -> tokens.contains(lock.fencingToken().value()))
                     .ifPresent(lock -> broken("11 (a calm world is prompt)", world.current().name + " stopped working "
                             + conversation + " still holding its lease " + lock.fencingToken().value()));
+        }
+    }
+
+    /** The recoveries each sweeper thread told. */
+    private final Map<World.SimThread, Integer> recoveries = new LinkedHashMap<>();
+
+    /**
+     * A sweep by hand answered how many conversations it started a worker for: the workers its thread started, each
+     * told recovered once.
+     */
+    void swept(int started) {
+        World.SimThread thread = world.current();
+        long workers = thread.started.stream().filter(t -> t.name.contains("/conversation-worker-")).count();
+        int told = recoveries.getOrDefault(thread, 0);
+        if (started != workers || told != workers) {
+            broken("9 (callers told the truth)", "a sweep by hand was told it started " + started + " worker(s); it"
+                    + " started " + workers + " and told " + told + " recovered");
         }
     }
 

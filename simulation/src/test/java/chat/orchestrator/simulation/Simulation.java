@@ -61,6 +61,7 @@ final class Simulation {
     private final List<Instance> instances = new ArrayList<>();
     private final List<UUID> jobs = new ArrayList<>();
     private final Set<UUID> cancelledJobs = new LinkedHashSet<>();
+
     private final Set<ConversationId> conversations = new LinkedHashSet<>();
 
     /** What a run came to: the first violations (empty when it passed) and how much it did. */
@@ -87,7 +88,7 @@ final class Simulation {
                 plan.tuning().longestAnswer());
         stores.promises = promises;
         world.bugs = promises::bug;
-        promises.lockOf = stores::lockOf;
+        promises.lockOf = conversation -> stores.rawLocks().inspect(conversation);
         stores.callFaults(plan.callFaults()[0], plan.callFaults()[1], plan.callFaults()[2]);
         conditions.rates(plan.rates()[0], plan.rates()[1], plan.rates()[2], plan.rates()[3]);
     }
@@ -278,24 +279,35 @@ final class Simulation {
                     return false;
                 }
             });
+            case SWEEP_NOW -> onInstance(instance, "by-hand/sweeper", i -> {
+                int started = i.orchestrator.sweep();
+                promises.swept(started);
+                return started;
+            });
             case CANCEL_JOB -> onInstance(instance, i -> {
                 if (jobs.isEmpty()) {
                     return Optional.empty();
                 }
                 UUID job = jobs.get(world.random().nextInt(jobs.size()));
                 cancelledJobs.add(job);
-                return i.jobs.cancel(job, "cancelled by plan");
+                Optional<chat.orchestrator.core.port.Job> cancelled = i.jobs.cancel(job, "cancelled by plan");
+                promises.operatorTold("update", cancelled);
+                return cancelled;
             });
         }
     }
 
     /** An operator's call on one instance; a store that is down makes it fail, as an admin request would (500). */
     private void onInstance(Instance instance, java.util.function.Function<Incarnation, Object> action) {
+        onInstance(instance, "admin", action);
+    }
+
+    private void onInstance(Instance instance, String thread, java.util.function.Function<Incarnation, Object> action) {
         Incarnation incarnation = instance.current;
         if (incarnation == null) {
             return;
         }
-        World.SimThread request = world.spawn(incarnation.scheduler, "admin", () -> {
+        World.SimThread request = world.spawn(incarnation.scheduler, thread, () -> {
             try {
                 action.apply(incarnation);
             } catch (RuntimeException failed) {
@@ -358,6 +370,7 @@ final class Simulation {
                 ChatJobs.Submitted submitted = incarnation.jobs.submit(message.conversationId(), List.of(message));
                 promises.jobSubmitted(message, submitted);
                 jobs.add(submitted.job().id());
+
                 yield submitted.failure().isEmpty();
             }
         };

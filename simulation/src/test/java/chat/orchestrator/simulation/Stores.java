@@ -93,11 +93,6 @@ final class Stores {
     }
 
     /** Redis loses one key of one conversation: an evicted body or pending set, a lost fencing counter or lock. */
-    /** The conversation's lock as the store holds it now, read past the fault layer (no scheduling point). */
-    Optional<chat.orchestrator.core.port.LockInfo> lockOf(ConversationId conversation) {
-        return locks.inspect(conversation);
-    }
-
     void lose(ConversationId conversation, InMemoryStore.Loss loss) {
         redis.lose(conversation, loss);
         if (loss == InMemoryStore.Loss.PENDING_SET) {
