@@ -197,6 +197,7 @@ final class Promises {
 
             @Override
             public void workerStarted(ConversationId conversation) {
+                startsUnderLease(world.current());
                 workersStarted.put(world.current(), world.now());
             }
 
@@ -213,6 +214,7 @@ final class Promises {
 
             @Override
             public void aiCallEnded(ConversationId conversation, AiCallEnd end, Optional<String> model, Duration took) {
+                told("aiCallEnded " + conversation);
                 Long started = workersStarted.get(world.current());
                 if (started == null || took.isNegative() || took.toNanos() > world.now() - started) {
                     broken("10 (events tell what happened)", "an AI call of " + conversation + " took " + took
@@ -675,32 +677,63 @@ final class Promises {
         }
     }
 
-    // ---- invariant 11: a worker lets its lease go ----
+    // ---- invariants 8 and 10: a worker lets its lease go and tells its AI calls ----
 
     /** The lock as the store holds it now, past the fault layer. */
     java.util.function.Function<ConversationId, Optional<chat.orchestrator.core.port.LockInfo>> lockOf =
             conversation -> Optional.empty();
-    /** The fencing tokens of the leases each thread has worked under. */
-    private final Map<World.SimThread, Set<Long>> tokensUsed = new LinkedHashMap<>();
+    /** The owner tokens of the leases each thread has worked under. */
+    private final Map<World.SimThread, Set<String>> leasesUsed = new LinkedHashMap<>();
+    /** The lease each thread took last: a worker it starts next works under it. */
+    private final Map<World.SimThread, String> lastTaken = new LinkedHashMap<>();
 
     private void leasesUsed(World.SimThread thread, Class<?> port, String method, Object[] args, Object result) {
-        Set<Long> tokens = tokensUsed.computeIfAbsent(thread, t -> new java.util.HashSet<>());
-        if (port == LockPort.class && args.length > 0 && args[0] instanceof Lease lease) {
-            tokens.add(lease.fencingToken().value());
-        } else if (port == LockPort.class && method.equals("tryAcquire") && result instanceof Optional<?> taken) {
-            taken.filter(Lease.class::isInstance).map(Lease.class::cast)
-                    .ifPresent(lease -> tokens.add(lease.fencingToken().value()));
-        } else if (port == HistoryPort.class && method.equals("raiseFence")) {
-            tokens.add(((chat.orchestrator.core.port.FencingToken) args[1]).value());
+        if (port != LockPort.class) {
+            return;
         }
+        if (args.length > 0 && args[0] instanceof Lease lease) {
+            leasesUsed.computeIfAbsent(thread, t -> new java.util.HashSet<>()).add(lease.ownerToken());
+        }
+        Optional<?> taken = result instanceof Admission admission ? admission.lease()
+                : result instanceof Optional<?> optional ? optional : Optional.empty();
+        taken.filter(Lease.class::isInstance).map(Lease.class::cast).ifPresent(lease -> {
+            leasesUsed.computeIfAbsent(thread, t -> new java.util.HashSet<>()).add(lease.ownerToken());
+            lastTaken.put(thread, lease.ownerToken());
+        });
     }
 
-    /** In a calm world a worker that stops has let its lease go: nothing else would free its conversation soon. */
+    /** A worker starts under the lease its starter (a request or the sweeper) took last. */
+    private void startsUnderLease(World.SimThread worker) {
+        Optional.ofNullable(worker.parent).map(lastTaken::get).ifPresent(owner ->
+                leasesUsed.computeIfAbsent(worker, t -> new java.util.HashSet<>()).add(owner));
+    }
+
+    /** A worker's AI call began: the worker owes the event that tells how it ended. */
+    void aiCalled(World.SimThread worker, ConversationId conversation) {
+        owe(worker, "aiCallEnded " + conversation);
+    }
+
+    /**
+     * A worker that stops has let its lease go, and told how each of its AI calls ended, unless its process died, a
+     * port call of its failed (the release may be what failed) or it was interrupted (a shutdown cuts an AI call short
+     * untold).
+     */
     private void letGo(ConversationId conversation) {
-        Set<Long> tokens = tokensUsed.remove(world.current());
-        if (calm && tokens != null) {
-            lockOf.apply(conversation).filter(lock -> tokens.contains(lock.fencingToken().value()))
-                    .ifPresent(lock -> broken("11 (a calm world is prompt)", world.current().name + " stopped working "
+        World.SimThread thread = world.current();
+        Set<String> owners = leasesUsed.remove(thread);
+        List<String> due = owed.getOrDefault(thread, new ArrayList<>());
+        boolean untold = due.removeIf(event -> event.startsWith("aiCallEnded "));
+        // A crash unwinds the worker through its finally: a dead process lets nothing go.
+        if (thread.heardPortFailure || thread.dead()) {
+            return;
+        }
+        if (untold && !Thread.currentThread().isInterrupted()) {
+            broken("10 (events tell what happened)", thread.name + " stopped working " + conversation
+                    + " without telling how an AI call ended");
+        }
+        if (owners != null) {
+            lockOf.apply(conversation).filter(lock -> owners.contains(lock.ownerToken()))
+                    .ifPresent(lock -> broken("8 (liveness)", world.current().name + " stopped working "
                             + conversation + " still holding its lease " + lock.fencingToken().value()));
         }
     }

@@ -42,6 +42,9 @@ final class SimulatedAi implements AiPort {
 
     @Override
     public AiReply answer(ConversationContext context) {
+        if (stores.promises != null && world.current().parent != null) {
+            stores.promises.aiCalled(world.current().parent, context.conversationId());
+        }
         long latencyMillis = conditions.aiSlow(world.now()) ? 20_000 + world.random().nextInt(40_000)
                 : 50 + world.random().nextInt((int) longest.toMillis() - 50);
         world.block(() -> false, world.now() + Duration.ofMillis(latencyMillis).toNanos());

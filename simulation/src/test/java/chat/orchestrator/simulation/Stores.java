@@ -165,6 +165,7 @@ final class Stores {
         }
         world.yieldPoint();
         if (world.now() < (onRedis ? redisDownUntil : postgresDownUntil)) {
+            thread.heardPortFailure = true;
             throw new StoreUnavailableException(store + " unreachable (simulated outage)");
         }
         double roll = world.random().nextDouble();
@@ -177,6 +178,7 @@ final class Stores {
         }
         roll = world.random().nextDouble();
         if (roll < failRate) {
+            thread.heardPortFailure = true;
             throw new StoreUnavailableException(store + " call failed (simulated)");
         }
         Object result = invoke(method, target.get(), args);
@@ -189,6 +191,7 @@ final class Stores {
                     .forEach(withheld -> checker.withheld(withheld.runId()));
         }
         if (roll < failRate + lostRate) {
+            thread.heardPortFailure = true;
             throw new StoreUnavailableException(store + " answer lost (simulated timeout)");
         }
         if (promises != null) {

@@ -81,6 +81,7 @@ final class World {
         SimThread parent = current.get();
         if (parent != null) {
             parent.started.add(thread);
+            thread.parent = parent;
         }
         thread.real = Thread.ofVirtual().name("sim-" + name).unstarted(() -> {
             current.set(thread);
@@ -270,6 +271,10 @@ final class World {
         final List<SimThread> started = new ArrayList<>();
         /** A request thread, whose only wait is for the outcome its own worker owes it. */
         boolean awaitsItsWorker;
+        /** The simulated thread that started this one, if one did (the world's own threads have none). */
+        SimThread parent;
+        /** A port call of this thread failed or lost its answer: what it left undone may be a fault's doing. */
+        boolean heardPortFailure;
 
         SimThread(int id, Owner owner, String name) {
             this.id = id;
