@@ -51,6 +51,9 @@ public record AppConfig(
         LoadLimits limits,
         Optional<AdminJwtSettings> adminJwt) {
 
+    /** Read once here: both state stores keep a conversation's state this long, whichever serves. */
+    static final String CONVERSATION_STATE_TTL = "CONVERSATION_STATE_TTL";
+
     private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
     public AppConfig {
@@ -73,8 +76,9 @@ public record AppConfig(
             throw new ConfigurationException("LOG_LEVEL must be one of " + LOG_LEVELS + ", got '" + logLevel + "'");
         }
         Optional<String> pancakeAccessToken = env.optional("PANCAKE_ACCESS_TOKEN");
-        // Read before the stores: Redis takes CONVERSATION_STATE_TTL too, and this names the range the server allows.
-        Duration conversationStateTtl = env.seconds("CONVERSATION_STATE_TTL", Duration.ofHours(1), 60, 30 * 24 * 3_600);
+        // The in-memory store's default is the same hour as Redis's.
+        Duration conversationStateTtl = env.seconds(CONVERSATION_STATE_TTL,
+                RedisSettings.DEFAULT_CONVERSATION_STATE_TTL, 60, 30 * 24 * 3_600);
         return new AppConfig(
                 env.string("API_HOST", "0.0.0.0"),
                 env.integer("API_PORT", 8000, 0, 65_535),
@@ -87,7 +91,7 @@ public record AppConfig(
                 env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, 1_024, 16 * 1024 * 1024),
                 conversationStateTtl,
                 orchestrator(env),
-                redis(env),
+                RedisConfig.read(env, conversationStateTtl),
                 Environment.validatedByAdapter(() -> PostgresSettings.fromEnvironment(env.variables())),
                 AiServiceConfig.read(env),
                 PancakeConfig.read(env, pancakeAccessToken),
@@ -124,21 +128,6 @@ public record AppConfig(
         Duration maxBackoff = env.seconds("PANCAKE_DELIVERY_MAX_BACKOFF", defaults.maxBackoff(), 1, 3_600);
         Duration initial = defaults.initialBackoff().compareTo(maxBackoff) > 0 ? maxBackoff : defaults.initialBackoff();
         return defaults.withMaxAge(maxAge).withBackoff(initial, maxBackoff);
-    }
-
-    /**
-     * Redis is wanted when REDIS_URL, REDIS_HOST, REDIS_CLUSTER_NODES or a Sentinel variable is set; the adapter reads
-     * the rest.
-     */
-    private static Optional<RedisSettings> redis(Environment env) {
-        if (!RedisSettings.isConfiguredIn(env.variables())) {
-            Environment.validatedByAdapter(() -> {
-                RedisSettings.requireServerForSettingsIn(env.variables());
-                return null;
-            });
-            return Optional.empty();
-        }
-        return Optional.of(Environment.validatedByAdapter(() -> RedisSettings.fromEnvironment(env.variables())));
     }
 
     /** The record's own would print both tokens and the webhook secret into any log line that shows the config. */
