@@ -92,7 +92,7 @@ public record AppConfig(
                 conversationStateTtl,
                 orchestrator(env),
                 RedisConfig.read(env, conversationStateTtl),
-                Environment.validatedByAdapter(() -> PostgresSettings.fromEnvironment(env.variables())),
+                PostgresConfig.read(env),
                 AiServiceConfig.read(env),
                 PancakeConfig.read(env, pancakeAccessToken),
                 env.optional("PANCAKE_WEBHOOK_SECRET"),

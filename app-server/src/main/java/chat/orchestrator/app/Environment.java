@@ -26,11 +26,6 @@ final class Environment {
         this.variables = Map.copyOf(variables);
     }
 
-    /** Every variable, for the PostgreSQL adapter, which still reads its own (it treats blank values as unset too). */
-    Map<String, String> variables() {
-        return variables;
-    }
-
     Optional<String> optional(String name) {
         String value = variables.get(name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
