@@ -7,11 +7,9 @@ import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.redis.RedisSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything the server reads from its environment, read once and validated at start (README.md, "Configuration";
@@ -54,7 +52,7 @@ public record AppConfig(
     /** Read once here: both state stores keep a conversation's state this long, whichever serves. */
     static final String CONVERSATION_STATE_TTL = "CONVERSATION_STATE_TTL";
 
-    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
+    private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
     public AppConfig {
         Objects.requireNonNull(redis, "redis");
@@ -71,12 +69,9 @@ public record AppConfig(
     public static AppConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
         boolean debug = env.bool("DEBUG", false);
-        String logLevel = env.string("LOG_LEVEL", debug ? "DEBUG" : "INFO").toUpperCase(Locale.ROOT);
-        if (!LOG_LEVELS.contains(logLevel)) {
-            throw new ConfigurationException("LOG_LEVEL must be one of " + LOG_LEVELS + ", got '" + logLevel + "'");
-        }
+        String logLevel = env.choice("LOG_LEVEL", debug ? "DEBUG" : "INFO", LOG_LEVELS);
         Optional<String> pancakeAccessToken = env.optional("PANCAKE_ACCESS_TOKEN");
-        // The in-memory store's default is the same hour as Redis's.
+        // One default for both state stores, the Redis settings' (the in-memory store's own is the same hour).
         Duration conversationStateTtl = env.seconds(CONVERSATION_STATE_TTL,
                 RedisSettings.DEFAULT_CONVERSATION_STATE_TTL, 60, 30 * 24 * 3_600);
         return new AppConfig(
@@ -101,29 +96,30 @@ public record AppConfig(
                 AdminJwtConfig.read(env));
     }
 
+    /** The core's settings: their defaults and their rules are {@link OrchestratorSettings}', the ranges the server's. */
     private static OrchestratorSettings orchestrator(Environment env) {
-        Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", Duration.ofSeconds(30), 2, 3_600);
-        Duration window = env.millis("CONSOLIDATION_WINDOW_MS", Duration.ofMillis(800), 0, 60_000);
-        if (window.compareTo(lockTtl.dividedBy(2)) > 0) {
-            throw new ConfigurationException("CONSOLIDATION_WINDOW_MS (" + window.toMillis()
-                    + ") must be at most half of PROCESSING_LOCK_TTL (" + lockTtl.toSeconds() + " s)");
-        }
-        Duration maxWait = window.multipliedBy(6).compareTo(lockTtl.dividedBy(2)) > 0
-                ? lockTtl.dividedBy(2) : window.multipliedBy(6);
+        OrchestratorSettings defaults = OrchestratorSettings.defaults();
+        Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", defaults.lockTtl(), 2, 3_600);
+        Duration window = env.millis("CONSOLIDATION_WINDOW_MS", defaults.consolidationWindow(), 0, 60_000);
+        // The server waits for quiet six windows at most, cut to what the lease allows.
+        Duration sixWindows = window.multipliedBy(6);
+        Duration maxWait = sixWindows.compareTo(lockTtl.dividedBy(2)) > 0 ? lockTtl.dividedBy(2) : sixWindows;
         // The TTL first: it shrinks the default consolidation bounds to fit, then ours replace them.
-        return OrchestratorSettings.defaults()
-                .withLockTtl(lockTtl)
-                .withConsolidation(window, maxWait)
-                .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false))
-                .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", Duration.ofSeconds(120), 1, 3_600))
-                .withSweepInterval(env.seconds("SWEEP_INTERVAL", Duration.ofSeconds(15), 1, 3_600))
-                .withHandoffIdleTimeout(env.seconds("HANDOFF_IDLE_TIMEOUT", Duration.ofHours(24), 0, 30 * 24 * 3_600))
-                .withDelivery(delivery(env));
+        OrchestratorSettings timed = Environment.validatedBy(
+                () -> defaults.withLockTtl(lockTtl).withConsolidation(window, maxWait),
+                Map.of("lockTtl", "PROCESSING_LOCK_TTL (" + lockTtl.toSeconds() + " s)",
+                        "consolidationWindow", "CONSOLIDATION_WINDOW_MS (" + window.toMillis() + ")"));
+        return timed
+                .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", defaults.cancelOnNewerMessage()))
+                .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", defaults.answerWait(), 1, 3_600))
+                .withSweepInterval(env.seconds("SWEEP_INTERVAL", defaults.sweepInterval(), 1, 3_600))
+                .withHandoffIdleTimeout(env.seconds("HANDOFF_IDLE_TIMEOUT", defaults.handoffIdleTimeout(), 0,
+                        30 * 24 * 3_600))
+                .withDelivery(delivery(env, defaults.delivery()));
     }
 
     /** The outbox's horizon and backoff cap; the rest keeps its defaults. */
-    private static DeliverySettings delivery(Environment env) {
-        DeliverySettings defaults = DeliverySettings.defaults();
+    private static DeliverySettings delivery(Environment env, DeliverySettings defaults) {
         Duration maxAge = env.seconds("PANCAKE_DELIVERY_MAX_AGE", defaults.maxAge(), 60, 30 * 24 * 3_600);
         Duration maxBackoff = env.seconds("PANCAKE_DELIVERY_MAX_BACKOFF", defaults.maxBackoff(), 1, 3_600);
         Duration initial = defaults.initialBackoff().compareTo(maxBackoff) > 0 ? maxBackoff : defaults.initialBackoff();
