@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,20 +46,10 @@ final class Environment {
     }
 
     int integer(String name, int fallback, int min, int max) {
-        Optional<String> value = optional(name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value.get());
-            if (parsed >= min && parsed <= max) {
-                return parsed;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below: a word and a number out of range get the same answer, the range
-        }
-        throw new ConfigurationException(name + " must be a whole number between " + min + " and " + max + ", got '"
-                + value.get() + "'");
+        return read(name, fallback, "a whole number between " + min + " and " + max, value -> {
+            int parsed = Integer.parseInt(value);
+            return parsed >= min && parsed <= max ? Optional.of(parsed) : Optional.empty();
+        });
     }
 
     Duration seconds(String name, Duration fallback, int min, int max) {
@@ -71,32 +62,40 @@ final class Environment {
 
     /** Seconds with a fraction ("0.5"), to the millisecond, as redis-py takes its timeouts. */
     Duration fractionalSeconds(String name, Duration fallback, Duration min, Duration max) {
-        Optional<String> value = optional(name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            Duration parsed = Duration.ofMillis(new BigDecimal(value.get()).movePointRight(3).longValueExact());
-            if (parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
-                return parsed;
-            }
-        } catch (NumberFormatException | ArithmeticException notMillis) {
-            // reported below, with the range
-        }
-        throw new ConfigurationException(name + " must be seconds between " + inSeconds(min) + " and "
-                + inSeconds(max) + " (e.g. 2 or 0.5), got '" + value.get() + "'");
+        String expected = "seconds between " + inSeconds(min) + " and " + inSeconds(max) + " (e.g. 2 or 0.5)";
+        return read(name, fallback, expected, value -> {
+            Duration parsed = Duration.ofMillis(new BigDecimal(value).movePointRight(3).longValueExact());
+            return parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0 ? Optional.of(parsed) : Optional.empty();
+        });
     }
 
     boolean bool(String name, boolean fallback) {
+        return read(name, fallback, "true or false", value -> switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> Optional.of(true);
+            case "false", "0", "no" -> Optional.of(false);
+            default -> Optional.empty();
+        });
+    }
+
+    /**
+     * The one wording of a value that cannot be read: "{@code NAME} must be {@code expected}, got '{@code value}'",
+     * whether it is no number at all or one out of range (the message names the range either way).
+     *
+     * @param parse empty, or a {@link NumberFormatException} or {@link ArithmeticException}, when the value is refused
+     */
+    private <T> T read(String name, T fallback, String expected, Function<String, Optional<T>> parse) {
         Optional<String> value = optional(name);
         if (value.isEmpty()) {
             return fallback;
         }
-        return switch (value.get().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes" -> true;
-            case "false", "0", "no" -> false;
-            default -> throw new ConfigurationException(name + " must be true or false, got '" + value.get() + "'");
-        };
+        Optional<T> parsed;
+        try {
+            parsed = parse.apply(value.get());
+        } catch (NumberFormatException | ArithmeticException notANumber) {
+            parsed = Optional.empty();
+        }
+        return parsed.orElseThrow(() -> new ConfigurationException(name + " must be " + expected + ", got '"
+                + value.get() + "'"));
     }
 
     /** One of a few words, compared ignoring case; the word as {@code allowed} spells it. */
@@ -214,11 +213,7 @@ final class Environment {
      * becomes a configuration error like any other.
      */
     static <T> T validatedByAdapter(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (IllegalArgumentException refused) {
-            throw new ConfigurationException(refused.getMessage(), refused);
-        }
+        return validatedBy(read, Map.of());
     }
 
     /**
