@@ -96,7 +96,7 @@ public record AppConfig(
                 AdminJwtConfig.read(env));
     }
 
-    /** The core's settings: their defaults and their rules are {@link OrchestratorSettings}', the ranges the server's. */
+    /** The core's settings: defaults and rules are {@link OrchestratorSettings}', the ranges are the server's. */
     private static OrchestratorSettings orchestrator(Environment env) {
         OrchestratorSettings defaults = OrchestratorSettings.defaults();
         Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", defaults.lockTtl(), 2, 3_600);

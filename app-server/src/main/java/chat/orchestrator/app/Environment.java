@@ -3,6 +3,8 @@ package chat.orchestrator.app;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,6 +133,11 @@ final class Environment {
         } catch (URISyntaxException e) {
             throw new ConfigurationException(source + " is not a valid URL: " + e.getReason());
         }
+    }
+
+    /** Percent-decoding for a URL's parts; unlike form decoding, a '+' stays a '+' (passwords contain them). */
+    static String decoded(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** A {@code host:port} of a list; an IPv6 host is written in brackets ({@code [::1]:7000}) and read without. */

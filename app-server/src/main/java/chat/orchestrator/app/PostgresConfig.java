@@ -1,10 +1,10 @@
 package chat.orchestrator.app;
 
+import static chat.orchestrator.app.Environment.decoded;
+
 import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.postgres.PostgresSslMode;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -95,11 +95,11 @@ final class PostgresConfig {
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            user = Optional.of(decode(colon < 0 ? userInfo : userInfo.substring(0, colon))).filter(u -> !u.isEmpty());
-            password = colon < 0 ? Optional.empty() : Optional.of(decode(userInfo.substring(colon + 1)));
+            user = Optional.of(decoded(colon < 0 ? userInfo : userInfo.substring(0, colon))).filter(u -> !u.isEmpty());
+            password = colon < 0 ? Optional.empty() : Optional.of(decoded(userInfo.substring(colon + 1)));
         }
         return new Address(uri.getHost(), uri.getPort() < 0 ? PostgresSettings.DEFAULT_PORT : uri.getPort(),
-                decode(path.substring(1)),
+                decoded(path.substring(1)),
                 user.or(() -> Optional.ofNullable(parameters.get("user"))),
                 password.or(() -> Optional.ofNullable(parameters.get("password"))),
                 Optional.ofNullable(parameters.get("sslmode")));
@@ -112,13 +112,13 @@ final class PostgresConfig {
         }
         for (String pair : rawQuery.split("&")) {
             int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String name = decoded(equals < 0 ? pair : pair.substring(0, equals));
             if (!URL_PARAMETERS.contains(name)) {
                 // Dropping an option such as sslrootcert silently would weaken the connection without a word.
                 throw new ConfigurationException(DATABASE_URL + " has the parameter '" + name
                         + "', which is not supported; supported parameters: " + String.join(", ", URL_PARAMETERS));
             }
-            parameters.put(name, equals < 0 ? "" : decode(pair.substring(equals + 1)));
+            parameters.put(name, equals < 0 ? "" : decoded(pair.substring(equals + 1)));
         }
         return parameters;
     }
@@ -126,11 +126,6 @@ final class PostgresConfig {
     /** @param source the variable, or the URL's parameter, that said it */
     private static PostgresSslMode sslMode(String source, String value) {
         return PostgresSslMode.parse(Environment.oneOf(source, value, SSL_MODES)).orElseThrow();
-    }
-
-    /** Percent-decoding for URL parts; unlike form decoding, a '+' stays a '+' (passwords contain them). */
-    private static String decode(String raw) {
-        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private record Address(String host, int port, String database, Optional<String> user, Optional<String> password,

@@ -1,12 +1,12 @@
 package chat.orchestrator.app;
 
+import static chat.orchestrator.app.Environment.decoded;
+
 import chat.orchestrator.redis.RedisNode;
 import chat.orchestrator.redis.RedisRetryPolicy;
 import chat.orchestrator.redis.RedisSettings;
 import chat.orchestrator.redis.RedisTopology;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -210,7 +210,7 @@ final class RedisConfig {
             throw new ConfigurationException(URL + " carries credentials, so " + USERNAME + " and " + PASSWORD
                     + " must not be set");
         }
-        return new Credentials(decode(rawUserInfo.substring(0, colon)), decode(rawUserInfo.substring(colon + 1)));
+        return new Credentials(decoded(rawUserInfo.substring(0, colon)), decoded(rawUserInfo.substring(colon + 1)));
     }
 
     private static int database(String path) {
@@ -227,11 +227,6 @@ final class RedisConfig {
         }
         throw new ConfigurationException("the path of " + URL + " must be a database number such as /0, got '"
                 + path + "'");
-    }
-
-    /** Percent-decoding for URL parts; unlike form decoding, a '+' stays a '+' (passwords contain them). */
-    private static String decode(String value) {
-        return URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static void refuseTogether(Environment env, String chosen, String... others) {
