@@ -3,13 +3,12 @@ package chat.orchestrator.postgres;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * Where the PostgreSQL history lives and how many connections to keep to it. Read once at start-up, from
- * {@code DATABASE_URL} or the {@code POSTGRES_*} variables, and validated with a message naming the variable at fault.
+ * Where the PostgreSQL history lives and how many connections to keep to it, validated once and holding every default.
+ * Built in code ({@link #of}, then the {@code with…} methods); the server reads it from {@code DATABASE_URL} or the
+ * {@code POSTGRES_*} variables (docs/postgres.md) in app-server, its composition root.
  *
  * @param connectionTimeout how long a caller waits for a pooled connection before the store counts as unavailable
  */
@@ -20,7 +19,9 @@ public record PostgresSettings(String host, int port, String database, String us
     public static final int DEFAULT_POOL_SIZE = 10;
     public static final PostgresSslMode DEFAULT_SSL_MODE = PostgresSslMode.PREFER;
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
-    static final int MAX_POOL_SIZE = 200;
+    public static final int MAX_POOL_SIZE = 200;
+    /** HikariCP refuses anything shorter. */
+    public static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
     public PostgresSettings {
         requireText(host, "host");
@@ -35,10 +36,9 @@ public record PostgresSettings(String host, int port, String database, String us
             throw new IllegalArgumentException(
                     "PostgreSQL pool size must be between 1 and " + MAX_POOL_SIZE + ", got " + poolSize);
         }
-        // HikariCP refuses anything shorter than 250 ms.
-        if (connectionTimeout.compareTo(Duration.ofMillis(250)) < 0) {
-            throw new IllegalArgumentException(
-                    "PostgreSQL connection timeout must be at least 250 ms, got " + connectionTimeout.toMillis() + " ms");
+        if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+            throw new IllegalArgumentException("PostgreSQL connection timeout must be at least "
+                    + MIN_CONNECTION_TIMEOUT.toMillis() + " ms, got " + connectionTimeout.toMillis() + " ms");
         }
     }
 
@@ -46,16 +46,6 @@ public record PostgresSettings(String host, int port, String database, String us
     public static PostgresSettings of(String host, int port, String database, String user, String password) {
         return new PostgresSettings(host, port, database, user, password, DEFAULT_SSL_MODE, DEFAULT_POOL_SIZE,
                 DEFAULT_CONNECTION_TIMEOUT);
-    }
-
-    /**
-     * The settings the environment describes, or empty when it names no PostgreSQL at all (neither
-     * {@code DATABASE_URL} nor {@code POSTGRES_HOST}): the server then keeps its history in memory.
-     *
-     * @throws IllegalArgumentException naming the variable whose value is missing or malformed
-     */
-    public static Optional<PostgresSettings> fromEnvironment(Map<String, String> environment) {
-        return PostgresEnvironment.read(environment);
     }
 
     /** The JDBC URL of the database, without credentials (they go to the pool separately). */

@@ -3,7 +3,6 @@ package chat.orchestrator.postgres;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** The PostgreSQL JDBC driver's {@code sslmode} values, from "never encrypt" to "encrypt and verify the host". */
 public enum PostgresSslMode {
@@ -14,12 +13,9 @@ public enum PostgresSslMode {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    static Optional<PostgresSslMode> parse(String value) {
+    /** The mode a wire name spells, ignoring case and surrounding spaces; empty for any other word. */
+    public static Optional<PostgresSslMode> parse(String value) {
         String wanted = value.trim().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(mode -> mode.wireName().equals(wanted)).findFirst();
-    }
-
-    static String allWireNames() {
-        return Arrays.stream(values()).map(PostgresSslMode::wireName).collect(Collectors.joining(", "));
     }
 }

@@ -6,80 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Settings come from the environment once, and a wrong value is named precisely. */
+/** The settings built in code; the server's variables are read by app-server (its PostgresConfigTest). */
 class PostgresSettingsTest {
 
     @Test
-    void anEnvironmentWithoutPostgresMeansInMemoryHistory() {
-        assertEquals(Optional.empty(), PostgresSettings.fromEnvironment(Map.of()));
-        assertEquals(Optional.empty(), PostgresSettings.fromEnvironment(Map.of("POSTGRES_HOST", "", "DATABASE_URL", " ")));
-    }
-
-    @Test
-    void theSeparateVariablesGiveSettingsWithDefaults() {
-        PostgresSettings settings = PostgresSettings.fromEnvironment(Map.of("POSTGRES_HOST", "db.internal",
-                "POSTGRES_DB", "orchestrator", "POSTGRES_USER", "chat", "POSTGRES_PASSWORD", " s3cret ")).orElseThrow();
-
+    void theAddressAndCredentialsGiveSettingsWithTheDocumentedDefaults() {
         assertEquals(new PostgresSettings("db.internal", 5432, "orchestrator", "chat", " s3cret ",
-                PostgresSslMode.PREFER, 10, Duration.ofSeconds(5)), settings);
-        assertEquals("jdbc:postgresql://db.internal:5432/orchestrator?sslmode=prefer", settings.jdbcUrl());
+                PostgresSslMode.PREFER, 10, Duration.ofSeconds(5)),
+                PostgresSettings.of("db.internal", 5432, "orchestrator", "chat", " s3cret "));
     }
 
     @Test
-    void everyVariableIsRead() {
-        PostgresSettings settings = PostgresSettings.fromEnvironment(Map.of("POSTGRES_HOST", "10.0.0.5",
-                "POSTGRES_PORT", "6432", "POSTGRES_DB", "chat", "POSTGRES_USER", "bot", "POSTGRES_PASSWORD", "pw",
-                "POSTGRES_SSL_MODE", "verify-full", "POSTGRES_POOL_SIZE", "25",
-                "POSTGRES_CONNECTION_TIMEOUT_MS", "2500")).orElseThrow();
+    void aConnectionTimeoutShorterThanHikariTakesIsRefused() {
+        PostgresSettings settings = PostgresSettings.of("db", 5432, "d", "u", "");
 
-        assertEquals(new PostgresSettings("10.0.0.5", 6432, "chat", "bot", "pw", PostgresSslMode.VERIFY_FULL, 25,
-                Duration.ofMillis(2500)), settings);
+        assertEquals(Duration.ofMillis(250), settings.withConnectionTimeout(Duration.ofMillis(250)).connectionTimeout());
+        assertEquals("PostgreSQL connection timeout must be at least 250 ms, got 249 ms", assertThrows(
+                IllegalArgumentException.class, () -> settings.withConnectionTimeout(Duration.ofMillis(249))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> settings.withPoolSize(PostgresSettings.MAX_POOL_SIZE + 1));
     }
 
     @Test
-    void aLibpqStyleDatabaseUrlIsAcceptedWithEncodedCredentials() {
-        PostgresSettings settings = PostgresSettings.fromEnvironment(Map.of("DATABASE_URL",
-                "postgres://chat%40prod:p%40ss+w%2Frd@db.example.com:5433/orchestrator?sslmode=require")).orElseThrow();
-
-        assertEquals(new PostgresSettings("db.example.com", 5433, "orchestrator", "chat@prod", "p@ss+w/rd",
-                PostgresSslMode.REQUIRE, 10, Duration.ofSeconds(5)), settings);
-    }
-
-    @Test
-    void aJdbcDatabaseUrlIsAcceptedAndTheVariablesFillWhatItLeavesOut() {
-        PostgresSettings settings = PostgresSettings.fromEnvironment(Map.of(
-                "DATABASE_URL", "jdbc:postgresql://localhost/orchestrator",
-                "POSTGRES_USER", "chat", "POSTGRES_PASSWORD", "pw", "POSTGRES_SSL_MODE", "disable",
-                "POSTGRES_HOST", "ignored-because-the-url-wins")).orElseThrow();
-
-        assertEquals(new PostgresSettings("localhost", 5432, "orchestrator", "chat", "pw", PostgresSslMode.DISABLE,
-                10, Duration.ofSeconds(5)), settings);
-        assertEquals("chat", PostgresSettings.fromEnvironment(Map.of("DATABASE_URL",
-                "jdbc:postgresql://h:1/d?user=chat&password=pw&sslmode=allow")).orElseThrow().user());
-    }
-
-    @Test
-    void eachMistakeIsNamedPrecisely() {
-        assertMessage("POSTGRES_DB", Map.of("POSTGRES_HOST", "db", "POSTGRES_USER", "u"));
-        assertMessage("POSTGRES_USER", Map.of("POSTGRES_HOST", "db", "POSTGRES_DB", "d"));
-        assertMessage("POSTGRES_PORT must be a whole number between 1 and 65535, got 'five'",
-                Map.of("POSTGRES_HOST", "db", "POSTGRES_DB", "d", "POSTGRES_USER", "u", "POSTGRES_PORT", "five"));
-        assertMessage("POSTGRES_POOL_SIZE must be a whole number between 1 and 200, got '0'",
-                Map.of("POSTGRES_HOST", "db", "POSTGRES_DB", "d", "POSTGRES_USER", "u", "POSTGRES_POOL_SIZE", "0"));
-        assertMessage("POSTGRES_SSL_MODE must be one of disable, allow, prefer, require, verify-ca, verify-full, got 'on'",
-                Map.of("POSTGRES_HOST", "db", "POSTGRES_DB", "d", "POSTGRES_USER", "u", "POSTGRES_SSL_MODE", "on"));
-        assertMessage("POSTGRES_DB is set but neither POSTGRES_HOST nor DATABASE_URL is", Map.of("POSTGRES_DB", "d"));
-        assertMessage("DATABASE_URL must start with postgres://", Map.of("DATABASE_URL", "mysql://u@h/d"));
-        assertMessage("DATABASE_URL must end its path with the database name", Map.of("DATABASE_URL", "postgres://u@h:5432"));
-        assertMessage("DATABASE_URL must name exactly one host",
-                Map.of("DATABASE_URL", "jdbc:postgresql://h1:5432,h2:5432/d?user=u"));
-        assertMessage("DATABASE_URL has the parameter 'sslrootcert', which is not supported",
-                Map.of("DATABASE_URL", "postgres://u@h/d?sslrootcert=/etc/ca.pem"));
-        assertMessage("DATABASE_URL sslmode must be one of", Map.of("DATABASE_URL", "postgres://u@h/d?sslmode=yes"));
+    void anSslModeIsReadByItsWireName_ignoringCase() {
+        assertEquals(Optional.of(PostgresSslMode.VERIFY_FULL), PostgresSslMode.parse(" Verify-Full "));
+        assertEquals(Optional.empty(), PostgresSslMode.parse("verify_full"));
     }
 
     @Test
@@ -94,11 +47,5 @@ class PostgresSettingsTest {
 
         assertFalse(settings.toString().contains("hunter2"), settings.toString());
         assertTrue(settings.toString().contains("u@db:5432/d"), settings.toString());
-    }
-
-    private static void assertMessage(String expected, Map<String, String> environment) {
-        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
-                () -> PostgresSettings.fromEnvironment(environment));
-        assertTrue(failure.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + failure.getMessage());
     }
 }

@@ -2,12 +2,12 @@ package chat.orchestrator.redis;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything the Redis adapter needs, validated once at start. Read from the environment with
- * {@link #fromEnvironment(Map)}; tests build it directly and shrink the waits.
+ * Everything the Redis adapter needs, validated once at start. Built in code (the factories below, then the
+ * {@code with…} methods); the server reads it from its {@code REDIS_*} variables (docs/redis.md) in app-server, its
+ * composition root. Tests build it directly and shrink the waits.
  *
  * @param topology             one node, a cluster, or a master found through Redis Sentinel
  * @param username             ACL user, empty for the default user
@@ -79,29 +79,11 @@ public record RedisSettings(
     }
 
     /**
-     * Reads {@code REDIS_URL}, or {@code REDIS_HOST}/{@code REDIS_PORT}/{@code REDIS_DB}, or
-     * {@code REDIS_CLUSTER_NODES}, or {@code REDIS_SENTINEL_NODES}/{@code REDIS_SENTINEL_MASTER}, plus the pool, timeout, retry and TTL variables (see docs/redis.md).
-     *
-     * @throws IllegalArgumentException naming the variable and what is wrong with it
+     * The dedup TTL unless one is given: a day, or the conversation state TTL when that is longer, since a message
+     * id must be remembered at least as long as the message may wait.
      */
-    public static RedisSettings fromEnvironment(Map<String, String> environment) {
-        return new RedisEnvironment(environment).settings();
-    }
-
-    /** True if the environment asks for Redis at all; without it the application runs on in-memory state. */
-    public static boolean isConfiguredIn(Map<String, String> environment) {
-        return new RedisEnvironment(environment).isConfigured();
-    }
-
-    /**
-     * Refuses Redis variables set without a Redis to apply them to ({@code REDIS_PORT} or {@code REDIS_PASSWORD}
-     * without {@code REDIS_HOST}, say): the operator meant to use Redis, and running on in-memory locks instead,
-     * without a word, would lose every guarantee between instances.
-     *
-     * @throws IllegalArgumentException naming the first such variable
-     */
-    public static void requireServerForSettingsIn(Map<String, String> environment) {
-        new RedisEnvironment(environment).requireServerForSettings();
+    public static Duration defaultDedupTtl(Duration conversationStateTtl) {
+        return conversationStateTtl.compareTo(DEFAULT_DEDUP_TTL) > 0 ? conversationStateTtl : DEFAULT_DEDUP_TTL;
     }
 
     public RedisSettings withRetry(RedisRetryPolicy value) {

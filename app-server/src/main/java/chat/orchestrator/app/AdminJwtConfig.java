@@ -24,13 +24,9 @@ final class AdminJwtConfig {
                     + "identity provider's keys, or a shared HS256 secret), since the secret would let its holder mint "
                     + "tokens in the name of any of the provider's people");
         }
+        env.requireWithAny(List.of("ADMIN_JWT_JWKS_URL", "ADMIN_JWT_SECRET"), "set one to accept admin JWTs", "",
+                DEPENDENTS);
         if (!jwks && !secret) {
-            for (String dependent : DEPENDENTS) {
-                if (env.isSet(dependent)) {
-                    throw new ConfigurationException(dependent + " is set but neither ADMIN_JWT_JWKS_URL nor "
-                            + "ADMIN_JWT_SECRET is: set one to accept admin JWTs, or unset " + dependent);
-                }
-            }
             return Optional.empty();
         }
         return Optional.of(Environment.validatedByAdapter(() -> new AdminJwtSettings(

@@ -7,11 +7,9 @@ import chat.orchestrator.postgres.PostgresSettings;
 import chat.orchestrator.redis.RedisSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything the server reads from its environment, read once and validated at start (README.md, "Configuration";
@@ -51,7 +49,10 @@ public record AppConfig(
         LoadLimits limits,
         Optional<AdminJwtSettings> adminJwt) {
 
-    private static final Set<String> LOG_LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
+    /** Read once here: both state stores keep a conversation's state this long, whichever serves. */
+    static final String CONVERSATION_STATE_TTL = "CONVERSATION_STATE_TTL";
+
+    private static final List<String> LOG_LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "OFF");
 
     public AppConfig {
         Objects.requireNonNull(redis, "redis");
@@ -68,13 +69,11 @@ public record AppConfig(
     public static AppConfig fromEnvironment(Map<String, String> variables) {
         Environment env = new Environment(variables);
         boolean debug = env.bool("DEBUG", false);
-        String logLevel = env.string("LOG_LEVEL", debug ? "DEBUG" : "INFO").toUpperCase(Locale.ROOT);
-        if (!LOG_LEVELS.contains(logLevel)) {
-            throw new ConfigurationException("LOG_LEVEL must be one of " + LOG_LEVELS + ", got '" + logLevel + "'");
-        }
+        String logLevel = env.choice("LOG_LEVEL", debug ? "DEBUG" : "INFO", LOG_LEVELS);
         Optional<String> pancakeAccessToken = env.optional("PANCAKE_ACCESS_TOKEN");
-        // Read before the stores: Redis takes CONVERSATION_STATE_TTL too, and this names the range the server allows.
-        Duration conversationStateTtl = env.seconds("CONVERSATION_STATE_TTL", Duration.ofHours(1), 60, 30 * 24 * 3_600);
+        // One default for both state stores, the Redis settings' (the in-memory store's own is the same hour).
+        Duration conversationStateTtl = env.seconds(CONVERSATION_STATE_TTL,
+                RedisSettings.DEFAULT_CONVERSATION_STATE_TTL, 60, 30 * 24 * 3_600);
         return new AppConfig(
                 env.string("API_HOST", "0.0.0.0"),
                 env.integer("API_PORT", 8000, 0, 65_535),
@@ -87,8 +86,8 @@ public record AppConfig(
                 env.integer("MAX_REQUEST_BODY_BYTES", 64 * 1024, 1_024, 16 * 1024 * 1024),
                 conversationStateTtl,
                 orchestrator(env),
-                redis(env),
-                Environment.validatedByAdapter(() -> PostgresSettings.fromEnvironment(env.variables())),
+                RedisConfig.read(env, conversationStateTtl),
+                PostgresConfig.read(env),
                 AiServiceConfig.read(env),
                 PancakeConfig.read(env, pancakeAccessToken),
                 env.optional("PANCAKE_WEBHOOK_SECRET"),
@@ -97,48 +96,34 @@ public record AppConfig(
                 AdminJwtConfig.read(env));
     }
 
+    /** The core's settings: defaults and rules are {@link OrchestratorSettings}', the ranges are the server's. */
     private static OrchestratorSettings orchestrator(Environment env) {
-        Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", Duration.ofSeconds(30), 2, 3_600);
-        Duration window = env.millis("CONSOLIDATION_WINDOW_MS", Duration.ofMillis(800), 0, 60_000);
-        if (window.compareTo(lockTtl.dividedBy(2)) > 0) {
-            throw new ConfigurationException("CONSOLIDATION_WINDOW_MS (" + window.toMillis()
-                    + ") must be at most half of PROCESSING_LOCK_TTL (" + lockTtl.toSeconds() + " s)");
-        }
-        Duration maxWait = window.multipliedBy(6).compareTo(lockTtl.dividedBy(2)) > 0
-                ? lockTtl.dividedBy(2) : window.multipliedBy(6);
+        OrchestratorSettings defaults = OrchestratorSettings.defaults();
+        Duration lockTtl = env.seconds("PROCESSING_LOCK_TTL", defaults.lockTtl(), 2, 3_600);
+        Duration window = env.millis("CONSOLIDATION_WINDOW_MS", defaults.consolidationWindow(), 0, 60_000);
+        // The server waits for quiet six windows at most, cut to what the lease allows.
+        Duration sixWindows = window.multipliedBy(6);
+        Duration maxWait = sixWindows.compareTo(lockTtl.dividedBy(2)) > 0 ? lockTtl.dividedBy(2) : sixWindows;
         // The TTL first: it shrinks the default consolidation bounds to fit, then ours replace them.
-        return OrchestratorSettings.defaults()
-                .withLockTtl(lockTtl)
-                .withConsolidation(window, maxWait)
-                .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", false))
-                .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", Duration.ofSeconds(120), 1, 3_600))
-                .withSweepInterval(env.seconds("SWEEP_INTERVAL", Duration.ofSeconds(15), 1, 3_600))
-                .withHandoffIdleTimeout(env.seconds("HANDOFF_IDLE_TIMEOUT", Duration.ofHours(24), 0, 30 * 24 * 3_600))
-                .withDelivery(delivery(env));
+        OrchestratorSettings timed = Environment.validatedBy(
+                () -> defaults.withLockTtl(lockTtl).withConsolidation(window, maxWait),
+                Map.of("lockTtl", "PROCESSING_LOCK_TTL (" + lockTtl.toSeconds() + " s)",
+                        "consolidationWindow", "CONSOLIDATION_WINDOW_MS (" + window.toMillis() + ")"));
+        return timed
+                .withCancelOnNewerMessage(env.bool("AI_CANCEL_ON_NEWER_MESSAGE", defaults.cancelOnNewerMessage()))
+                .withAnswerWait(env.seconds("ANSWER_WAIT_SECONDS", defaults.answerWait(), 1, 3_600))
+                .withSweepInterval(env.seconds("SWEEP_INTERVAL", defaults.sweepInterval(), 1, 3_600))
+                .withHandoffIdleTimeout(env.seconds("HANDOFF_IDLE_TIMEOUT", defaults.handoffIdleTimeout(), 0,
+                        30 * 24 * 3_600))
+                .withDelivery(delivery(env, defaults.delivery()));
     }
 
     /** The outbox's horizon and backoff cap; the rest keeps its defaults. */
-    private static DeliverySettings delivery(Environment env) {
-        DeliverySettings defaults = DeliverySettings.defaults();
+    private static DeliverySettings delivery(Environment env, DeliverySettings defaults) {
         Duration maxAge = env.seconds("PANCAKE_DELIVERY_MAX_AGE", defaults.maxAge(), 60, 30 * 24 * 3_600);
         Duration maxBackoff = env.seconds("PANCAKE_DELIVERY_MAX_BACKOFF", defaults.maxBackoff(), 1, 3_600);
         Duration initial = defaults.initialBackoff().compareTo(maxBackoff) > 0 ? maxBackoff : defaults.initialBackoff();
         return defaults.withMaxAge(maxAge).withBackoff(initial, maxBackoff);
-    }
-
-    /**
-     * Redis is wanted when REDIS_URL, REDIS_HOST, REDIS_CLUSTER_NODES or a Sentinel variable is set; the adapter reads
-     * the rest.
-     */
-    private static Optional<RedisSettings> redis(Environment env) {
-        if (!RedisSettings.isConfiguredIn(env.variables())) {
-            Environment.validatedByAdapter(() -> {
-                RedisSettings.requireServerForSettingsIn(env.variables());
-                return null;
-            });
-            return Optional.empty();
-        }
-        return Optional.of(Environment.validatedByAdapter(() -> RedisSettings.fromEnvironment(env.variables())));
     }
 
     /** The record's own would print both tokens and the webhook secret into any log line that shows the config. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import chat.orchestrator.core.OrchestratorSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -131,6 +132,33 @@ class AppConfigTest {
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(ConfigurationException.class,
                 () -> AppConfig.fromEnvironment(Map.of("PANCAKE_DELIVERY_MAX_AGE", "10"))).getMessage()
                 .contains("PANCAKE_DELIVERY_MAX_AGE"));
+    }
+
+    @Test
+    void aConsolidationWindowLongerThanHalfTheLease_isRefusedByTheCoresRule_inTheVariablesWords() {
+        ConfigurationException refused = assertThrows(ConfigurationException.class,
+                () -> AppConfig.fromEnvironment(Map.of("PROCESSING_LOCK_TTL", "4", "CONSOLIDATION_WINDOW_MS", "2001")));
+
+        assertEquals("CONSOLIDATION_WINDOW_MS (2001) must be at most half of PROCESSING_LOCK_TTL (4 s)",
+                refused.getMessage());
+        assertEquals(Duration.ofSeconds(2), AppConfig.fromEnvironment(Map.of("PROCESSING_LOCK_TTL", "4",
+                "CONSOLIDATION_WINDOW_MS", "2000")).orchestrator().consolidationWindow(), "exactly half fits");
+    }
+
+    @Test
+    void withoutVariables_theCoreSettingsAreTheCoresDefaults_butTheWaitForQuietIsSixWindows() {
+        OrchestratorSettings defaults = OrchestratorSettings.defaults();
+
+        assertEquals(defaults.withConsolidation(defaults.consolidationWindow(),
+                defaults.consolidationWindow().multipliedBy(6)), AppConfig.fromEnvironment(Map.of()).orchestrator());
+    }
+
+    @Test
+    void aLogLevelIsOneOfTheDocumentedWords_inAnyCase() {
+        assertEquals("WARN", AppConfig.fromEnvironment(Map.of("LOG_LEVEL", "warn")).logLevel());
+        assertEquals("LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARNING, WARN, ERROR, OFF, got 'loud'",
+                assertThrows(ConfigurationException.class,
+                        () -> AppConfig.fromEnvironment(Map.of("LOG_LEVEL", "loud"))).getMessage());
     }
 
     @Test

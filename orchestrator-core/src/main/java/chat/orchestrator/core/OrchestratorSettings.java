@@ -42,6 +42,11 @@ public record OrchestratorSettings(
         if (consolidationWindow.isNegative()) {
             throw new IllegalArgumentException("consolidationWindow must not be negative");
         }
+        if (consolidationWindow.compareTo(lockTtl.dividedBy(2)) > 0) {
+            // Implied by the two bounds of the wait below, but said first: it is the cause when the wait was cut to
+            // half the lease to fit (as the server does), and the window is what an operator sets.
+            throw new IllegalArgumentException("consolidationWindow must be at most half of lockTtl");
+        }
         Objects.requireNonNull(consolidationMaxWait, "consolidationMaxWait");
         if (consolidationMaxWait.compareTo(consolidationWindow) < 0) {
             throw new IllegalArgumentException("consolidationMaxWait must be at least consolidationWindow");

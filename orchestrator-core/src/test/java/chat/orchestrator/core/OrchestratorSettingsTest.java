@@ -24,6 +24,21 @@ class OrchestratorSettingsTest {
     }
 
     @Test
+    void aWindowLongerThanHalfTheLease_isRefusedAsSuch_evenWhenTheWaitWasCutToHalfTheLease() {
+        OrchestratorSettings shortLease = OrchestratorSettings.defaults().withLockTtl(Duration.ofSeconds(4));
+
+        assertEquals(Duration.ofSeconds(2), shortLease.withConsolidation(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .consolidationWindow(), "exactly half fits");
+        assertEquals("consolidationWindow must be at most half of lockTtl", assertThrows(IllegalArgumentException.class,
+                () -> shortLease.withConsolidation(Duration.ofMillis(2_001), Duration.ofSeconds(2))).getMessage());
+        assertEquals("consolidationMaxWait must be at least consolidationWindow", assertThrows(
+                IllegalArgumentException.class, () -> shortLease.withConsolidation(Duration.ofSeconds(2),
+                        Duration.ofSeconds(1))).getMessage());
+        assertEquals("consolidationMaxWait must be at most half of lockTtl", assertThrows(IllegalArgumentException.class,
+                () -> shortLease.withConsolidation(Duration.ofSeconds(1), Duration.ofMillis(2_001))).getMessage());
+    }
+
+    @Test
     void aShortLockTtlShrinksTheConsolidationBoundsToFit_andChangesNothingElse() {
         OrchestratorSettings defaults = OrchestratorSettings.defaults();
 
