@@ -46,7 +46,7 @@ import java.util.Set;
  * ended, and a webhook caller told its worker started gets that worker's outcome, unless their process died;
  * invariant 13, the core has no bug: nothing it catches and logs as one, no caller told of a failure that is not
  * retryable; invariant 14, in a calm world a holder's snapshot follows a quiet window (see
- * {@link #quietBeforeSnapshot}).
+ * {@link #quietBeforeSnapshot}); invariant 15, a shutdown returns within its grace and a few seconds' wind-down.
  */
 final class Promises {
     /** How long a sweeper's pass may take between reading what waits and taking the lock, slow stores and all. */
@@ -821,6 +821,25 @@ final class Promises {
     /** The core caught an exception no port promises (a bug of its own) and logged it. */
     void bug(String what) {
         broken("13 (the core has no bug)", what);
+    }
+
+    // ---- invariant 15: a shutdown keeps to its grace ----
+
+    /**
+     * What a shutdown may take beyond its grace: a send cut short waits a second for its adapter's report, and the
+     * dispatcher's threads are given up to five more to wind down once interrupted.
+     */
+    private static final Duration WIND_DOWN = Duration.ofSeconds(6);
+
+    /**
+     * An instance's close returned after {@code took} of its {@code grace}: a platform kills the process after its own
+     * grace period, so the whole shutdown must fit in it, give or take the wind-down. Not judged where port calls are
+     * slowed (each may take seconds, and the shutdown makes a few).
+     */
+    void closed(Duration took, Duration grace, boolean slowPortCalls) {
+        if (!slowPortCalls && took.compareTo(grace.plus(WIND_DOWN)) > 0) {
+            broken("15 (a shutdown keeps to its grace)", "an instance's close took " + took + " of its grace " + grace);
+        }
     }
 
     // ---- at quiescence ----

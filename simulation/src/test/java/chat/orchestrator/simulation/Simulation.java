@@ -219,7 +219,10 @@ final class Simulation {
                     Incarnation stopping = instance.current;
                     instance.stopping = true;
                     instance.current = null;
+                    long closing = world.now();
                     stopping.orchestrator.close(Duration.ofMillis(event.millis()));
+                    promises.closed(Duration.ofNanos(world.now() - closing), Duration.ofMillis(event.millis()),
+                            plan.callFaults()[2] > 0);
                     // The process closes its pools and exits: what its threads still do meanwhile may take effect.
                     sleepUntil(world.now() + Duration.ofMillis(world.random().nextInt(500)).toNanos());
                     stopping.scheduler.kill();
