@@ -285,6 +285,7 @@ public final class PostgresHistory implements HistoryPort {
         values.put("message_ids", values(reads.batch()));
         values.put("conversation", conversationId.value());
         values.put("same_conversation", conversationId.value());
+        values.put("actions_conversation", conversationId.value());
         values.put("limit", reads.recentTurns());
         return database.statement(attempt("raise the fence to " + token.value(), conversationId),
                 sql -> FENCE_AND_READS.run(sql, values, results -> {

@@ -97,10 +97,6 @@ class HotStatementsStayWithinOneConversationTest {
      * delivery, the run, the fence's conversation). docs/scaling.md lists them.
      */
     private static final List<Known> BY_RUN_ID_NOT_CONVERSATION = List.of(
-            new Known("as run_seq", "deliveries",
-                    "raiseFence's recent turns: each turn's deliveries row, joined by run id"),
-            new Known("as run_seq", "message_actions",
-                    "raiseFence's recent turns: whether an answer that ended undelivered reached anyone, by run id"),
             new Known("with owned as ( update deliveries", "deliveries",
                     "recordAttempt, delivered or due again: the row by run id and claim token"),
             new Known("with owned as ( update deliveries", "message_actions",
