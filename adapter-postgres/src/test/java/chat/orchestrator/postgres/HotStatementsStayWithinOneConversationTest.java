@@ -97,18 +97,6 @@ class HotStatementsStayWithinOneConversationTest {
      * delivery, the run, the fence's conversation). docs/scaling.md lists them.
      */
     private static final List<Known> BY_RUN_ID_NOT_CONVERSATION = List.of(
-            new Known("with owned as ( update deliveries", "deliveries",
-                    "recordAttempt, delivered or due again: the row by run id and claim token"),
-            new Known("with owned as ( update deliveries", "message_actions",
-                    "recordAttempt, delivered or due again: the answer's actions, joined by run id"),
-            new Known("update deliveries set status = $1, attempts = (deliveries.attempts", "deliveries",
-                    "recordAttempt, ended undelivered: the row by run id and claim token"),
-            new Known("update message_actions set status = case", "message_actions",
-                    "recordAttempt, ended undelivered: each action by run id and index"),
-            new Known("select exists (select 1 from message_actions where", "message_actions",
-                    "recordAttempt, ended undelivered: whether its transfer reached no one, by run id"),
-            new Known("select ai_runs.conversation_id, ai_runs.finished_at from ai_runs", "ai_runs",
-                    "recordAttempt, a transfer that reached no one: its run by id, to learn the conversation"),
             new Known("join ai_runs on ai_runs.id = messages.answered_by", "ai_runs",
                     "answerFor: the answer, joined to the message by run id"),
             new Known("from message_actions where message_actions.run_id = any", "message_actions",
@@ -121,9 +109,7 @@ class HotStatementsStayWithinOneConversationTest {
                     "claimNext: whether the head carries a transfer, by run id"),
             new Known("update deliveries set claim_token = gen_random_uuid()", "deliveries",
                     "claimNext: the claim of the head it locked, by run id"),
-            new Known("from ai_runs where ai_runs.id = any", "ai_runs", "claimNext: the claimed answer's run, by id"),
-            new Known("update deliveries set claimed_until", "deliveries",
-                    "renew: the claim by run id and claim token"));
+            new Known("from ai_runs where ai_runs.id = any", "ai_runs", "claimNext: the claimed answer's run, by id"));
 
     private final TestDatabase database = TestDatabase.migrated();
     private final PostgresHistory history;
