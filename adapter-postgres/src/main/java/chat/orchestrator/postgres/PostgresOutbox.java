@@ -136,7 +136,7 @@ public final class PostgresOutbox implements OutboxPort {
         OutboxClaims.micros(claimFor);
         return database.transaction("claim the next answer for conversation " + conversationId,
                 sql -> OutboxClaims.claimNext(sql, conversationId.value(), claimFor)
-                        .map(claim -> DeliveryRows.claimed(sql, List.of(claim)).getFirst()));
+                        .map(claim -> DeliveryRows.claimed(sql, claim)));
     }
 
     /** Owner-checked as {@link #recordAttempt} is, and pinned to the claim's conversation the same way. */
