@@ -11,6 +11,8 @@ import chat.orchestrator.core.domain.MessageId;
 import chat.orchestrator.core.domain.PageId;
 import chat.orchestrator.core.port.AiRun;
 import chat.orchestrator.postgres.schema.tables.records.AiRunsRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,6 +44,7 @@ final class AiRunRows {
             AI_RUNS.MESSAGE_IDS, AI_RUNS.RESPONSE_TEXT, AI_RUNS.INTENT, AI_RUNS.CONFIDENCE, AI_RUNS.ENTITIES,
             AI_RUNS.MODEL, AI_RUNS.PROCESSING_TIME_MS, AI_RUNS.FENCING_TOKEN, AI_RUNS.OUTCOME, AI_RUNS.FINISHED_AT,
             AI_RUNS.PAGE_ID, AI_RUNS.CREATED_AT);
+    /** The actions of runs of any conversations: the dispatcher's round, which spans them (docs/scaling.md). */
     private static final RenderedSql STORED_ACTIONS = RenderedSql.of(DSL.select(MESSAGE_ACTIONS.RUN_ID,
                             MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE, MESSAGE_ACTIONS.PAYLOAD,
                             MESSAGE_ACTIONS.STATUS)
@@ -49,6 +52,19 @@ final class AiRunRows {
                     .where(MESSAGE_ACTIONS.RUN_ID.eq(DSL.any(DSL.param("run_ids", UUID[].class))))
                     .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX),
             "run_ids");
+    /**
+     * The actions of runs of one conversation: the same rows (a run's actions carry its conversation), found by run id
+     * as above, but the statement says which conversation it reads, so a deployment partitioned by conversation
+     * runs it on one shard (docs/scaling.md).
+     */
+    private static final RenderedSql STORED_ACTIONS_OF_CONVERSATION = RenderedSql.of(DSL.select(
+                            MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX, MESSAGE_ACTIONS.ACTION_TYPE,
+                            MESSAGE_ACTIONS.PAYLOAD, MESSAGE_ACTIONS.STATUS)
+                    .from(MESSAGE_ACTIONS)
+                    .where(MESSAGE_ACTIONS.CONVERSATION_ID.eq(DSL.param("conversation", MESSAGE_ACTIONS.CONVERSATION_ID)),
+                            MESSAGE_ACTIONS.RUN_ID.eq(DSL.any(DSL.param("run_ids", UUID[].class))))
+                    .orderBy(MESSAGE_ACTIONS.RUN_ID, MESSAGE_ACTIONS.ACTION_INDEX),
+            "conversation", "run_ids");
 
     /** Stores the run; false when a run with this id is already stored (a retried write after a lost reply). */
     static boolean insertRun(DSLContext sql, AiRun run, String outcome, Instant now) {
@@ -68,22 +84,16 @@ final class AiRunRows {
 
     /** The answer as it was stored: the run's reply fields and its actions in their order. */
     static AiReply reply(DSLContext sql, AiRunsRecord run) {
-        return reply(run, actions(sql, List.of(run.getId())).getOrDefault(run.getId(), List.of()));
+        List<Action> actions = storedActions(sql, run.getConversationId(), List.of(run.getId()))
+                .getOrDefault(run.getId(), List.of()).stream().map(StoredAction::action).toList();
+        return reply(run, actions);
     }
 
-    /** The same answer, with the run's actions already read by {@link #actions} (one query for many runs). */
+    /** The same answer, with the run's actions already read by {@link #storedActions} (one query for many runs). */
     static AiReply reply(AiRunsRecord run, List<Action> actions) {
         return new AiReply(run.getResponseText(), run.getIntent(), run.getConfidence(),
                 Json.stringMap(run.getEntities()), run.getModel(), Duration.ofMillis(run.getProcessingTimeMs()),
                 actions);
-    }
-
-    /** The actions of each of these runs, in their order; a run that queued nothing has no entry. */
-    static Map<UUID, List<Action>> actions(DSLContext sql, Collection<UUID> runIds) {
-        Map<UUID, List<Action>> actions = new HashMap<>();
-        storedActions(sql, runIds).forEach((run, stored) -> actions.put(run, stored.stream().map(StoredAction::action)
-                .toList()));
-        return actions;
     }
 
     /** One stored action of a run: its position in the answer, the action, and where its delivery stands. */
@@ -94,14 +104,28 @@ final class AiRunRows {
         }
     }
 
-    /** The stored actions of each of these runs, in their order; a run that queued nothing has no entry. */
+    /**
+     * The stored actions of each of these runs, of any conversations, in their order; a run that queued nothing has no
+     * entry.
+     */
     static Map<UUID, List<StoredAction>> storedActions(DSLContext sql, Collection<UUID> runIds) {
         Map<UUID, List<StoredAction>> stored = new HashMap<>();
-        STORED_ACTIONS.fetch(sql, row -> stored.computeIfAbsent(row.getObject(1, UUID.class), run -> new ArrayList<>())
-                        .add(new StoredAction(row.getInt(2), Action.fromData(actionType(row.getString(3)),
-                                Json.objectMap(JSONB.valueOf(row.getString(4)))), status(row.getString(5)))),
-                (Object) runIds.toArray(UUID[]::new));
+        STORED_ACTIONS.fetch(sql, row -> storedAction(stored, row), (Object) runIds.toArray(UUID[]::new));
         return stored;
+    }
+
+    /** The same, for runs of {@code conversation} only (the rest have no entry), read within that conversation. */
+    static Map<UUID, List<StoredAction>> storedActions(DSLContext sql, String conversation, Collection<UUID> runIds) {
+        Map<UUID, List<StoredAction>> stored = new HashMap<>();
+        STORED_ACTIONS_OF_CONVERSATION.fetch(sql, row -> storedAction(stored, row), conversation,
+                runIds.toArray(UUID[]::new));
+        return stored;
+    }
+
+    private static boolean storedAction(Map<UUID, List<StoredAction>> stored, ResultSet row) throws SQLException {
+        return stored.computeIfAbsent(row.getObject(1, UUID.class), run -> new ArrayList<>())
+                .add(new StoredAction(row.getInt(2), Action.fromData(actionType(row.getString(3)),
+                        Json.objectMap(JSONB.valueOf(row.getString(4)))), status(row.getString(5))));
     }
 
     static String statusName(DeliveryReport.Status status) {

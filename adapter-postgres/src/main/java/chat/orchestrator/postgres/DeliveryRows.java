@@ -33,8 +33,14 @@ import org.jooq.impl.DSL;
 final class DeliveryRows {
     static final String PENDING = name(DeliveryState.PENDING);
 
+    /** The runs of claimDue's claims, of any conversations: the dispatcher's round spans them (docs/scaling.md). */
     private static final RenderedSql RUNS = RenderedSql.of(DSL.selectFrom(AI_RUNS)
             .where(AI_RUNS.ID.eq(DSL.any(DSL.param("ids", UUID[].class)))), "ids");
+    /** The run of claimNext's claim, by id within its conversation: the statement names the one it reads. */
+    private static final RenderedSql RUN_OF_CONVERSATION = RenderedSql.of(DSL.selectFrom(AI_RUNS)
+                    .where(AI_RUNS.ID.eq(DSL.param("id", AI_RUNS.ID)),
+                            AI_RUNS.CONVERSATION_ID.eq(DSL.param("conversation", AI_RUNS.CONVERSATION_ID))),
+            "id", "conversation");
 
     private DeliveryRows() {
     }
@@ -47,7 +53,10 @@ final class DeliveryRows {
         return DeliveryState.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
-    /** The claimed rows as their claimer gets them: each answer rebuilt from its stored run and actions. */
+    /**
+     * The claimed rows, of any conversations, as their claimer gets them: each answer rebuilt from its stored run and
+     * actions.
+     */
     static List<ClaimedDelivery> claimed(DSLContext sql, List<DeliveriesRecord> claims) {
         if (claims.isEmpty()) {
             return List.of();
@@ -56,18 +65,30 @@ final class DeliveryRows {
         Map<UUID, AiRunsRecord> runs = RUNS.fetchInto(sql, AI_RUNS, (Object) runIds.toArray(UUID[]::new)).stream()
                 .collect(Collectors.toMap(AiRunsRecord::getId, run -> run));
         Map<UUID, List<StoredAction>> actions = AiRunRows.storedActions(sql, runIds);
-        return claims.stream().map(claim -> {
-            AiRunsRecord run = runs.get(claim.getRunId());
-            List<StoredAction> stored = actions.getOrDefault(claim.getRunId(), List.of());
-            Set<Integer> done = stored.stream().filter(StoredAction::done).map(StoredAction::index)
-                    .collect(Collectors.toSet());
-            Delivery delivery = new Delivery(ConversationId.of(run.getConversationId()), new RunId(run.getId()),
-                    new FencingToken(run.getFencingToken()),
-                    AiRunRows.reply(run, stored.stream().map(StoredAction::action).toList()), run.getFinishedAt(),
-                    done, Optional.ofNullable(run.getPageId()).map(PageId::new));
-            return new ClaimedDelivery(delivery, claim.getClaimToken().toString(), claim.getClaimedUntil(),
-                    claim.getAttempts(), claim.getQueuedAt());
-        }).toList();
+        return claims.stream().map(claim -> claimed(claim, runs.get(claim.getRunId()),
+                actions.getOrDefault(claim.getRunId(), List.of()))).toList();
+    }
+
+    /**
+     * One claimed row, as {@link #claimed(DSLContext, List)} gives it, its run and actions read within the row's
+     * conversation (the same rows; the statements name the conversation, docs/scaling.md).
+     */
+    static ClaimedDelivery claimed(DSLContext sql, DeliveriesRecord claim) {
+        String conversation = claim.getConversationId();
+        AiRunsRecord run = RUN_OF_CONVERSATION.fetchInto(sql, AI_RUNS, claim.getRunId(), conversation).getFirst();
+        return claimed(claim, run, AiRunRows.storedActions(sql, conversation, List.of(claim.getRunId()))
+                .getOrDefault(claim.getRunId(), List.of()));
+    }
+
+    private static ClaimedDelivery claimed(DeliveriesRecord claim, AiRunsRecord run, List<StoredAction> stored) {
+        Set<Integer> done = stored.stream().filter(StoredAction::done).map(StoredAction::index)
+                .collect(Collectors.toSet());
+        Delivery delivery = new Delivery(ConversationId.of(run.getConversationId()), new RunId(run.getId()),
+                new FencingToken(run.getFencingToken()),
+                AiRunRows.reply(run, stored.stream().map(StoredAction::action).toList()), run.getFinishedAt(),
+                done, Optional.ofNullable(run.getPageId()).map(PageId::new));
+        return new ClaimedDelivery(delivery, claim.getClaimToken().toString(), claim.getClaimedUntil(),
+                claim.getAttempts(), claim.getQueuedAt());
     }
 
     static UndeliveredAnswer undelivered(DeliveriesRecord row, List<ActionType> actions) {

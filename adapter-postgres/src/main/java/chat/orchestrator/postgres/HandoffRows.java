@@ -91,13 +91,13 @@ final class HandoffRows {
      * one that answer made (by the AI, since the run finished; an operator's later one stays), and makes the bursts
      * recorded for people under it unanswered again, their handed_off runs gone. The conversation row's lock orders
      * it with the fenced writes: a burst stored first is given back, one stored after finds no hand-off and is the
-     * bot's. True when the hand-off was lifted.
+     * bot's. True when the hand-off was lifted. {@code conversation} is the run's (the claim's): the run is read by its
+     * id within it, so every statement names the conversation it touches (docs/scaling.md).
      */
-    static boolean liftTransfer(DSLContext sql, UUID transfer) {
-        var run = sql.select(AI_RUNS.CONVERSATION_ID, AI_RUNS.FINISHED_AT).from(AI_RUNS)
-                .where(AI_RUNS.ID.eq(transfer)).fetchSingle();
-        String conversation = run.value1();
-        Instant since = run.value2();
+    static boolean liftTransfer(DSLContext sql, String conversation, UUID transfer) {
+        Instant since = sql.select(AI_RUNS.FINISHED_AT).from(AI_RUNS)
+                .where(AI_RUNS.ID.eq(transfer), AI_RUNS.CONVERSATION_ID.eq(conversation))
+                .fetchSingle(AI_RUNS.FINISHED_AT);
         int lifted = sql.update(CONVERSATIONS)
                 .set(CONVERSATIONS.HANDOFF_SINCE, (Instant) null)
                 .set(CONVERSATIONS.HANDOFF_BY, (String) null)

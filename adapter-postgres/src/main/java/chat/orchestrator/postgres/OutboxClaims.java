@@ -60,16 +60,20 @@ final class OutboxClaims {
     private static final RenderedSql HEAD = RenderedSql.of(
             headQuery(DSL.using(SQLDialect.POSTGRES), DSL.param("conversation", DELIVERIES.CONVERSATION_ID)),
             "conversation");
-    /** Step 2 of claimNext: the head, if never tried or due. */
+    /**
+     * Step 2 of claimNext: the head, if never tried or due. Found by run id, within the conversation (which the head
+     * has): the statement names the one conversation it touches (docs/scaling.md).
+     */
     private static final RenderedSql CLAIM_HEAD = RenderedSql.of(DSL.update(DELIVERIES)
                     .set(DELIVERIES.CLAIM_TOKEN, DSL.uuid())
                     .set(DELIVERIES.CLAIMED_UNTIL, until(DSL.param("claim_micros", Long.class)))
                     .where(DELIVERIES.RUN_ID.eq(DSL.param("run_id", DELIVERIES.RUN_ID)),
+                            DELIVERIES.CONVERSATION_ID.eq(DSL.param("conversation", DELIVERIES.CONVERSATION_ID)),
                             DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)),
                             DELIVERIES.ATTEMPTS.eq(DSL.inline(0)).or(DELIVERIES.NEXT_ATTEMPT_AT.le(NOW)),
                             claimable())
                     .returning(),
-            "claim_micros", "run_id");
+            "claim_micros", "run_id", "conversation");
 
     private OutboxClaims() {
     }
@@ -88,7 +92,7 @@ final class OutboxClaims {
             if (locked.isEmpty()) {
                 return List.of();
             }
-        } while (withhold(sql, locked, due) > 0);
+        } while (withhold(sql, DELIVERIES.RUN_ID.in(locked), due) > 0);
         return claim(sql, locked, due, claimFor).stream().sorted(DUE_ORDER).toList();
     }
 
@@ -105,8 +109,10 @@ final class OutboxClaims {
             if (head.isEmpty()) {
                 return Optional.empty();
             }
-            if (withhold(sql, List.of(head.get()), ready) == 0) {
-                return CLAIM_HEAD.fetchInto(sql, DELIVERIES, micros(claimFor), head.get()).stream().findFirst();
+            Condition theHead = DELIVERIES.RUN_ID.eq(head.get()).and(DELIVERIES.CONVERSATION_ID.eq(conversation));
+            if (withhold(sql, theHead, ready) == 0) {
+                return CLAIM_HEAD.fetchInto(sql, DELIVERIES, micros(claimFor), head.get(), conversation).stream()
+                        .findFirst();
             }
         }
     }
@@ -117,20 +123,22 @@ final class OutboxClaims {
      * of a conversation handed to people become withheld (OutboxPort#claimDue): the conversation row has a hand-off,
      * whatever its idle time, and the answer has no transfer_to_agent action (the AI's transfer notice goes out). A
      * hand-off committed after this statement is not seen: an answer claimed just before it goes out, as it would
-     * had it been a moment faster. Returns how many rows were withheld.
+     * had it been a moment faster. Returns how many rows were withheld. {@code locked} picks the locked rows: claimDue's
+     * by run id, across conversations; claimNext's head by run id within its conversation, so that every table of the
+     * statement is pinned to it, the action check joined on the conversation too (docs/scaling.md).
      */
-    private static int withhold(DSLContext sql, List<UUID> locked, Condition ready) {
+    private static int withhold(DSLContext sql, Condition locked, Condition ready) {
         return sql.update(DELIVERIES)
                 .set(DELIVERIES.STATUS, DSL.inline(DeliveryRows.name(DeliveryState.WITHHELD)))
                 .set(DELIVERIES.CLAIM_TOKEN, (UUID) null)
                 .set(DELIVERIES.CLAIMED_UNTIL, (Instant) null)
                 .set(DELIVERIES.UPDATED_AT, NOW)
                 .set(DELIVERIES.SETTLED_AT, NOW)
-                .where(DELIVERIES.RUN_ID.in(locked), DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), ready,
-                        claimable())
+                .where(locked, DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING)), ready, claimable())
                 .andExists(DSL.selectOne().from(CONVERSATIONS).where(CONVERSATIONS.ID.eq(DELIVERIES.CONVERSATION_ID),
                         CONVERSATIONS.HANDOFF_SINCE.isNotNull()))
                 .andNotExists(DSL.selectOne().from(MESSAGE_ACTIONS).where(MESSAGE_ACTIONS.RUN_ID.eq(DELIVERIES.RUN_ID),
+                        MESSAGE_ACTIONS.CONVERSATION_ID.eq(DELIVERIES.CONVERSATION_ID),
                         MESSAGE_ACTIONS.ACTION_TYPE.eq(DSL.inline(ActionType.TRANSFER_TO_AGENT.wireName()))))
                 .execute();
     }

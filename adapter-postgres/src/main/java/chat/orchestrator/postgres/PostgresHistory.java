@@ -285,6 +285,7 @@ public final class PostgresHistory implements HistoryPort {
         values.put("message_ids", values(reads.batch()));
         values.put("conversation", conversationId.value());
         values.put("same_conversation", conversationId.value());
+        values.put("actions_conversation", conversationId.value());
         values.put("limit", reads.recentTurns());
         return database.statement(attempt("raise the fence to " + token.value(), conversationId),
                 sql -> FENCE_AND_READS.run(sql, values, results -> {
@@ -486,11 +487,17 @@ public final class PostgresHistory implements HistoryPort {
                         .fetch(RecoveryQueries::inboundMessage));
     }
 
+    /**
+     * The run is joined on the conversation as well as on the message's answered_by (a run consumes messages of its own
+     * conversation only), and its actions are read within the conversation: the same rows, from statements that say
+     * which conversation they read (docs/scaling.md).
+     */
     @Override
     public Optional<AiReply> answerFor(ConversationId conversationId, MessageId messageId) {
         return database.read(attempt("read the answer to message " + messageId, conversationId),
                 sql -> sql.select(AI_RUNS.fields()).from(MESSAGES)
-                        .join(AI_RUNS).on(AI_RUNS.ID.eq(MESSAGES.ANSWERED_BY))
+                        .join(AI_RUNS).on(AI_RUNS.ID.eq(MESSAGES.ANSWERED_BY),
+                                AI_RUNS.CONVERSATION_ID.eq(MESSAGES.CONVERSATION_ID))
                         .where(MESSAGES.CONVERSATION_ID.eq(conversationId.value()),
                                 MESSAGES.MESSAGE_ID.eq(messageId.value()), AI_RUNS.OUTCOME.eq(AiRunRows.SENT))
                         .fetchOptionalInto(AI_RUNS)

@@ -55,9 +55,11 @@ public final class PostgresOutbox implements OutboxPort {
                     .set(DELIVERIES.UPDATED_AT, DSL.param("updated_at", DELIVERIES.UPDATED_AT))
                     .set(DELIVERIES.SETTLED_AT, DSL.param("settled_at", DELIVERIES.SETTLED_AT))
                     .where(DELIVERIES.RUN_ID.eq(DSL.param("run_id", DELIVERIES.RUN_ID)),
+                            DELIVERIES.CONVERSATION_ID.eq(DSL.param("conversation", DELIVERIES.CONVERSATION_ID)),
                             DELIVERIES.CLAIM_TOKEN.eq(DSL.param("claim_token", DELIVERIES.CLAIM_TOKEN)),
                             DELIVERIES.STATUS.eq(DSL.inline(DeliveryRows.PENDING))),
-            "status", "counted", "error", "next_attempt_at", "updated_at", "settled_at", "run_id", "claim_token");
+            "status", "counted", "error", "next_attempt_at", "updated_at", "settled_at", "run_id", "conversation",
+            "claim_token");
     /**
      * Right-hand sides see the row before the update: attempts there is the count before this attempt. A delivered
      * or skipped action keeps that status whatever the attempt reports (OutboxPort#record): an attempt that threw
@@ -75,14 +77,17 @@ public final class PostgresOutbox implements OutboxPort {
                             DSL.param("error", MESSAGE_ACTIONS.LAST_ERROR), DSL.inline("")), MESSAGE_ACTIONS.LAST_ERROR))
                     .set(MESSAGE_ACTIONS.UPDATED_AT, DSL.param("updated_at", MESSAGE_ACTIONS.UPDATED_AT))
                     .where(MESSAGE_ACTIONS.RUN_ID.eq(DSL.param("run_id", MESSAGE_ACTIONS.RUN_ID)),
+                            MESSAGE_ACTIONS.CONVERSATION_ID.eq(DSL.param("conversation", MESSAGE_ACTIONS.CONVERSATION_ID)),
                             MESSAGE_ACTIONS.ACTION_INDEX.eq(DSL.param("action_index", MESSAGE_ACTIONS.ACTION_INDEX))),
-            "status", "attempts", "attempts_again", "error", "updated_at", "run_id", "action_index");
+            "status", "attempts", "attempts_again", "error", "updated_at", "run_id", "conversation", "action_index");
 
     /**
      * An attempt that delivered its answer or leaves it due again, recorded in one statement: the deliveries row,
      * owner-checked on the claim token, and, only if that matched, its actions from the report (as
      * {@link #RECORD_ACTION} does, one row per reported action). The actions' right-hand sides see the rows before
-     * the update. Returns whether the claim was still this one's.
+     * the update. Returns whether the claim was still this one's. Both tables are matched on the claim's conversation
+     * as well as its run (a run's rows always share it), so the statement says which conversation it writes: one
+     * shard of a deployment partitioned by conversation (docs/scaling.md). The rows are still found by run id.
      */
     private static final SqlScript RECORD = SqlScript.of("""
             with owned as (
@@ -91,7 +96,8 @@ public final class PostgresOutbox implements OutboxPort {
                        last_error = coalesce(nullif(:error, ''), last_error), next_attempt_at = :next_attempt_at,
                        claim_token = null, claimed_until = null, updated_at = :at,
                        settled_at = cast(:settled_at as timestamptz)
-                 where run_id = :run and claim_token = :token and status = 'pending'
+                 where run_id = :run and conversation_id = :conversation and claim_token = :token
+                   and status = 'pending'
                 returning run_id),
             actions as (
                 update message_actions
@@ -103,7 +109,8 @@ public final class PostgresOutbox implements OutboxPort {
                        updated_at = :at
                   from owned, unnest(cast(:indexes as int[]), cast(:statuses as varchar[]), cast(:attempts as int[]),
                                      cast(:errors as varchar[])) as report(action_index, status, attempts, error)
-                 where message_actions.run_id = owned.run_id and message_actions.action_index = report.action_index
+                 where message_actions.run_id = owned.run_id and message_actions.conversation_id = :conversation
+                   and message_actions.action_index = report.action_index
                 returning 1)
             select count(*) from owned
             """);
@@ -129,9 +136,10 @@ public final class PostgresOutbox implements OutboxPort {
         OutboxClaims.micros(claimFor);
         return database.transaction("claim the next answer for conversation " + conversationId,
                 sql -> OutboxClaims.claimNext(sql, conversationId.value(), claimFor)
-                        .map(claim -> DeliveryRows.claimed(sql, List.of(claim)).getFirst()));
+                        .map(claim -> DeliveryRows.claimed(sql, claim)));
     }
 
+    /** Owner-checked as {@link #recordAttempt} is, and pinned to the claim's conversation the same way. */
     @Override
     public boolean renew(ClaimedDelivery claim, Duration claimFor) {
         long micros = OutboxClaims.micros(claimFor);
@@ -141,8 +149,9 @@ public final class PostgresOutbox implements OutboxPort {
         }
         return database.transaction(attempt("renew the claim on", claim), sql -> sql.update(DELIVERIES)
                 .set(DELIVERIES.CLAIMED_UNTIL, OutboxClaims.until(DSL.val(micros)))
-                .where(DELIVERIES.RUN_ID.eq(claim.runId().value()), DELIVERIES.CLAIM_TOKEN.eq(token.get()),
-                        DELIVERIES.STATUS.eq(DeliveryRows.PENDING))
+                .where(DELIVERIES.RUN_ID.eq(claim.runId().value()),
+                        DELIVERIES.CONVERSATION_ID.eq(claim.delivery().conversationId().value()),
+                        DELIVERIES.CLAIM_TOKEN.eq(token.get()), DELIVERIES.STATUS.eq(DeliveryRows.PENDING))
                 .execute() == 1);
     }
 
@@ -150,7 +159,9 @@ public final class PostgresOutbox implements OutboxPort {
      * Owner-checked on the claim token: a claim that ran out and was taken by another claimer has another token, and
      * an attempt already recorded cleared it, so a lost claim writes nothing. A final state settles the answer; a
      * transfer that ended with its transfer action undelivered lifts its hand-off in the same transaction
-     * ({@link HandoffRows#liftTransfer}).
+     * ({@link HandoffRows#liftTransfer}). Every statement names the claim's conversation besides its run: the run's rows
+     * all carry it, so nothing read or written changes, and the statement stays on one shard of a deployment
+     * partitioned by conversation (docs/scaling.md).
      */
     @Override
     public Recorded recordAttempt(ClaimedDelivery claim, DeliveryAttempt attempt) {
@@ -159,6 +170,7 @@ public final class PostgresOutbox implements OutboxPort {
             return Recorded.LOST;
         }
         UUID runId = claim.runId().value();
+        String conversation = claim.delivery().conversationId().value();
         Instant at = DeliveryRows.micros(attempt.at());
         boolean settled = attempt.state() != DeliveryState.PENDING;
         String error = attempt.report().firstError();
@@ -175,6 +187,7 @@ public final class PostgresOutbox implements OutboxPort {
             values.put("at", at);
             values.put("settled_at", settled ? at : null);
             values.put("run", runId);
+            values.put("conversation", conversation);
             values.put("token", token.get());
             values.put("indexes", actions.stream().map(ActionDelivery::index).toArray(Integer[]::new));
             values.put("statuses", actions.stream().map(a -> AiRunRows.statusName(a.status())).toArray(String[]::new));
@@ -186,7 +199,8 @@ public final class PostgresOutbox implements OutboxPort {
         }
         return database.transaction(attempt("record a delivery attempt of", claim), sql -> {
             int owned = RECORD_ATTEMPT.execute(sql, DeliveryRows.name(attempt.state()), attempt.counted() ? 1 : 0,
-                    error, DeliveryRows.micros(attempt.nextAttemptAt()), at, settled ? at : null, runId, token.get());
+                    error, DeliveryRows.micros(attempt.nextAttemptAt()), at, settled ? at : null, runId, conversation,
+                    token.get());
             if (owned == 0) {
                 return Recorded.LOST;
             }
@@ -194,9 +208,9 @@ public final class PostgresOutbox implements OutboxPort {
             if (!actions.isEmpty()) {
                 RECORD_ACTION.executeBatch(sql, actions.stream().map(action -> new Object[] {
                         AiRunRows.statusName(action.status()), action.attempts(), action.attempts(), action.lastError(),
-                        at, runId, action.index()}).toList());
+                        at, runId, conversation, action.index()}).toList());
             }
-            if (transferUndelivered(sql, runId) && HandoffRows.liftTransfer(sql, runId)) {
+            if (transferUndelivered(sql, conversation, runId) && HandoffRows.liftTransfer(sql, conversation, runId)) {
                 return Recorded.HANDOFF_LIFTED;
             }
             return Recorded.RECORDED;
@@ -204,8 +218,9 @@ public final class PostgresOutbox implements OutboxPort {
     }
 
     /** Whether the run has a transfer_to_agent action that did not reach Pancake (read after this attempt's update). */
-    private static boolean transferUndelivered(DSLContext sql, UUID runId) {
+    private static boolean transferUndelivered(DSLContext sql, String conversation, UUID runId) {
         return sql.fetchExists(MESSAGE_ACTIONS, MESSAGE_ACTIONS.RUN_ID.eq(runId),
+                MESSAGE_ACTIONS.CONVERSATION_ID.eq(conversation),
                 MESSAGE_ACTIONS.ACTION_TYPE.eq(DSL.inline(ActionType.TRANSFER_TO_AGENT.wireName())),
                 MESSAGE_ACTIONS.STATUS.ne(DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED))));
     }

