@@ -30,10 +30,10 @@ public final class RedisLocks implements LockPort {
     private static final LuaScript ACCEPT_AND_ACQUIRE =
             LuaScript.load("state-accept-and-acquire", "fn-accept", "fn-acquire");
     private static final LuaScript RENEW_READING_PENDING = LuaScript.load("lock-renew-reading-pending");
-    private static final LuaScript REMOVE_AND_RELEASE = LuaScript.load("lock-remove-and-release");
+    private static final LuaScript REMOVE_AND_RELEASE = LuaScript.load("lock-remove-and-release", "fn-release");
     private static final LuaScript RENEW = LuaScript.load("lock-renew");
     private static final LuaScript RELEASE = LuaScript.load("lock-release");
-    private static final LuaScript RELEASE_IF_NO_PENDING = LuaScript.load("lock-release-if-no-pending");
+    private static final LuaScript RELEASE_IF_NO_PENDING = LuaScript.load("lock-release-if-no-pending", "fn-release");
     private static final LuaScript INSPECT = LuaScript.load("lock-inspect");
     private static final LuaScript RAISE_FENCING_FLOOR = LuaScript.load("lock-raise-fencing-floor");
     /** Lua counts in doubles: past 2^53 the floor plus one is the floor again, so no token could exceed it. */

@@ -3,7 +3,7 @@
 -- KEYS[1] lock, KEYS[2] pending sorted set, KEYS[3] bodies hash
 -- ARGV[1] lock value "<fencing token>:<owner token>", ARGV[2..n] message ids
 -- Returns 1 released, 0 messages still pending (lock kept), -1 not the owner (nothing changed).
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+if not owns(KEYS[1], ARGV[1]) then
   return -1
 end
 -- One id per call: unpack() of a long list would hit Lua's stack limit.
@@ -11,9 +11,4 @@ for i = 2, #ARGV do
   redis.call('ZREM', KEYS[2], ARGV[i])
   redis.call('HDEL', KEYS[3], ARGV[i])
 end
--- An id whose body was lost counts, as in lock-release-if-no-pending.
-if redis.call('ZCARD', KEYS[2]) > 0 then
-  return 0
-end
-redis.call('DEL', KEYS[1])
-return 1
+return releaseIfNoPending(KEYS[1], KEYS[2])
